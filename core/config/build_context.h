@@ -1,0 +1,62 @@
+#pragma once
+// Shared helpers for turning syntax-tree nodes into typed values. Each helper reports
+// a located error and returns nothing when the value is bad, so a builder can go on
+// and collect every error of a file.
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/config/diagnostics.h"
+#include "core/config/model.h"
+#include "core/config/syntax_tree.h"
+
+namespace holdfast::config::detail {
+
+class BuildContext {
+ public:
+  explicit BuildContext(Diagnostics& diags) : diags_(diags) {}
+
+  Diagnostics& diags() { return diags_; }
+
+  // The value of `n`'s argument `arg`; a bad value is reported as "'KEYWORD': why".
+  std::optional<Duration> duration(const Node& n, size_t arg = 0);
+  std::optional<int> integer(const Node& n, int low, int high, size_t arg = 0);
+  std::optional<IpAddress> address(const Node& n, size_t arg = 0);
+  std::optional<bool> boolean(const Node& n, size_t arg = 0);
+  // All arguments joined by single blanks: a command line given quoted or not.
+  static std::string joined(const Node& n);
+
+  // Prefixes a value error with the keyword it belongs to.
+  void error(const Token& at, const std::string& keyword, const std::string& what);
+
+ private:
+  Diagnostics& diags_;
+};
+
+// Records where each keyword of a block was given, and warns when a single-valued
+// keyword appears twice (the later one wins, as in keepalived).
+class KeywordTracker {
+ public:
+  KeywordTracker(Diagnostics& diags, KeywordLocations& locations)
+      : diags_(diags), locations_(locations) {}
+  void see(const Node& n);
+
+ private:
+  Diagnostics& diags_;
+  KeywordLocations& locations_;
+};
+
+void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& out);
+void buildVrrpScript(BuildContext& ctx, const Node& n, VrrpScript& out);
+void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& global,
+                       VrrpInstance& out);
+void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& out);
+void buildBackend(BuildContext& ctx, const Node& n, Backend& out);
+void buildBackendGroup(BuildContext& ctx, const Node& n, BackendGroup& out);
+
+// Cross-references and rules that span entities: duplicates, names that must exist,
+// ranges that depend on the VRRP version. Reports to ctx.
+void validate(BuildContext& ctx, Config& config);
+
+}  // namespace holdfast::config::detail

@@ -1,0 +1,344 @@
+// Typing of the keepalived blocks: global_defs, vrrp_script, vrrp_instance and
+// vrrp_sync_group. Ranges follow keepalived's so that its configs mean the same here.
+
+#include "core/config/build_context.h"
+#include "core/config/values.h"
+
+namespace holdfast::config::detail {
+namespace {
+
+constexpr int kMaxWeight = 253;
+
+void setIf(auto& field, const auto& value) {
+  if (value) field = *value;
+}
+
+std::vector<TrackRef> buildTrackList(BuildContext& ctx, const Node& list) {
+  std::vector<TrackRef> out;
+  for (const Node& item : list.children) {
+    TrackRef ref{item.keyword.text, 0, false, false, item.where()};
+    for (const Node& mod : item.children) {
+      if (mod.keyword.text == "weight") {
+        if (auto w = ctx.integer(mod, -kMaxWeight, kMaxWeight)) {
+          ref.weight = *w;
+          ref.hasWeight = true;
+        }
+      } else if (mod.keyword.text == "reverse") {
+        ref.reverse = true;
+      }
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list) {
+  std::vector<VirtualAddress> out;
+  for (const Node& item : list.children) {
+    auto prefix = parsePrefix(item.keyword.text);
+    if (!prefix) {
+      ctx.diags().error(item.where(), prefix.error());
+      continue;
+    }
+    VirtualAddress va;
+    va.address = prefix->address;
+    va.prefixLength = prefix->length;
+    va.where = item.where();
+    for (const Node& mod : item.children) {
+      const std::string& k = mod.keyword.text;
+      if (k == "dev") {
+        va.dev = mod.args[0].text;
+      } else if (k == "label") {
+        va.label = mod.args[0].text;
+      } else if (k == "brd" || k == "broadcast") {
+        va.broadcast = ctx.address(mod);
+      } else if (k == "scope") {
+        static const std::set<std::string> kScopes{"global", "site", "link", "host", "nowhere"};
+        if (!kScopes.contains(mod.args[0].text)) {
+          ctx.error(
+              mod.args[0], "scope",
+              "expected global, site, link, host or nowhere, found '" + mod.args[0].text + "'");
+        }
+        va.scope = mod.args[0].text;
+      } else if (k == "no_track") {
+        va.noTrack = true;
+      }
+    }
+    out.push_back(std::move(va));
+  }
+  return out;
+}
+
+void buildAuthentication(BuildContext& ctx, const Node& n, Authentication& out) {
+  const Token* typeToken = nullptr;
+  for (const Node& c : n.children) {
+    if (c.keyword.text == "auth_type") {
+      typeToken = &c.args[0];
+      const std::string& t = c.args[0].text;
+      if (t == "PASS") {
+        out.type = AuthType::kPass;
+      } else if (t == "AH") {
+        out.type = AuthType::kAh;
+        ctx.error(c.args[0], "auth_type",
+                  "AH is not supported by holdfast (RFC 5798 removed authentication); "
+                  "use PASS or remove the authentication block");
+      } else {
+        ctx.error(c.args[0], "auth_type", "expected PASS or AH, found '" + t + "'");
+      }
+    } else if (c.keyword.text == "auth_pass") {
+      out.pass = c.args[0].text;
+      if (out.pass.size() > 8) {
+        ctx.diags().warning(c.args[0].where,
+                            "auth_pass is longer than 8 characters; only the first 8 ('" +
+                                out.pass.substr(0, 8) + "') are used");
+        out.pass.resize(8);
+      }
+    }
+  }
+  if (out.type == AuthType::kNone && typeToken == nullptr) {
+    ctx.diags().error(n.where(), "authentication block needs 'auth_type PASS'");
+  }
+  if (out.type == AuthType::kPass && out.pass.empty()) {
+    ctx.diags().error(n.where(), "authentication with auth_type PASS needs 'auth_pass'");
+  }
+}
+
+void buildNotify(const Node& c, std::string& master, std::string& backup, std::string& fault,
+                 std::string& stop, std::string& notify) {
+  const std::string& k = c.keyword.text;
+  std::string cmd = BuildContext::joined(c);
+  if (k == "notify_master") master = cmd;
+  if (k == "notify_backup") backup = cmd;
+  if (k == "notify_fault") fault = cmd;
+  if (k == "notify_stop") stop = cmd;
+  if (k == "notify") notify = cmd;
+}
+
+bool smtpAlertValue(BuildContext& ctx, const Node& c) {
+  if (c.args.empty()) return true;
+  return ctx.boolean(c).value_or(true);
+}
+
+}  // namespace
+
+void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
+  KeywordTracker keywords(ctx.diags(), g.locations);
+  for (const Node& c : n.children) {
+    keywords.see(c);
+    const std::string& k = c.keyword.text;
+    if (k == "router_id") {
+      g.routerId = c.args[0].text;
+    } else if (k == "notification_email") {
+      for (const Node& item : c.children) {
+        if (item.keyword.text.find('@') == std::string::npos) {
+          ctx.diags().error(item.where(),
+                            "expected an e-mail address in notification_email, "
+                            "found '" +
+                                item.keyword.text + "'");
+        }
+        g.notificationEmails.push_back(item.keyword.text);
+      }
+    } else if (k == "notification_email_from") {
+      g.notificationEmailFrom = c.args[0].text;
+    } else if (k == "smtp_server") {
+      SmtpServer s{c.args[0].text, 25};
+      if (c.args.size() > 1) setIf(s.port, ctx.integer(c, 1, 65535, 1));
+      g.smtpServer = s;
+    } else if (k == "smtp_connect_timeout") {
+      setIf(g.smtpConnectTimeout, ctx.duration(c));
+    } else if (k == "script_user") {
+      g.scriptUser = c.args[0].text;
+      if (c.args.size() > 1) g.scriptGroup = c.args[1].text;
+    } else if (k == "enable_script_security") {
+      g.enableScriptSecurity = true;
+    } else if (k == "vrrp_version") {
+      setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
+    } else if (k == "vrrp_skip_check_adv_addr") {
+      g.skipCheckAdvAddr = true;
+    } else if (k == "vrrp_strict") {
+      g.strict = true;
+    } else if (k == "vrrp_garp_interval") {
+      setIf(g.garpInterval, ctx.duration(c));
+    } else if (k == "vrrp_gna_interval") {
+      setIf(g.gnaInterval, ctx.duration(c));
+    } else if (k == "vrrp_garp_master_delay") {
+      setIf(g.garpMasterDelay, ctx.duration(c));
+    } else if (k == "vrrp_garp_master_repeat") {
+      setIf(g.garpMasterRepeat, ctx.integer(c, 1, 255));
+    } else if (k == "vrrp_garp_master_refresh") {
+      setIf(g.garpMasterRefresh, ctx.duration(c));
+    } else if (k == "vrrp_garp_master_refresh_repeat") {
+      setIf(g.garpMasterRefreshRepeat, ctx.integer(c, 1, 255));
+    } else if (k == "vrrp_mcast_group4" || k == "vrrp_mcast_group6") {
+      auto a = ctx.address(c);
+      bool v4 = k == "vrrp_mcast_group4";
+      if (a && (a->is_v4() != v4 || !a->is_multicast())) {
+        ctx.error(c.args[0], k,
+                  std::string("expected an ") + (v4 ? "IPv4" : "IPv6") + " multicast address");
+      } else if (a) {
+        (v4 ? g.mcastGroup4 : g.mcastGroup6) = *a;
+      }
+    }
+  }
+}
+
+void buildVrrpScript(BuildContext& ctx, const Node& n, VrrpScript& s) {
+  s.name = n.args[0].text;
+  s.where = n.where();
+  KeywordTracker keywords(ctx.diags(), s.locations);
+  for (const Node& c : n.children) {
+    keywords.see(c);
+    const std::string& k = c.keyword.text;
+    if (k == "script") {
+      s.command = BuildContext::joined(c);
+    } else if (k == "interval") {
+      setIf(s.interval, ctx.duration(c));
+    } else if (k == "timeout") {
+      s.timeout = ctx.duration(c);
+    } else if (k == "weight") {
+      setIf(s.weight, ctx.integer(c, -kMaxWeight, kMaxWeight));
+      if (c.args.size() > 1) {
+        if (c.args[1].text == "reverse") {
+          s.reverse = true;
+        } else {
+          ctx.error(c.args[1], "weight",
+                    "expected 'reverse' after the weight, found '" + c.args[1].text + "'");
+        }
+      }
+    } else if (k == "rise") {
+      setIf(s.rise, ctx.integer(c, 1, 1000));
+    } else if (k == "fall") {
+      setIf(s.fall, ctx.integer(c, 1, 1000));
+    } else if (k == "user") {
+      s.user = c.args[0].text;
+      if (c.args.size() > 1) s.group = c.args[1].text;
+    } else if (k == "init_fail") {
+      s.initFail = true;
+    }
+  }
+  if (s.command.empty()) {
+    ctx.diags().error(s.where, "vrrp_script '" + s.name + "' needs a 'script' command");
+  }
+}
+
+void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& global,
+                       VrrpInstance& vi) {
+  vi.name = n.args[0].text;
+  vi.where = n.where();
+  vi.version = global.vrrpVersion;
+  KeywordTracker keywords(ctx.diags(), vi.locations);
+  for (const Node& c : n.children) {
+    keywords.see(c);
+    const std::string& k = c.keyword.text;
+    if (k == "state") {
+      const std::string& v = c.args[0].text;
+      if (v == "MASTER") {
+        vi.initialState = InitialState::kMaster;
+      } else if (v == "BACKUP") {
+        vi.initialState = InitialState::kBackup;
+      } else {
+        ctx.error(c.args[0], "state", "expected MASTER or BACKUP, found '" + v + "'");
+      }
+    } else if (k == "interface") {
+      vi.interface = c.args[0].text;
+    } else if (k == "virtual_router_id") {
+      setIf(vi.virtualRouterId, ctx.integer(c, 1, 255));
+    } else if (k == "priority") {
+      setIf(vi.priority, ctx.integer(c, 1, 255));
+    } else if (k == "advert_int") {
+      setIf(vi.advertInterval, ctx.duration(c));
+    } else if (k == "version") {
+      setIf(vi.version, ctx.integer(c, 2, 3));
+    } else if (k == "authentication") {
+      buildAuthentication(ctx, c, vi.auth);
+    } else if (k == "virtual_ipaddress") {
+      auto list = buildAddressList(ctx, c);
+      vi.virtualAddresses.insert(vi.virtualAddresses.end(), list.begin(), list.end());
+    } else if (k == "virtual_ipaddress_excluded") {
+      auto list = buildAddressList(ctx, c);
+      vi.excludedAddresses.insert(vi.excludedAddresses.end(), list.begin(), list.end());
+    } else if (k == "track_script") {
+      vi.trackScripts = buildTrackList(ctx, c);
+    } else if (k == "track_interface") {
+      vi.trackInterfaces = buildTrackList(ctx, c);
+    } else if (k == "track_backend") {
+      vi.trackBackends = buildTrackList(ctx, c);
+    } else if (k == "nopreempt") {
+      vi.preempt = false;
+    } else if (k == "preempt") {
+      vi.preempt = true;
+    } else if (k == "preempt_delay") {
+      setIf(vi.preemptDelay, ctx.duration(c));
+      if (vi.preemptDelay > std::chrono::seconds(1000)) {
+        ctx.error(c.args[0], k, "expected at most 1000s");
+      }
+    } else if (k == "strict_preempt") {
+      vi.strictPreempt = true;
+    } else if (k == "mcast_src_ip") {
+      vi.mcastSrcIp = ctx.address(c);
+    } else if (k == "unicast_src_ip") {
+      vi.unicastSrcIp = ctx.address(c);
+    } else if (k == "unicast_peer") {
+      for (const Node& item : c.children) {
+        if (auto a = parseAddress(item.keyword.text)) {
+          vi.unicastPeers.push_back(*a);
+        } else {
+          ctx.diags().error(item.where(), a.error());
+        }
+      }
+    } else if (k.starts_with("notify")) {
+      buildNotify(c, vi.notifyMaster, vi.notifyBackup, vi.notifyFault, vi.notifyStop, vi.notify);
+    } else if (k == "smtp_alert") {
+      vi.smtpAlert = smtpAlertValue(ctx, c);
+    } else if (k == "garp_master_delay") {
+      vi.garpMasterDelay = ctx.duration(c);
+    } else if (k == "garp_master_repeat") {
+      vi.garpMasterRepeat = ctx.integer(c, 1, 255);
+    } else if (k == "garp_master_refresh") {
+      vi.garpMasterRefresh = ctx.duration(c);
+    } else if (k == "garp_master_refresh_repeat") {
+      vi.garpMasterRefreshRepeat = ctx.integer(c, 1, 255);
+    } else if (k == "garp_interval") {
+      vi.garpInterval = ctx.duration(c);
+    } else if (k == "gna_interval") {
+      vi.gnaInterval = ctx.duration(c);
+    } else if (k == "accept") {
+      vi.accept = true;
+    } else if (k == "no_accept") {
+      vi.accept = false;
+    } else if (k == "use_vmac") {
+      vi.useVmac = true;
+      if (!c.args.empty()) vi.vmacName = c.args[0].text;
+    } else if (k == "checksum") {
+      if (c.args[0].text == "pseudo-header") {
+        vi.checksum = ChecksumForm::kPseudoHeader;
+      } else if (c.args[0].text == "message") {
+        vi.checksum = ChecksumForm::kMessageOnly;
+      } else {
+        ctx.error(c.args[0], k,
+                  "expected pseudo-header or message, found '" + c.args[0].text + "'");
+      }
+    }
+  }
+}
+
+void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
+  g.name = n.args[0].text;
+  g.where = n.where();
+  KeywordTracker keywords(ctx.diags(), g.locations);
+  for (const Node& c : n.children) {
+    keywords.see(c);
+    const std::string& k = c.keyword.text;
+    if (k == "group") {
+      for (const Node& item : c.children) {
+        g.members.push_back({item.keyword.text, 0, false, false, item.where()});
+      }
+    } else if (k.starts_with("notify")) {
+      buildNotify(c, g.notifyMaster, g.notifyBackup, g.notifyFault, g.notifyStop, g.notify);
+    } else if (k == "smtp_alert") {
+      g.smtpAlert = smtpAlertValue(ctx, c);
+    }
+  }
+}
+
+}  // namespace holdfast::config::detail

@@ -1,0 +1,41 @@
+#include "core/config/diagnostics.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace holdfast::config {
+
+std::string format(const Diagnostic& d) {
+  return d.where.str() + (d.severity == Severity::kError ? ": error: " : ": warning: ") + d.message;
+}
+
+void Diagnostics::error(const SourceLocation& where, std::string message) {
+  ++errorCount_;
+  if (errorCount_ > kMaxErrors) return;
+  if (errorCount_ == kMaxErrors) message += " (too many errors; stopping here)";
+  all_.push_back({where, Severity::kError, std::move(message)});
+}
+
+void Diagnostics::warning(const SourceLocation& where, std::string message) {
+  ++warningCount_;
+  all_.push_back({where, Severity::kWarning, std::move(message)});
+}
+
+void Diagnostics::sortBySource(const std::vector<std::string>& files) {
+  auto fileIndex = [&](const SourceLocation& l) {
+    auto it = std::find(files.begin(), files.end(), l.fileName());
+    return it - files.begin();
+  };
+  std::stable_sort(all_.begin(), all_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    return std::tuple(fileIndex(a.where), a.where.line, a.where.column) <
+           std::tuple(fileIndex(b.where), b.where.line, b.where.column);
+  });
+}
+
+std::string Diagnostics::str() const {
+  std::string out;
+  for (const auto& d : all_) out += format(d) + '\n';
+  return out;
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,63 @@
+#include "core/config/loader.h"
+
+#include "core/config/build_context.h"
+#include "core/config/parser.h"
+#include "core/config/source_reader.h"
+
+namespace holdfast::config {
+namespace {
+
+LoadResult build(SourceText source, Diagnostics diags) {
+  std::vector<Node> root = parse(source.tokens, diags);
+  Config cfg;
+  cfg.files = std::move(source.files);
+  detail::BuildContext ctx(diags);
+
+  // global_defs first: instances take their default version from it, wherever it is.
+  for (const Node& n : root) {
+    if (n.keyword.text == "global_defs") detail::buildGlobalDefs(ctx, n, cfg.global);
+  }
+  for (const Node& n : root) {
+    const std::string& k = n.keyword.text;
+    if (k == "vrrp_script") {
+      detail::buildVrrpScript(ctx, n, cfg.scripts.emplace_back());
+    } else if (k == "vrrp_instance") {
+      detail::buildVrrpInstance(ctx, n, cfg.global, cfg.instances.emplace_back());
+    } else if (k == "vrrp_sync_group") {
+      detail::buildSyncGroup(ctx, n, cfg.syncGroups.emplace_back());
+    } else if (k == "backend") {
+      detail::buildBackend(ctx, n, cfg.backends.emplace_back());
+    } else if (k == "backend_group") {
+      detail::buildBackendGroup(ctx, n, cfg.backendGroups.emplace_back());
+    }
+  }
+  detail::validate(ctx, cfg);
+  if (cfg.instances.empty() && cfg.backends.empty() && !diags.hasErrors()) {
+    diags.warning(
+        SourceLocation{std::make_shared<std::string>(cfg.files.empty() ? "" : cfg.files[0])},
+        "no vrrp_instance or backend: holdfastd has nothing to do");
+  }
+  diags.sortBySource(cfg.files);
+
+  LoadResult result{std::nullopt, std::move(diags)};
+  if (!result.diagnostics.hasErrors()) result.config = std::move(cfg);
+  return result;
+}
+
+}  // namespace
+
+LoadResult loadFile(const std::string& path) {
+  Diagnostics diags;
+  SourceReader reader(diags);
+  SourceText source = reader.readFile(path);
+  return build(std::move(source), std::move(diags));
+}
+
+LoadResult loadText(std::string_view text, const std::string& name) {
+  Diagnostics diags;
+  SourceReader reader(diags);
+  SourceText source = reader.readText(text, name);
+  return build(std::move(source), std::move(diags));
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,25 @@
+#pragma once
+// The one entry point from text to a validated Config: read (with includes), parse,
+// type, validate. All diagnostics are collected; `config` is set only when there is
+// no error (warnings do not stop a config from loading).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/config/diagnostics.h"
+#include "core/config/model.h"
+
+namespace holdfast::config {
+
+struct LoadResult {
+  std::optional<Config> config;
+  Diagnostics diagnostics;
+};
+
+LoadResult loadFile(const std::string& path);
+// `name` stands for the file name in messages; includes resolve from the current
+// directory.
+LoadResult loadText(std::string_view text, const std::string& name);
+
+}  // namespace holdfast::config

@@ -1,0 +1,214 @@
+#pragma once
+// The typed, validated configuration. Every entity records where it was declared so
+// that later errors (reload, runtime) can point at the config line.
+
+#include <boost/asio/ip/address.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkers/check_kind.h"
+#include "core/config/source_location.h"
+
+namespace holdfast::config {
+
+using Duration = std::chrono::microseconds;
+using IpAddress = boost::asio::ip::address;
+
+enum class AddressFamily { kIPv4, kIPv6 };
+const char* toString(AddressFamily f);
+
+struct SmtpServer {
+  std::string host;
+  int port = 25;
+};
+
+struct GlobalDefs {
+  KeywordLocations locations;  // where each keyword was given
+  std::string routerId;        // empty: the host name
+  std::vector<std::string> notificationEmails;
+  std::string notificationEmailFrom;
+  std::optional<SmtpServer> smtpServer;
+  Duration smtpConnectTimeout = std::chrono::seconds(30);
+  std::string scriptUser;  // empty: the default unprivileged user
+  std::string scriptGroup;
+  bool enableScriptSecurity = false;
+  int vrrpVersion = 2;
+  bool skipCheckAdvAddr = false;
+  bool strict = false;
+  Duration garpInterval{0};
+  Duration gnaInterval{0};
+  Duration garpMasterDelay = std::chrono::seconds(5);
+  int garpMasterRepeat = 5;
+  Duration garpMasterRefresh{0};
+  int garpMasterRefreshRepeat = 1;
+  IpAddress mcastGroup4 = boost::asio::ip::make_address("224.0.0.18");
+  IpAddress mcastGroup6 = boost::asio::ip::make_address("ff02::12");
+};
+
+struct VrrpScript {
+  KeywordLocations locations;  // where each keyword was given
+  std::string name;
+  SourceLocation where;
+  std::string command;
+  Duration interval = std::chrono::seconds(1);
+  std::optional<Duration> timeout;  // unset: the interval
+  int weight = 0;
+  bool reverse = false;
+  int rise = 1;
+  int fall = 1;
+  std::string user;
+  std::string group;
+  bool initFail = false;
+};
+
+struct VirtualAddress {
+  IpAddress address;
+  int prefixLength = 0;
+  std::string dev;    // empty: the instance's interface
+  std::string label;  // e.g. eth0:0
+  std::optional<IpAddress> broadcast;
+  std::string scope;
+  bool noTrack = false;
+  SourceLocation where;
+};
+
+// A reference from an instance to a tracked thing (script, interface, backend or
+// backend_group) with its weight.
+struct TrackRef {
+  std::string name;
+  int weight = 0;
+  bool hasWeight = false;  // false: the tracked item's own weight applies
+  bool reverse = false;
+  SourceLocation where;
+};
+
+enum class AuthType { kNone, kPass, kAh };
+
+struct Authentication {
+  AuthType type = AuthType::kNone;
+  std::string pass;  // at most 8 characters count (RFC 3768 5.3.6.1)
+};
+
+enum class InitialState { kBackup, kMaster };
+
+// IPv4 VRRPv3 checksum: with the IPv6-style pseudo-header (keepalived, FRR) or over
+// the message alone (RFC 9568 errata). Both are accepted on receive.
+enum class ChecksumForm { kPseudoHeader, kMessageOnly };
+
+struct VrrpInstance {
+  KeywordLocations locations;  // where each keyword was given
+  std::string name;
+  SourceLocation where;
+  InitialState initialState = InitialState::kBackup;
+  std::string interface;
+  int virtualRouterId = 0;
+  int priority = 100;
+  Duration advertInterval = std::chrono::seconds(1);
+  int version = 2;
+  Authentication auth;
+  std::vector<VirtualAddress> virtualAddresses;
+  std::vector<VirtualAddress> excludedAddresses;
+  AddressFamily family = AddressFamily::kIPv4;  // of virtual_ipaddress
+  std::vector<TrackRef> trackScripts;
+  std::vector<TrackRef> trackInterfaces;
+  std::vector<TrackRef> trackBackends;
+  bool preempt = true;
+  Duration preemptDelay{0};
+  // RFC-strict: a backup waits out Master_Down_Interval instead of taking over at
+  // once on a lower-priority advert.
+  bool strictPreempt = false;
+  std::optional<IpAddress> mcastSrcIp;
+  std::optional<IpAddress> unicastSrcIp;
+  std::vector<IpAddress> unicastPeers;
+  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  bool smtpAlert = false;
+  std::optional<Duration> garpMasterDelay;
+  std::optional<int> garpMasterRepeat;
+  std::optional<Duration> garpMasterRefresh;
+  std::optional<int> garpMasterRefreshRepeat;
+  std::optional<Duration> garpInterval;
+  std::optional<Duration> gnaInterval;
+  bool accept = true;
+  bool useVmac = false;
+  std::string vmacName;
+  ChecksumForm checksum = ChecksumForm::kPseudoHeader;
+};
+
+struct SyncGroup {
+  KeywordLocations locations;  // where each keyword was given
+  std::string name;
+  SourceLocation where;
+  std::vector<TrackRef> members;  // instance names
+  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  bool smtpAlert = false;
+};
+
+using checkers::CheckKind;
+
+struct StatusRange {
+  int low = 200;
+  int high = 299;
+};
+
+struct CheckSpec {
+  KeywordLocations locations;  // where each keyword was given
+  CheckKind kind = CheckKind::kIcmp;
+  SourceLocation where;
+  Duration interval = std::chrono::seconds(2);
+  Duration timeout = std::chrono::seconds(1);
+  int rise = 2;
+  int fall = 3;
+  bool initiallyUp = false;
+  int port = 0;
+  std::string path = "/";
+  std::string method = "GET";
+  std::string host;
+  std::vector<std::string> headers;
+  std::vector<StatusRange> expectStatus{{200, 299}};
+  std::string expectBody;
+  std::string expectBodyRegex;
+  std::string send;
+  std::string expect;
+  bool tls = false;
+  bool tlsVerify = true;
+  std::string sni;
+  std::string caFile;
+  bool followRedirects = false;
+  std::string script;
+};
+
+struct Backend {
+  KeywordLocations locations;  // where each keyword was given
+  std::string name;
+  SourceLocation where;
+  IpAddress address;
+  std::vector<CheckSpec> checks;
+  std::string notifyUp, notifyDown;
+};
+
+struct BackendGroup {
+  KeywordLocations locations;  // where each keyword was given
+  std::string name;
+  SourceLocation where;
+  std::vector<TrackRef> members;  // backend names
+  int quorum = 1;
+};
+
+struct Config {
+  std::vector<std::string> files;  // every file read, the main one first
+  GlobalDefs global;
+  std::vector<VrrpScript> scripts;
+  std::vector<VrrpInstance> instances;
+  std::vector<SyncGroup> syncGroups;
+  std::vector<Backend> backends;
+  std::vector<BackendGroup> backendGroups;
+
+  const VrrpScript* findScript(std::string_view name) const;
+  const VrrpInstance* findInstance(std::string_view name) const;
+  const Backend* findBackend(std::string_view name) const;
+  const BackendGroup* findBackendGroup(std::string_view name) const;
+};
+
+}  // namespace holdfast::config

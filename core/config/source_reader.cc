@@ -1,0 +1,123 @@
+#include "core/config/source_reader.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace holdfast::config {
+namespace fs = std::filesystem;
+
+SourceText SourceReader::readFile(const std::string& path) {
+  out_ = {};
+  readInto(path, SourceLocation{});
+  return std::move(out_);
+}
+
+SourceText SourceReader::readText(std::string_view text, const std::string& name) {
+  out_ = {};
+  out_.files.push_back(name);
+  stack_.push_back(name);
+  lexInto(text, name, ".");
+  stack_.pop_back();
+  return std::move(out_);
+}
+
+void SourceReader::readInto(const std::string& path, const SourceLocation& includedFrom) {
+  auto fail = [&](const std::string& why) {
+    if (includedFrom.line > 0) {
+      diags_.error(includedFrom, "cannot read included file '" + path + "': " + why);
+    } else {
+      diags_.error(SourceLocation{std::make_shared<std::string>(path)},
+                   "cannot read config file: " + why);
+    }
+  };
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail("it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(std::strerror(errno));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+
+  std::string canonical = fs::weakly_canonical(path, ec).string();
+  if (ec) canonical = path;
+  out_.files.push_back(path);
+  stack_.push_back(canonical);
+  lexInto(buf.str(), path, fs::path(path).parent_path().string());
+  stack_.pop_back();
+}
+
+void SourceReader::lexInto(std::string_view text, const std::string& name,
+                           const std::string& baseDir) {
+  auto file = std::make_shared<const std::string>(name);
+  std::vector<Token> tokens = lex(text, file, diags_);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (!(t.firstOnLine && t.isWord("include"))) {
+      out_.tokens.push_back(t);
+      continue;
+    }
+    // `include` takes exactly one pattern on its own line.
+    if (i + 1 >= tokens.size() || tokens[i + 1].firstOnLine || !tokens[i + 1].isValue()) {
+      diags_.error(t.where, "expected a file name or glob pattern after 'include'");
+      continue;
+    }
+    const Token& pattern = tokens[++i];
+    while (i + 1 < tokens.size() && !tokens[i + 1].firstOnLine) {
+      diags_.error(tokens[i + 1].where,
+                   "unexpected " + describe(tokens[i + 1]) + " after 'include " + pattern.text +
+                       "' (include takes one pattern; quote it if it contains blanks)");
+      ++i;
+    }
+    expandInclude(pattern, baseDir.empty() ? "." : baseDir);
+  }
+}
+
+void SourceReader::expandInclude(const Token& pattern, const std::string& baseDir) {
+  std::string full = pattern.text;
+  if (!full.empty() && full[0] != '/') full = baseDir + "/" + full;
+
+  if (static_cast<int>(stack_.size()) >= kMaxIncludeDepth) {
+    diags_.error(pattern.where,
+                 "includes nested deeper than " + std::to_string(kMaxIncludeDepth) + " files");
+    return;
+  }
+
+  glob_t g{};
+  int rc = ::glob(full.c_str(), GLOB_ERR, nullptr, &g);
+  std::vector<std::string> matches(g.gl_pathv, g.gl_pathv + g.gl_pathc);
+  ::globfree(&g);
+  std::sort(matches.begin(), matches.end());
+
+  bool isPattern = full.find_first_of("*?[") != std::string::npos;
+  if (rc == GLOB_NOMATCH || matches.empty()) {
+    if (isPattern) {
+      diags_.warning(pattern.where, "include pattern '" + pattern.text + "' matches no file");
+    } else {
+      diags_.error(pattern.where, "cannot read included file '" + pattern.text + "': no such file");
+    }
+    return;
+  }
+  if (rc != 0) {
+    diags_.error(pattern.where, "cannot expand include pattern '" + pattern.text + "'");
+    return;
+  }
+
+  for (const std::string& path : matches) {
+    std::error_code ec;
+    std::string canonical = fs::weakly_canonical(path, ec).string();
+    if (std::find(stack_.begin(), stack_.end(), canonical) != stack_.end()) {
+      std::string chain;
+      for (const auto& f : stack_) chain += f + " -> ";
+      diags_.error(pattern.where, "include cycle: " + chain + canonical);
+      continue;
+    }
+    readInto(path, pattern.where);
+  }
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,94 @@
+#include "core/config/summary.h"
+
+#include <sstream>
+
+#include "core/config/values.h"
+
+namespace holdfast::config {
+namespace {
+
+std::string trackText(const char* kind, const TrackRef& t, const Config& cfg) {
+  int weight = t.weight;
+  if (!t.hasWeight) {
+    const VrrpScript* s = std::string_view(kind) == "script" ? cfg.findScript(t.name) : nullptr;
+    weight = s ? s->weight : 0;
+  }
+  std::string out = std::string(kind) + " " + t.name + " ";
+  out += weight == 0 ? "fault while down" : "weight " + std::to_string(weight);
+  if (t.reverse) out += " reverse";
+  return out;
+}
+
+std::string checkText(const CheckSpec& c) {
+  std::string out = toString(c.kind);
+  if (c.port) out += " :" + std::to_string(c.port);
+  if (c.kind == CheckKind::kHttp) {
+    out += " " + c.method + " " + c.path;
+    if (!c.host.empty()) out += " host " + c.host;
+  }
+  if (c.kind == CheckKind::kScript) out += " \"" + c.script + "\"";
+  out += " every " + formatDuration(c.interval) + " timeout " + formatDuration(c.timeout) +
+         " rise " + std::to_string(c.rise) + " fall " + std::to_string(c.fall);
+  return out;
+}
+
+}  // namespace
+
+std::string summarize(const Config& cfg) {
+  std::ostringstream o;
+  o << "configuration OK: " << cfg.files.size() << (cfg.files.size() == 1 ? " file" : " files")
+    << ", " << cfg.instances.size() << " vrrp_instance, " << cfg.scripts.size() << " vrrp_script, "
+    << cfg.backends.size() << " backend, " << cfg.backendGroups.size() << " backend_group, "
+    << cfg.syncGroups.size() << " vrrp_sync_group\n";
+  if (!cfg.global.routerId.empty()) o << "router_id " << cfg.global.routerId << "\n";
+
+  for (const VrrpInstance& vi : cfg.instances) {
+    o << "\nvrrp_instance " << vi.name << ": " << vi.interface << " vrid " << vi.virtualRouterId
+      << " VRRPv" << vi.version << " " << toString(vi.family) << ", starts "
+      << (vi.initialState == InitialState::kMaster ? "MASTER" : "BACKUP") << ", priority "
+      << vi.priority << ", advert_int " << formatDuration(vi.advertInterval)
+      << (vi.preempt ? "" : ", nopreempt");
+    if (vi.preemptDelay.count()) o << ", preempt_delay " << formatDuration(vi.preemptDelay);
+    if (vi.auth.type == AuthType::kPass) o << ", auth PASS";
+    o << "\n";
+    if (!vi.unicastPeers.empty()) {
+      o << "  unicast peers:";
+      for (const auto& p : vi.unicastPeers) o << " " << p.to_string();
+      o << "\n";
+    }
+    for (const VirtualAddress& va : vi.virtualAddresses) {
+      o << "  VIP " << va.address.to_string() << "/" << va.prefixLength << " dev "
+        << (va.dev.empty() ? vi.interface : va.dev);
+      if (!va.label.empty()) o << " label " << va.label;
+      o << "\n";
+    }
+    for (const TrackRef& t : vi.trackScripts)
+      o << "  track " << trackText("script", t, cfg) << "\n";
+    for (const TrackRef& t : vi.trackInterfaces)
+      o << "  track " << trackText("interface", t, cfg) << "\n";
+    for (const TrackRef& t : vi.trackBackends)
+      o << "  track " << trackText("backend", t, cfg) << "\n";
+  }
+  for (const VrrpScript& s : cfg.scripts) {
+    o << "\nvrrp_script " << s.name << ": \"" << s.command << "\" every "
+      << formatDuration(s.interval) << ", weight " << s.weight << (s.reverse ? " reverse" : "")
+      << ", rise " << s.rise << ", fall " << s.fall << "\n";
+  }
+  for (const Backend& b : cfg.backends) {
+    o << "\nbackend " << b.name << " " << b.address.to_string() << "\n";
+    for (const CheckSpec& c : b.checks) o << "  check " << checkText(c) << "\n";
+  }
+  for (const BackendGroup& g : cfg.backendGroups) {
+    o << "\nbackend_group " << g.name << ": up while " << g.quorum << " of";
+    for (const TrackRef& m : g.members) o << " " << m.name;
+    o << " are up\n";
+  }
+  for (const SyncGroup& g : cfg.syncGroups) {
+    o << "\nvrrp_sync_group " << g.name << ":";
+    for (const TrackRef& m : g.members) o << " " << m.name;
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,125 @@
+#include "core/config/values.h"
+
+#include <charconv>
+#include <cstdint>
+
+namespace holdfast::config {
+
+std::expected<Duration, std::string> parseDuration(std::string_view text) {
+  auto bad = [&] {
+    return std::unexpected("expected a duration such as 300ms, 2s or 1m, found '" +
+                           std::string(text) + "'");
+  };
+  size_t i = 0;
+  int64_t whole = 0;
+  int64_t frac = 0, fracScale = 1;
+  bool digits = false;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    whole = whole * 10 + (text[i++] - '0');
+    digits = true;
+    if (whole > 100'000'000) return bad();
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (fracScale < 1'000'000) {
+        frac = frac * 10 + (text[i] - '0');
+        fracScale *= 10;
+      }
+      ++i;
+      digits = true;
+    }
+  }
+  if (!digits) return bad();
+  std::string_view unit = text.substr(i);
+  int64_t usPerUnit = 0;
+  if (unit.empty() || unit == "s") {
+    usPerUnit = 1'000'000;
+  } else if (unit == "ms") {
+    usPerUnit = 1'000;
+  } else if (unit == "us") {
+    usPerUnit = 1;
+  } else if (unit == "m" || unit == "min") {
+    usPerUnit = 60'000'000;
+  } else if (unit == "h") {
+    usPerUnit = 3'600'000'000;
+  } else {
+    return bad();
+  }
+  int64_t us = whole * usPerUnit + frac * usPerUnit / fracScale;
+  if (us > int64_t{7} * 24 * 3'600'000'000) {
+    return std::unexpected("duration '" + std::string(text) + "' is longer than a week");
+  }
+  return Duration(us);
+}
+
+std::expected<int, std::string> parseInt(std::string_view text, int low, int high) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string range = std::to_string(low) + "-" + std::to_string(high);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return std::unexpected("expected a whole number " + range + ", found '" + std::string(text) +
+                           "'");
+  }
+  if (value < low || value > high) {
+    return std::unexpected("value " + std::string(text) + " is out of range " + range);
+  }
+  return value;
+}
+
+std::expected<IpAddress, std::string> parseAddress(std::string_view text) {
+  boost::system::error_code ec;
+  IpAddress a = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec)
+    return std::unexpected("expected an IPv4 or IPv6 address, found '" + std::string(text) + "'");
+  return a;
+}
+
+std::expected<Prefix, std::string> parsePrefix(std::string_view text) {
+  size_t slash = text.find('/');
+  auto addr = parseAddress(text.substr(0, slash));
+  if (!addr) return std::unexpected(addr.error());
+  int maxLen = addr->is_v4() ? 32 : 128;
+  if (slash == std::string_view::npos) return Prefix{*addr, maxLen};
+  auto len = parseInt(text.substr(slash + 1), 0, maxLen);
+  if (!len) {
+    return std::unexpected("expected a prefix length 0-" + std::to_string(maxLen) +
+                           " after '/' in '" + std::string(text) + "'");
+  }
+  return Prefix{*addr, *len};
+}
+
+std::expected<bool, std::string> parseBool(std::string_view text) {
+  if (text == "on" || text == "true" || text == "yes" || text == "1") return true;
+  if (text == "off" || text == "false" || text == "no" || text == "0") return false;
+  return std::unexpected("expected on or off, found '" + std::string(text) + "'");
+}
+
+std::expected<StatusRange, std::string> parseStatusRange(std::string_view text) {
+  size_t dash = text.find('-');
+  auto low = parseInt(text.substr(0, dash), 100, 599);
+  auto high = dash == std::string_view::npos ? low : parseInt(text.substr(dash + 1), 100, 599);
+  if (!low || !high || *high < *low) {
+    return std::unexpected("expected an HTTP status 100-599 or a range such as 200-299, found '" +
+                           std::string(text) + "'");
+  }
+  return StatusRange{*low, *high};
+}
+
+std::string formatDuration(Duration d) {
+  int64_t us = d.count();
+  if (us == 0) return "0s";
+  if (us % 1'000'000 == 0) return std::to_string(us / 1'000'000) + "s";
+  if (us % 1'000 == 0) {
+    int64_t ms = us / 1'000;
+    if (ms > 1000 && ms % 10 == 0) {
+      std::string s = std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1);
+      while (s.back() == '0') s.pop_back();
+      return s + "s";
+    }
+    return std::to_string(ms) + "ms";
+  }
+  return std::to_string(us) + "us";
+}
+
+}  // namespace holdfast::config

@@ -1,0 +1,36 @@
+#pragma once
+// holdfastd's command line (Boost.Program_options).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log/logger.h"
+
+namespace holdfast::daemon {
+
+inline constexpr const char* kDefaultConfig = "/etc/holdfast/holdfast.conf";
+inline constexpr const char* kDefaultPidFile = "/run/holdfastd.pid";
+inline constexpr const char* kDefaultControlSocket = "/run/holdfast/holdfast.sock";
+
+struct Options {
+  std::string configPath = kDefaultConfig;
+  bool configTest = false;
+  bool logConsole = false;
+  bool logSyslog = true;
+  log::Level logLevel = log::Level::kInfo;
+  std::string pidFile = kDefaultPidFile;
+  std::string controlSocket = kDefaultControlSocket;
+};
+
+// What the command line asks for: run with `options`, or print `text` and exit
+// with `exitCode` (help, version, usage errors).
+struct CommandLine {
+  Options options;
+  std::optional<int> exitCode;
+  std::string text;
+};
+
+CommandLine parseCommandLine(const std::vector<std::string>& args);
+
+}  // namespace holdfast::daemon

@@ -1,0 +1,38 @@
+#pragma once
+// An event loop (Boost.Asio io_context) and the signals it watches. The VRRP and
+// checker loops of later issues are instances of this; the daemon's main loop is one.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <functional>
+#include <initializer_list>
+
+namespace holdfast::netio {
+
+class EventLoop {
+ public:
+  EventLoop();
+
+  boost::asio::io_context& context() { return context_; }
+
+  // Calls `handler(signo)` on this loop for each of `signals` delivered to the
+  // process, until stop(). The signals are blocked from their default action.
+  void watchSignals(std::initializer_list<int> signals, std::function<void(int)> handler);
+
+  // Runs handlers until stop() is called. No exception escapes a handler: one that
+  // throws is a broken invariant and ends the process (see DESIGN.md, errors).
+  void run();
+  void stop();
+
+  // Runs `fn` on this loop's thread.
+  void post(std::function<void()> fn);
+
+ private:
+  void armSignals();
+
+  boost::asio::io_context context_;
+  boost::asio::signal_set signals_;
+  std::function<void(int)> signalHandler_;
+};
+
+}  // namespace holdfast::netio
