@@ -1,0 +1,36 @@
+#pragma once
+// Helpers for config tests: load a text as "test.conf" and get its diagnostics as
+// the exact lines holdfastd would print.
+
+#include <string>
+#include <vector>
+
+#include "core/config/loader.h"
+
+namespace holdfast::test {
+
+inline std::vector<std::string> diagnosticLines(const config::LoadResult& r,
+                                                config::Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& d : r.diagnostics.all()) {
+    if (d.severity == severity) out.push_back(config::format(d));
+  }
+  return out;
+}
+
+inline std::vector<std::string> errorsOf(const std::string& text) {
+  return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kError);
+}
+
+inline std::vector<std::string> warningsOf(const std::string& text) {
+  return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kWarning);
+}
+
+// A minimal valid instance body to build bad cases around.
+inline std::string instance(const std::string& extra, const std::string& name = "VI_1",
+                            const std::string& vrid = "51") {
+  return "vrrp_instance " + name + " {\n  interface eth0\n  virtual_router_id " + vrid +
+         "\n  virtual_ipaddress { 192.0.2.1 }\n" + extra + "}\n";
+}
+
+}  // namespace holdfast::test
