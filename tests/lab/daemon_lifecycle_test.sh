@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# holdfastd in a namespace: starts, refuses a second instance on its pid file, keeps
+# running on a broken config sent with SIGHUP (logging each error with file:line),
+# applies a good one, and exits 0 on SIGTERM leaving no pid file.
+set -uo pipefail
+HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
+source "$(dirname "$0")/lib.sh"
+
+lab_init daemon_lifecycle 60
+lab_switch
+lab_router 1
+NS="$LAB-r1"
+CONF="$LAB_DIR/holdfast.conf"
+PID="$LAB_DIR/holdfastd.pid"
+LOG="$LAB_DIR/holdfastd.log"
+
+cat >"$CONF" <<CONF
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+CONF
+
+lab_spawn "$NS" "$LOG" "$HOLDFASTD" -l --no-syslog -f "$CONF" --pid-file "$PID" \
+  --control-socket "$LAB_DIR/holdfast.sock"
+DAEMON=$LAB_PID
+lab_wait "holdfastd to start" 10 grep -qF "started with $CONF" "$LOG"
+[ "$(cat "$PID")" = "$DAEMON" ] || lab_fail "pid file holds $(cat "$PID"), expected $DAEMON"
+echo "ok: started, pid file $PID holds $DAEMON"
+
+# A second daemon on the same pid file refuses to start.
+out=$(lab_exec "$NS" "$HOLDFASTD" -l --no-syslog -f "$CONF" --pid-file "$PID" 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] || lab_fail "second holdfastd exited $rc, expected 1"
+grep -qF "another holdfastd (pid $DAEMON) is running with pid file $PID" <<<"$out" ||
+  lab_fail "second holdfastd said: $out"
+echo "ok: a second holdfastd is refused"
+
+# SIGHUP with a broken config: every error logged with file:line, daemon keeps running.
+cp "$CONF" "$LAB_DIR/good.conf"
+cat >"$CONF" <<CONF
+vrrp_instance VI_1 {
+    state MASTR
+    interface eth0
+    virtual_router_id 300
+CONF
+kill -HUP "$DAEMON"
+lab_wait "the reload to be refused" 10 grep -qF "reload refused" "$LOG"
+lab_expect_log "$LOG" "$CONF:2:11: error: 'state': expected MASTER or BACKUP, found 'MASTR'" "bad state"
+lab_expect_log "$LOG" "$CONF:4:23: error: 'virtual_router_id': value 300 is out of range 1-255" "bad VRID"
+lab_expect_log "$LOG" "the running configuration is kept unchanged" "refusal says the old config stays"
+sleep 0.3
+kill -0 "$DAEMON" 2>/dev/null || lab_fail "holdfastd died after a refused reload"
+echo "ok: broken config refused, daemon still running"
+
+# SIGHUP with a good config: applied.
+sed 's/priority 100/priority 120/' "$LAB_DIR/good.conf" >"$CONF"
+kill -HUP "$DAEMON"
+lab_wait "the reload to be applied" 10 grep -qF "reload applied" "$LOG"
+echo "ok: good config applied"
+
+# SIGTERM: exit 0, pid file gone.
+kill -TERM "$DAEMON"
+wait "$DAEMON"
+rc=$?
+[ "$rc" -eq 0 ] || lab_fail "holdfastd exited $rc on SIGTERM, expected 0"
+lab_expect_log "$LOG" "stopping: received SIGTERM" "stop reason logged"
+[ -e "$PID" ] && lab_fail "pid file $PID left behind"
+echo "ok: SIGTERM exits 0 and removes the pid file"
+echo "PASS daemon_lifecycle"

@@ -1,0 +1,169 @@
+# shellcheck shell=bash
+# The holdfast test lab: a topology of network namespaces with no link to the host's
+# network. Source it, then:
+#
+#   lab_init NAME [TIMEOUT_S]   unique names, cleanup on every exit path, a watchdog
+#   lab_switch                  a namespace holding bridge br0 (the LAN)
+#   lab_router N                namespace $LAB-rN, eth0 on br0, 192.0.2.(10+N)/24,
+#                               2001:db8::(10+N)/64
+#   lab_client                  namespace $LAB-c, eth0 on br0, 192.0.2.250, 2001:db8::250
+#   lab_spawn NS LOG CMD...     runs CMD in NS in the background; sets LAB_PID; the
+#                               process is killed by its pid at cleanup
+#   lab_wait DESC SECONDS CMD.. polls CMD (every 0.1 s) until it succeeds or time is up
+#   lab_fail MSG                prints MSG and exits 1 (cleanup runs)
+#
+# Only 192.0.2.0/24, 2001:db8::/64 and link-local addresses are used, all inside
+# namespaces this file created; they are all deleted at exit, with the processes
+# started in them.
+
+LAB=""
+LAB_DIR=""
+LAB_NAMESPACES=()
+LAB_PIDS=()
+LAB_WATCHDOG=""
+LAB_TIMEOUT=0
+LAB_PORTS=0
+
+lab_log() { printf '[lab %s] %s\n' "${LAB:-?}" "$*" >&2; }
+
+lab_fail() {
+  printf '[lab %s] FAIL: %s\n' "${LAB:-?}" "$*" >&2
+  exit 1
+}
+
+lab_require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIPPED: $1 needs root for network namespaces; run the suite as root" >&2
+    exit 77
+  fi
+  command -v ip >/dev/null || { echo "SKIPPED: $1 needs iproute2 (ip)" >&2; exit 77; }
+}
+
+lab_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [ -n "$LAB_WATCHDOG" ] && kill "$LAB_WATCHDOG" 2>/dev/null
+  local pid
+  for pid in "${LAB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  # Give them up to 2 s to exit, then kill what is left, by pid only.
+  local i
+  for i in $(seq 1 20); do
+    local alive=0
+    for pid in "${LAB_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  local ns
+  for ns in "${LAB_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  if [ "$rc" -ne 0 ] && [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+    local f
+    for f in "$LAB_DIR"/*.log; do
+      [ -f "$f" ] || continue
+      echo "----- $f (last 40 lines)" >&2
+      tail -n 40 "$f" >&2
+    done
+  fi
+  [ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+  exit "$rc"
+}
+
+lab_init() {
+  local name=$1 timeout=${2:-120}
+  lab_require_root "$name"
+  # Unique per run so that tests can run in parallel: pid + random.
+  LAB=$(printf 'hf%x%04x' "$$" "$RANDOM")
+  LAB_DIR=$(mktemp -d "/tmp/holdfast-$name.XXXXXX")
+  trap lab_cleanup EXIT
+  trap 'lab_log "interrupted"; exit 1' INT
+  LAB_TIMEOUT=$timeout
+  trap 'lab_log "watchdog: test ran past ${LAB_TIMEOUT}s"; exit 1' TERM
+  # The watchdog ends a hung test from inside, so cleanup still runs (a kill from
+  # ctest's own timeout would skip it).
+  # It holds no output pipe, and cleanup ends its sleep along with it.
+  (
+    exec >/dev/null 2>&1 </dev/null
+    trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+    sleep "$timeout" &
+    nap=$!
+    wait "$nap" || exit 0
+    # Bash runs the trap only once its foreground command returns, so end the
+    # test shell's own children (by pid) as well as the shell.
+    kill -TERM $$
+    for child in $(ps -o pid= --ppid $$); do
+      [ "$child" != "$BASHPID" ] && kill -TERM "$child"
+    done
+  ) &
+  LAB_WATCHDOG=$!
+  lab_log "test $name, namespaces $LAB-*, files $LAB_DIR"
+}
+
+lab_netns_add() {
+  ip netns add "$1" || lab_fail "cannot create namespace $1"
+  LAB_NAMESPACES+=("$1")
+  ip -n "$1" link set lo up
+  # No DAD delay on the lab's IPv6 addresses.
+  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+lab_switch() {
+  lab_netns_add "$LAB-sw"
+  ip -n "$LAB-sw" link add br0 type bridge
+  # Forward at once: no STP listening delay on a lab bridge.
+  ip -n "$LAB-sw" link set br0 type bridge forward_delay 0 stp_state 0
+  ip -n "$LAB-sw" link set br0 up
+}
+
+# lab_port NS ADDR4 ADDR6: a veth from NS's eth0 to a port of br0.
+lab_port() {
+  local ns=$1 a4=$2 a6=$3
+  LAB_PORTS=$((LAB_PORTS + 1))
+  local port="p$LAB_PORTS"
+  ip -n "$LAB-sw" link add "$port" type veth peer name eth0 netns "$ns" ||
+    lab_fail "cannot create veth for $ns"
+  ip -n "$LAB-sw" link set "$port" master br0 up
+  ip -n "$ns" addr add "$a4/24" dev eth0
+  ip -n "$ns" addr add "$a6/64" dev eth0 nodad
+  ip -n "$ns" link set eth0 up
+}
+
+lab_router() {
+  local n=$1
+  lab_netns_add "$LAB-r$n"
+  lab_port "$LAB-r$n" "192.0.2.$((10 + n))" "2001:db8::$((10 + n))"
+}
+
+lab_client() {
+  lab_netns_add "$LAB-c"
+  lab_port "$LAB-c" "192.0.2.250" "2001:db8::250"
+}
+
+lab_exec() {
+  local ns=$1
+  shift
+  ip netns exec "$ns" "$@"
+}
+
+lab_spawn() {
+  local ns=$1 log=$2
+  shift 2
+  ip netns exec "$ns" "$@" >"$log" 2>&1 &
+  LAB_PID=$!
+  LAB_PIDS+=("$LAB_PID")
+}
+
+lab_wait() {
+  local desc=$1 seconds=$2
+  shift 2
+  local tries=$((seconds * 10)) i
+  for ((i = 0; i < tries; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  lab_fail "timed out after ${seconds}s waiting for: $desc"
+}
+
+# lab_expect_log FILE PATTERN DESC: the log holds a line matching PATTERN (fixed string).
+lab_expect_log() {
+  grep -qF -- "$2" "$1" || lab_fail "$3: expected '$2' in $(basename "$1")"
+}
