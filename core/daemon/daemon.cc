@@ -16,6 +16,10 @@ int Daemon::run() {
   log::info("started with " + options_.configPath + ": " +
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
+  // Until the VRRP engine lands, say so plainly: nobody should read "started" as
+  // "holding the VIP".
+  log::warning("this build has no VRRP engine or checkers yet: the configuration is loaded "
+               "and reloadable, but no advert is sent and no VIP is added");
   loop_.run();
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
