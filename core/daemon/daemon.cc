@@ -18,8 +18,9 @@ int Daemon::run() {
             std::to_string(config_->backends.size()) + " backend");
   // Until the VRRP engine lands, say so plainly: nobody should read "started" as
   // "holding the VIP".
-  log::warning("this build has no VRRP engine or checkers yet: the configuration is loaded "
-               "and reloadable, but no advert is sent and no VIP is added");
+  log::warning(
+      "this build has no VRRP engine or checkers yet: the configuration is loaded "
+      "and reloadable, but no advert is sent and no VIP is added");
   loop_.run();
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
