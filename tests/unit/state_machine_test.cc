@@ -1,0 +1,259 @@
+// RFC 5798 section 6 behaviour in simulated time, on a fake network of 2-3 routers.
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/fake_vrrp_network.h"
+
+using namespace holdfast::vrrp;
+using holdfast::test::FakeVrrpNetwork;
+using namespace std::chrono_literals;
+
+namespace {
+using Net = FakeVrrpNetwork;
+std::chrono::microseconds since(const Net& net, TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(net.now() - t);
+}
+}  // namespace
+
+TEST_CASE("election: the highest priority becomes the only master after its Master_Down_Interval") {
+  Net net;
+  auto a = net.add(Net::config(100, "192.0.2.11"));
+  auto b = net.add(Net::config(150, "192.0.2.12"));
+  auto c = net.add(Net::config(120, "192.0.2.13"));
+  net.start(a);
+  net.start(b);
+  net.start(c);
+  net.runFor(3s);
+  CHECK(net.masters().empty());  // everyone still waits out Master_Down_Interval
+  // b's Master_Down_Interval at priority 150, 1 s adverts: 3 s + 106*100/256 cs = 3.41 s;
+  // it fired before the others' (3.60 s, 3.53 s) and their timers were reset by b's advert.
+  net.runFor(1s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  CHECK(*net.lastMasterSince(b) - TimePoint{} == 3410ms);
+  CHECK(net[a].sm.state() == State::kBackup);
+  CHECK(net[c].sm.state() == State::kBackup);
+  CHECK(net[b].transitions.back().reason == "no advert for Master_Down_Interval 3410ms");
+}
+
+TEST_CASE("adverts keep their cadence while master") {
+  Net net;
+  auto a = net.add(Net::config(200, "192.0.2.11", 3, Centiseconds(10)));
+  net.start(a);
+  net.runFor(2s);
+  std::vector<TimePoint> times;
+  for (auto& s : net.sent()) times.push_back(s.at);
+  REQUIRE(times.size() > 10);
+  for (size_t i = 2; i < times.size(); ++i) CHECK(times[i] - times[i - 1] == 100ms);
+}
+
+TEST_CASE("the address owner (priority 255) becomes master at once") {
+  Net net;
+  auto a = net.add(Net::config(255, "192.0.2.11"));
+  auto b = net.add(Net::config(200, "192.0.2.12"));
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  net.start(a);
+  CHECK(net.masters() == std::vector<size_t>{a});
+  CHECK(net[a].transitions.back().reason == "address owner (priority 255)");
+  CHECK(net[b].sm.state() == State::kBackup);
+}
+
+TEST_CASE("a preempting backup takes over at once on a lower-priority advert") {
+  Net net;
+  auto low = net.add(Net::config(100, "192.0.2.11"));
+  auto high = net.add(Net::config(150, "192.0.2.12"));
+  net.start(low);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{low});
+  net.start(high);
+  net.runFor(1s);  // within one advert interval high hears low and takes over
+  REQUIRE(net.masters() == std::vector<size_t>{high});
+  CHECK(since(net, *net.lastMasterSince(high)) > 0ms);
+  CHECK(net[high].transitions.back().reason == "preempting 192.0.2.11 (priority 100 < ours 150)");
+  CHECK(net[low].transitions.back().reason == "higher priority 150 from 192.0.2.12");
+}
+
+TEST_CASE("strict_preempt waits out Master_Down_Interval as the RFC says") {
+  Net net;
+  auto low = net.add(Net::config(100, "192.0.2.11"));
+  auto cfg = Net::config(150, "192.0.2.12");
+  cfg.strictPreempt = true;
+  auto high = net.add(cfg);
+  net.start(low);
+  net.runFor(5s);
+  net.start(high);
+  TimePoint started = net.now();
+  net.runFor(3s);
+  CHECK(net.masters() == std::vector<size_t>{low});  // 3.41 s not yet over
+  net.runFor(1s);
+  REQUIRE(net.masters() == std::vector<size_t>{high});
+  CHECK(*net.lastMasterSince(high) - started == 3410ms);
+}
+
+TEST_CASE("nopreempt: a higher-priority backup leaves a running master alone") {
+  Net net;
+  auto low = net.add(Net::config(100, "192.0.2.11"));
+  auto cfg = Net::config(150, "192.0.2.12");
+  cfg.preempt = false;
+  auto high = net.add(cfg);
+  net.start(low);
+  net.runFor(5s);
+  net.start(high);
+  net.runFor(20s);
+  CHECK(net.masters() == std::vector<size_t>{low});
+  CHECK(net[high].sm.state() == State::kBackup);
+}
+
+TEST_CASE("preempt_delay delays the takeover by exactly that long") {
+  Net net;
+  auto low = net.add(Net::config(100, "192.0.2.11"));
+  auto cfg = Net::config(150, "192.0.2.12");
+  cfg.preemptDelay = 2s;
+  auto high = net.add(cfg);
+  net.start(low);
+  net.runFor(5s);
+  net.start(high);
+  TimePoint started = net.now();
+  net.runFor(1900ms);
+  CHECK(net.masters() == std::vector<size_t>{low});
+  net.runFor(3s);
+  REQUIRE(net.masters() == std::vector<size_t>{high});
+  // low's first advert reaches high within 1 s of its start; the delay counts from it.
+  auto gap = *net.lastMasterSince(high) - started;
+  CHECK(gap >= 2s);
+  CHECK(gap <= 3s);
+}
+
+TEST_CASE("priority 0 on shutdown hands over after Skew_Time, not Master_Down_Interval") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  TimePoint stop = net.now();
+  net.shutdown(a);
+  CHECK(net.sent().back().priority == 0);
+  net.runFor(1s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  // Skew_Time at priority 100, 1 s: 156*100/256 = 60 cs.
+  CHECK(*net.lastMasterSince(b) - stop == 600ms);
+  CHECK(net[b].transitions.back().reason == "master 192.0.2.11 left (priority 0 advert)");
+  CHECK(net[a].sm.state() == State::kStop);
+}
+
+TEST_CASE("equal priority: the larger primary address wins") {
+  Net net;
+  auto small = net.add(Net::config(100, "192.0.2.11"));
+  auto large = net.add(Net::config(100, "192.0.2.12"));
+  net.start(small);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{small});
+  // large, as backup, hears an equal priority and stays backup (RFC 5798 6.4.2)...
+  net.start(large);
+  net.runFor(10s);
+  CHECK(net.masters() == std::vector<size_t>{small});
+  // ...but when both are master (a partition heals), the larger address keeps it.
+  net.partition(large, 1);
+  net.runFor(5s);
+  REQUIRE(net.masters().size() == 2);
+  net.partition(large, 0);
+  net.runFor(2s);
+  CHECK(net.masters() == std::vector<size_t>{large});
+  CHECK(net[small].transitions.back().reason == "equal priority from 192.0.2.12, a larger address");
+}
+
+TEST_CASE("split brain heals when the partition ends: the higher priority keeps the VIP") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  auto c = net.add(Net::config(120, "192.0.2.13"));
+  for (auto i : {a, b, c}) net.start(i);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  net.partition(b, 1);
+  net.partition(c, 1);
+  net.runFor(5s);
+  CHECK(net.masters() == std::vector<size_t>{a, c});
+  net.partition(b, 0);
+  net.partition(c, 0);
+  net.runFor(3s);
+  CHECK(net.masters() == std::vector<size_t>{a});
+  CHECK(net[b].sm.state() == State::kBackup);
+  CHECK(net[c].sm.state() == State::kBackup);
+}
+
+TEST_CASE("a VRRPv3 backup adopts the master's advert interval") {
+  Net net;
+  auto fast = net.add(Net::config(150, "192.0.2.11", 3, Centiseconds(10)));
+  auto slow = net.add(Net::config(100, "192.0.2.12", 3, Centiseconds(100)));
+  net.start(fast);
+  net.runFor(1s);
+  net.start(slow);
+  net.runFor(1s);
+  auto t = net[slow].sm.timers();
+  CHECK(t.advertInterval == Centiseconds(10));
+  CHECK(t.masterDownInterval == Centiseconds(30 + 156 * 10 / 256));
+  // So a dead fast master is detected in ~0.36 s, not ~3.6 s.
+  TimePoint killed = net.now();
+  net.partition(fast, 1);
+  net.runFor(1s);
+  REQUIRE(net.masters().size() == 2);
+  CHECK(*net.lastMasterSince(slow) - killed <= 360ms);
+}
+
+TEST_CASE("fault on the master hands over at once; recovery preempts back") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  TimePoint fault = net.now();
+  net.setFault(a, true);
+  CHECK(net[a].sm.state() == State::kFault);
+  CHECK(net.sent().back().priority == 0);
+  net.runFor(1s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  CHECK(*net.lastMasterSince(b) - fault == 600ms);  // Skew_Time
+  net.setFault(a, false);
+  CHECK(net[a].sm.state() == State::kBackup);
+  net.runFor(2s);
+  CHECK(net.masters() == std::vector<size_t>{a});
+}
+
+TEST_CASE("a priority drop on the master is advertised at once and the backup takes over at once") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(120, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  size_t before = net.sent().size();
+  TimePoint change = net.now();
+  net.setPriority(a, 100);  // e.g. nginx check down, weight -50
+  REQUIRE(net.sent().size() > before);
+  CHECK(net.sent()[before].priority == 100);
+  CHECK(net.sent()[before].at == change);
+  CHECK(net.masters() == std::vector<size_t>{b});
+  CHECK(*net.lastMasterSince(b) == change);
+  // And back: the recovered router preempts at once too.
+  TimePoint recover = net.now();
+  net.setPriority(a, 150);
+  CHECK(net.masters() == std::vector<size_t>{a});
+  CHECK(*net.lastMasterSince(a) == recover);
+}
+
+TEST_CASE("VRRPv2 does not adopt the master's interval") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11", 2, Centiseconds(200)));
+  auto b = net.add(Net::config(100, "192.0.2.12", 2, Centiseconds(100)));
+  net.start(a);
+  net.start(b);
+  net.runFor(10s);
+  CHECK(net[b].sm.timers().advertInterval == Centiseconds(100));
+}

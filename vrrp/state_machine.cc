@@ -1,0 +1,245 @@
+#include "vrrp/state_machine.h"
+
+namespace holdfast::vrrp {
+
+const char* toString(State s) {
+  switch (s) {
+    case State::kInitialize:
+      return "INIT";
+    case State::kBackup:
+      return "BACKUP";
+    case State::kMaster:
+      return "MASTER";
+    case State::kFault:
+      return "FAULT";
+    case State::kStop:
+      return "STOP";
+  }
+  return "?";
+}
+
+namespace {
+std::string ms(Microseconds d) {
+  return std::to_string(d.count() / 1000) + "ms";
+}
+std::string cs(Centiseconds d) {
+  return std::to_string(d.count() * 10) + "ms";
+}
+}  // namespace
+
+StateMachine::StateMachine(StateMachineConfig config)
+    : config_(std::move(config)),
+      priority_(config_.priority),
+      masterAdvertInterval_(config_.advertInterval) {}
+
+Timers StateMachine::timers() const {
+  // RFC 5798 6.1: Skew_Time and Master_Down_Interval use our priority and the
+  // master's interval. v2 (RFC 3768) has no interval adoption.
+  return computeTimers(priority_,
+                       config_.version == 3 ? masterAdvertInterval_ : config_.advertInterval);
+}
+
+Microseconds StateMachine::masterDownInterval() const {
+  return std::chrono::duration_cast<Microseconds>(timers().masterDownInterval);
+}
+
+Microseconds StateMachine::advertInterval() const {
+  return std::chrono::duration_cast<Microseconds>(config_.advertInterval);
+}
+
+std::optional<TimePoint> StateMachine::nextDeadline() const {
+  switch (state_) {
+    case State::kMaster:
+      return advertDeadline_;
+    case State::kBackup:
+      if (preemptDeadline_ && masterDownDeadline_) {
+        return std::min(*preemptDeadline_, *masterDownDeadline_);
+      }
+      return preemptDeadline_ ? preemptDeadline_ : masterDownDeadline_;
+    default:
+      return std::nullopt;
+  }
+}
+
+Output StateMachine::transitionTo(State to, std::string reason) {
+  Output out;
+  if (to != state_) out.transition = Transition{state_, to, std::move(reason)};
+  state_ = to;
+  return out;
+}
+
+void StateMachine::armMasterDown(TimePoint now) {
+  masterDownDeadline_ = now + masterDownInterval();
+}
+
+Output StateMachine::becomeMaster(TimePoint now, std::string reason) {
+  // RFC 5798 6.4.1/6.4.2: send an ADVERTISEMENT, broadcast gratuitous ARP (the caller
+  // does that on the transition), set the Adver_Timer, transition to Master.
+  Output out = transitionTo(State::kMaster, std::move(reason));
+  out.adverts.push_back(priority_);
+  advertDeadline_ = now + advertInterval();
+  masterDownDeadline_.reset();
+  preemptDeadline_.reset();
+  masterAddress_ = config_.primaryAddress;
+  masterPriority_ = priority_;
+  return out;
+}
+
+Output StateMachine::becomeBackup(TimePoint now, std::string reason, State to) {
+  Output out = transitionTo(to, std::move(reason));
+  advertDeadline_.reset();
+  preemptDeadline_.reset();
+  if (to == State::kBackup) armMasterDown(now);
+  return out;
+}
+
+Output StateMachine::start(TimePoint now, bool faulty, const std::string& faultReason) {
+  if (faulty) return transitionTo(State::kFault, faultReason);
+  masterAdvertInterval_ = config_.advertInterval;
+  // RFC 5798 6.4.1: the address owner goes to Master at once.
+  if (priority_ == kOwnerPriority) return becomeMaster(now, "address owner (priority 255)");
+  if (config_.startAsMaster) return becomeMaster(now, "configured with state MASTER");
+  return becomeBackup(now, "start: waiting " + ms(masterDownInterval()) + " for a master");
+}
+
+Output StateMachine::shutdown(TimePoint now) {
+  (void)now;
+  Output out;
+  // RFC 5798 6.4.3: a master that shuts down sends an advert with priority 0 so
+  // that a backup takes over after Skew_Time rather than Master_Down_Interval.
+  if (state_ == State::kMaster) out.adverts.push_back(kStopPriority);
+  Output t = transitionTo(State::kStop, "shutdown");
+  out.transition = t.transition;
+  advertDeadline_.reset();
+  masterDownDeadline_.reset();
+  preemptDeadline_.reset();
+  return out;
+}
+
+void StateMachine::armPreempt(TimePoint now, int theirPriority, const IpAddress& source,
+                              Output& out) {
+  preemptReason_ = "preempting " + source.str() + " (priority " + std::to_string(theirPriority) +
+                   " < ours " + std::to_string(priority_) + ")";
+  if (config_.preemptDelay.count() == 0) {
+    out = becomeMaster(now, preemptReason_);
+    return;
+  }
+  if (!preemptDeadline_) preemptDeadline_ = now + config_.preemptDelay;
+}
+
+Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, TimePoint now) {
+  Output out;
+  if (state_ == State::kBackup) {
+    if (advert.priority == kStopPriority) {
+      // RFC 5798 6.4.2: the master is leaving; take over after Skew_Time.
+      masterDownDeadline_ = now + std::chrono::duration_cast<Microseconds>(timers().skewTime);
+      preemptDeadline_.reset();
+      masterPriority_ = 0;
+      return out;
+    }
+    masterAddress_ = source;
+    masterPriority_ = advert.priority;
+    if (!config_.preempt || advert.priority >= priority_) {
+      // RFC 5798 6.4.2: adopt the master's interval (v3), reset Master_Down_Timer.
+      if (config_.version == 3) masterAdvertInterval_ = advert.interval;
+      armMasterDown(now);
+      preemptDeadline_.reset();
+      return out;
+    }
+    // A lower-priority master and we may preempt. The RFC discards the advert and
+    // lets Master_Down_Timer run out; holdfast takes over now unless told not to.
+    if (!config_.strictPreempt) armPreempt(now, advert.priority, source, out);
+    return out;
+  }
+
+  if (state_ == State::kMaster) {
+    if (advert.priority == kStopPriority) {
+      // Another master is leaving: assert ourselves at once (RFC 5798 6.4.3).
+      out.adverts.push_back(priority_);
+      advertDeadline_ = now + advertInterval();
+      return out;
+    }
+    bool theyWin = advert.priority > priority_ ||
+                   (advert.priority == priority_ && source > config_.primaryAddress);
+    if (theyWin) {
+      if (config_.version == 3) masterAdvertInterval_ = advert.interval;
+      masterAddress_ = source;
+      masterPriority_ = advert.priority;
+      std::string why =
+          advert.priority > priority_
+              ? "higher priority " + std::to_string(advert.priority) + " from " + source.str()
+              : "equal priority from " + source.str() + ", a larger address";
+      return becomeBackup(now, why);
+    }
+    // A lower-priority router thinks it is master: answer at once so that it steps
+    // down within one advert (RFC 9568 6.4.3).
+    out.adverts.push_back(priority_);
+    advertDeadline_ = now + advertInterval();
+  }
+  return out;
+}
+
+Output StateMachine::onTimer(TimePoint now) {
+  Output out;
+  if (state_ == State::kMaster && advertDeadline_ && now >= *advertDeadline_) {
+    out.adverts.push_back(priority_);
+    // Keep the cadence from the deadline, not from a late wake-up; if we are more
+    // than an interval behind, restart it from now.
+    *advertDeadline_ += advertInterval();
+    if (*advertDeadline_ <= now) advertDeadline_ = now + advertInterval();
+    return out;
+  }
+  if (state_ != State::kBackup) return out;
+  if (preemptDeadline_ && now >= *preemptDeadline_) {
+    return becomeMaster(now, preemptReason_ + " after preempt_delay " + ms(config_.preemptDelay));
+  }
+  if (masterDownDeadline_ && now >= *masterDownDeadline_) {
+    std::string why = masterPriority_ == 0 && masterAddress_
+                          ? "master " + masterAddress_->str() + " left (priority 0 advert)"
+                          : "no advert for Master_Down_Interval " + cs(timers().masterDownInterval);
+    return becomeMaster(now, why);
+  }
+  return out;
+}
+
+Output StateMachine::setPriority(int priority, TimePoint now) {
+  Output out;
+  if (priority == priority_) return out;
+  const int old = priority_;
+  priority_ = priority;
+  if (state_ == State::kMaster) {
+    // Advertised at once, so that a preempting backup can act on it now.
+    out.adverts.push_back(priority_);
+    advertDeadline_ = now + advertInterval();
+    masterPriority_ = priority_;
+    return out;
+  }
+  if (state_ == State::kBackup && config_.preempt && !config_.strictPreempt && masterAddress_ &&
+      masterPriority_ > 0 && priority_ > masterPriority_ && priority_ > old) {
+    armPreempt(now, masterPriority_, *masterAddress_, out);
+  } else if (state_ == State::kBackup && priority_ <= masterPriority_) {
+    preemptDeadline_.reset();
+  }
+  return out;
+}
+
+Output StateMachine::setFault(bool fault, const std::string& reason, TimePoint now) {
+  if (fault) {
+    if (state_ == State::kFault || state_ == State::kStop) return {};
+    Output out;
+    // Leaving Master for Fault: hand over at once with a priority 0 advert.
+    if (state_ == State::kMaster) out.adverts.push_back(kStopPriority);
+    Output t = becomeBackup(now, reason, State::kFault);
+    out.transition = t.transition;
+    masterDownDeadline_.reset();
+    return out;
+  }
+  if (state_ != State::kFault) return {};
+  masterAddress_.reset();
+  masterPriority_ = 0;
+  masterAdvertInterval_ = config_.advertInterval;
+  if (priority_ == kOwnerPriority) return becomeMaster(now, "fault cleared: " + reason);
+  return becomeBackup(now, "fault cleared: " + reason);
+}
+
+}  // namespace holdfast::vrrp

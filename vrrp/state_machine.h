@@ -1,0 +1,98 @@
+#pragma once
+// The VRRP router state machine of RFC 5798 section 6 (and RFC 3768 for v2), as pure
+// logic: events come in with the current time, and each call returns what to do now
+// (adverts to send, the transition taken). Time is never read here; the owner calls
+// onTimer() when nextDeadline() is reached.
+//
+// Beyond the RFC, two things make check-driven failover fast (DESIGN.md):
+//  - a priority change on a master is advertised at once, not at the next tick;
+//  - a preempting backup that hears an advert below its own priority takes over at
+//    once (after preempt_delay), instead of waiting out Master_Down_Interval.
+//    `strictPreempt` restores the RFC's wait.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vrrp/advert.h"
+#include "vrrp/timers.h"
+
+namespace holdfast::vrrp {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+using Microseconds = std::chrono::microseconds;
+
+enum class State { kInitialize, kBackup, kMaster, kFault, kStop };
+const char* toString(State s);
+
+struct StateMachineConfig {
+  int version = 3;
+  int priority = 100;  // configured (base) priority; 255 = address owner
+  Centiseconds advertInterval{100};
+  bool preempt = true;
+  Microseconds preemptDelay{0};
+  bool strictPreempt = false;
+  bool startAsMaster = false;  // `state MASTER`: announce at once instead of waiting
+  IpAddress primaryAddress;    // ours: the tie-breaker of RFC 5798 6.4.3
+};
+
+struct Transition {
+  State from = State::kInitialize;
+  State to = State::kInitialize;
+  std::string reason;
+};
+
+// What the caller must do now. Entering Master means: add the VIPs, send gratuitous
+// ARP / unsolicited NA; leaving Master means: remove the VIPs.
+struct Output {
+  std::vector<int> adverts;  // send one advert per entry, with that priority
+  std::optional<Transition> transition;
+};
+
+class StateMachine {
+ public:
+  explicit StateMachine(StateMachineConfig config);
+
+  Output start(TimePoint now, bool faulty = false, const std::string& faultReason = "");
+  Output shutdown(TimePoint now);
+  // An advert that passed the receive filter, from `source`.
+  Output onAdvert(const Advert& advert, const IpAddress& source, TimePoint now);
+  Output onTimer(TimePoint now);
+  // The effective priority from the scoring engine (1-254, or 255 for the owner).
+  Output setPriority(int priority, TimePoint now);
+  // A tracked weight-0 item or the interface went down (true) or came back (false).
+  Output setFault(bool fault, const std::string& reason, TimePoint now);
+
+  State state() const { return state_; }
+  int priority() const { return priority_; }
+  std::optional<TimePoint> nextDeadline() const;
+  // The timers in force: Master_Adver_Interval (learnt from the master for v3),
+  // Skew_Time and Master_Down_Interval for our priority.
+  Timers timers() const;
+  // Who we believe is master (ourselves when Master), and its last priority.
+  std::optional<IpAddress> masterAddress() const { return masterAddress_; }
+  int masterPriority() const { return masterPriority_; }
+
+ private:
+  Output becomeMaster(TimePoint now, std::string reason);
+  Output becomeBackup(TimePoint now, std::string reason, State to = State::kBackup);
+  Output transitionTo(State to, std::string reason);
+  void armMasterDown(TimePoint now);
+  void armPreempt(TimePoint now, int theirPriority, const IpAddress& source, Output& out);
+  Microseconds masterDownInterval() const;
+  Microseconds advertInterval() const;
+
+  StateMachineConfig config_;
+  State state_ = State::kInitialize;
+  int priority_;
+  Centiseconds masterAdvertInterval_;
+  std::optional<TimePoint> advertDeadline_;      // Adver_Timer (Master)
+  std::optional<TimePoint> masterDownDeadline_;  // Master_Down_Timer (Backup)
+  std::optional<TimePoint> preemptDeadline_;     // fast preemption (Backup)
+  std::string preemptReason_;
+  std::optional<IpAddress> masterAddress_;
+  int masterPriority_ = 0;
+};
+
+}  // namespace holdfast::vrrp
