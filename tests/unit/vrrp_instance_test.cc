@@ -1,0 +1,180 @@
+// vrrp::Instance with a recording fake IO: what goes on the wire and into the
+// kernel on each transition; receive filter and announcement frames.
+
+#include <catch2/catch.hpp>
+
+#include "vrrp/announce.h"
+#include "vrrp/instance.h"
+
+using namespace holdfast::vrrp;
+using namespace std::chrono_literals;
+
+namespace {
+
+IpAddress ip(const char* s) {
+  return IpAddress::parse(s).value();
+}
+
+struct RecordingIo : InstanceIo {
+  std::vector<std::string> log;
+  std::vector<std::pair<std::vector<uint8_t>, IpAddress>> sent;
+  void sendAdvert(const InstanceSettings&, std::span<const uint8_t> m,
+                  const IpAddress& d) override {
+    sent.emplace_back(std::vector<uint8_t>(m.begin(), m.end()), d);
+    log.push_back("advert " + std::to_string(m[2]) + " to " + d.str());
+  }
+  void addVips(const InstanceSettings&) override { log.push_back("add vips"); }
+  void removeVips(const InstanceSettings&) override { log.push_back("remove vips"); }
+  void announce(const InstanceSettings&) override { log.push_back("announce"); }
+  void transitioned(const InstanceSettings&, const Transition& t, int) override {
+    log.push_back(std::string(toString(t.from)) + "->" + toString(t.to));
+  }
+  void discarded(const InstanceSettings&, DiscardReason r, const IpAddress&) override {
+    log.push_back(std::string("discard ") + toString(r));
+  }
+};
+
+InstanceSettings settings(int priority) {
+  InstanceSettings s;
+  s.name = "VI_1";
+  s.interface = "eth0";
+  s.vrid = 51;
+  s.machine.version = 3;
+  s.machine.priority = priority;
+  s.machine.primaryAddress = ip("192.0.2.11");
+  s.receive.version = 3;
+  s.receive.addresses = {ip("192.0.2.100")};
+  s.receive.ownAddresses = {ip("192.0.2.11")};
+  s.source = ip("192.0.2.11");
+  s.destinations = {ip("224.0.0.18")};
+  s.vips = {{ip("192.0.2.100"), 24, "", "eth0"}};
+  s.announce.repeat = 3;
+  s.announce.interval = 0us;
+  s.announce.masterDelay = 5s;
+  return s;
+}
+
+const TimePoint t0{};
+
+}  // namespace
+
+TEST_CASE("becoming master adds the VIPs, then announces them in two bursts") {
+  RecordingIo io;
+  Instance inst(settings(255), io);
+  inst.start(t0);
+  CHECK(io.log == std::vector<std::string>{"advert 255 to 224.0.0.18", "add vips", "announce",
+                                           "announce", "announce", "INIT->MASTER"});
+  io.log.clear();
+  inst.onTimer(t0 + 1s);  // the advert timer
+  CHECK(io.log == std::vector<std::string>{"advert 255 to 224.0.0.18"});
+  io.log.clear();
+  CHECK(*inst.nextDeadline() == t0 + 2s);
+  for (int s = 2; s <= 5; ++s) inst.onTimer(t0 + std::chrono::seconds(s));
+  CHECK(std::count(io.log.begin(), io.log.end(), "announce") == 3);  // garp_master_delay burst
+}
+
+TEST_CASE("stopping a master sends priority 0 and removes the VIPs") {
+  RecordingIo io;
+  Instance inst(settings(255), io);
+  inst.start(t0);
+  io.log.clear();
+  inst.stop(t0 + 1500ms);
+  CHECK(io.log ==
+        std::vector<std::string>{"advert 0 to 224.0.0.18", "remove vips", "MASTER->STOP"});
+}
+
+TEST_CASE("unicast adverts go to each peer, checksummed for that peer") {
+  RecordingIo io;
+  InstanceSettings s = settings(255);
+  s.destinations = {ip("192.0.2.12"), ip("192.0.2.13")};
+  Instance inst(s, io);
+  inst.start(t0);
+  REQUIRE(io.sent.size() == 2);
+  for (auto& [msg, dst] : io.sent) {
+    auto a = decode(msg, {s.source, dst, 255});
+    REQUIRE(a.has_value());
+    CHECK(a->priority == 255);
+  }
+  CHECK(io.sent[0].first != io.sent[1].first);
+}
+
+TEST_CASE("the receive filter drops what RFC 3768/5798 7.1 say to drop, and counts it") {
+  ReceiveSettings s;
+  s.version = 2;
+  s.advertInterval = Centiseconds(100);
+  s.authType = AuthType::kSimplePassword;
+  s.authData = {'1', '1', '1', '1', 0, 0, 0, 0};
+  s.addresses = {ip("192.0.2.100")};
+  s.ownAddresses = {ip("192.0.2.11")};
+  Advert a;
+  a.version = 2;
+  a.vrid = 51;
+  a.priority = 100;
+  a.interval = Centiseconds(100);
+  a.authType = AuthType::kSimplePassword;
+  a.authData = s.authData;
+  a.addresses = s.addresses;
+  PacketInfo from{ip("192.0.2.12"), ip("224.0.0.18"), 255};
+  CHECK_FALSE(checkAdvert(a, from, s).has_value());
+
+  auto with = [&](auto change) {
+    Advert b = a;
+    ReceiveSettings t = s;
+    PacketInfo i = from;
+    change(b, t, i);
+    auto r = checkAdvert(b, i, t);
+    return r ? std::string(toString(*r)) : std::string("accepted");
+  };
+  CHECK(with([](Advert& b, auto&, auto&) { b.authData[0] = '2'; }) == "auth_mismatch");
+  CHECK(with([](Advert& b, auto&, auto&) { b.authType = AuthType::kNone; }) == "auth_mismatch");
+  CHECK(with([](Advert& b, auto&, auto&) { b.interval = Centiseconds(200); }) ==
+        "interval_mismatch");
+  CHECK(with([](Advert& b, auto&, auto&) { b.version = 3; }) == "bad_version");
+  CHECK(with([](auto&, auto&, PacketInfo& i) { i.source = ip("192.0.2.11"); }) == "own_advert");
+  CHECK(with([](Advert& b, auto&, auto&) { b.addresses = {ip("192.0.2.99")}; }) ==
+        "address_mismatch");
+  CHECK(with([](Advert& b, ReceiveSettings& t, auto&) {
+          b.addresses = {ip("192.0.2.99")};
+          t.skipAddressCheck = true;
+        }) == "accepted");
+  CHECK(with([](Advert& b, auto&, auto&) {
+          b.addresses = {};
+          b.priority = 0;
+        }) == "accepted");
+  CHECK(with([](auto&, ReceiveSettings& t, auto&) { t.unicastPeers = {ip("192.0.2.13")}; }) ==
+        "not_from_peer");
+  CHECK(with([](auto&, ReceiveSettings& t, auto&) { t.unicastPeers = {ip("192.0.2.12")}; }) ==
+        "accepted");
+}
+
+TEST_CASE("a discarded advert is counted by reason and does not move the state machine") {
+  RecordingIo io;
+  Instance inst(settings(100), io);
+  inst.start(t0);
+  Advert a;
+  a.version = 3;
+  a.vrid = 51;
+  a.priority = 200;
+  a.addresses = {ip("192.0.2.77")};
+  inst.receive(a, {ip("192.0.2.12"), ip("224.0.0.18"), 255}, t0 + 1s);
+  CHECK(inst.counters().discardedBy(DiscardReason::kAddressMismatch) == 1);
+  CHECK(io.log.back() == "discard address_mismatch");
+  inst.onTimer(t0 + 4s);
+  CHECK(inst.state() == State::kMaster);  // the bad advert did not reset Master_Down_Timer
+}
+
+TEST_CASE("gratuitous ARP and unsolicited NA frames") {
+  MacAddress mac{0x02, 0x00, 0x5e, 0x00, 0x01, 0x33};
+  auto arp = gratuitousArp(mac, ip("192.0.2.100"));
+  CHECK(arp == std::vector<uint8_t>{0,   1, 8, 0,   6, 4, 0, 1, 0x02, 0x00, 0x5e, 0x00, 0x01, 0x33,
+                                    192, 0, 2, 100, 0, 0, 0, 0, 0,    0,    192,  0,    2,    100});
+  auto na = unsolicitedNeighbourAdvert(mac, ip("2001:db8::100"));
+  REQUIRE(na.size() == 32);
+  CHECK(na[0] == 136);
+  CHECK(na[4] == 0x20);
+  CHECK(na[8] == 0x20);  // 2001:...
+  CHECK(na[23] == 0x00);
+  CHECK(na[24] == 2);
+  CHECK(na[25] == 1);
+  CHECK(na[26] == 0x02);
+}

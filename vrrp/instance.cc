@@ -1,0 +1,109 @@
+#include "vrrp/instance.h"
+
+#include <algorithm>
+
+namespace holdfast::vrrp {
+
+Instance::Instance(InstanceSettings settings, InstanceIo& io)
+    : settings_(std::move(settings)), io_(io), machine_(settings_.machine) {}
+
+Advert Instance::advertWith(int priority) const {
+  Advert a;
+  a.version = settings_.machine.version;
+  a.vrid = settings_.vrid;
+  a.priority = priority;
+  a.interval = settings_.machine.advertInterval;
+  a.family = settings_.family;
+  for (const Vip& v : settings_.vips) a.addresses.push_back(v.address);
+  a.authType = settings_.receive.authType;
+  a.authData = settings_.receive.authData;
+  return a;
+}
+
+void Instance::apply(const Output& out, TimePoint now) {
+  for (int priority : out.adverts) {
+    // Encoded per destination: the v3 checksum covers it (pseudo-header).
+    for (const IpAddress& dst : settings_.destinations) {
+      io_.sendAdvert(settings_,
+                     encode(advertWith(priority), settings_.source, dst, settings_.checksum), dst);
+      ++counters_.sent;
+    }
+  }
+  if (!out.transition) return;
+  const Transition& t = *out.transition;
+  if (t.to == State::kMaster) {
+    io_.addVips(settings_);
+    scheduleAnnouncements(now);
+  } else if (t.from == State::kMaster) {
+    announceDue_.clear();
+    io_.removeVips(settings_);
+  }
+  io_.transitioned(settings_, t, machine_.priority());
+}
+
+void Instance::scheduleAnnouncements(TimePoint from) {
+  // A burst now, and another after garp_master_delay: switches that missed the
+  // first (port still coming up) learn the new location from the second.
+  const AnnounceSettings& a = settings_.announce;
+  announceDue_.clear();
+  for (int burst = 0; burst < (a.masterDelay.count() > 0 ? 2 : 1); ++burst) {
+    TimePoint start = from + (burst == 0 ? Microseconds(0) : a.masterDelay);
+    for (int i = 0; i < a.repeat; ++i) announceDue_.push_back(start + i * a.interval);
+  }
+  std::sort(announceDue_.begin(), announceDue_.end());
+  // The first announcement goes out with the transition, not a loop turn later.
+  onTimer(from);
+}
+
+void Instance::start(TimePoint now, bool fault, const std::string& faultReason) {
+  apply(machine_.start(now, fault, faultReason), now);
+}
+
+void Instance::stop(TimePoint now) {
+  apply(machine_.shutdown(now), now);
+}
+
+void Instance::receive(const Advert& advert, const PacketInfo& info, TimePoint now) {
+  ++counters_.received;
+  if (auto reason = checkAdvert(advert, info, settings_.receive)) {
+    counters_.discard(*reason);
+    io_.discarded(settings_, *reason, info.source);
+    return;
+  }
+  apply(machine_.onAdvert(advert, info.source, now), now);
+}
+
+void Instance::onTimer(TimePoint now) {
+  if (machine_.state() == State::kMaster && !announceDue_.empty() && announceDue_.front() <= now) {
+    // Send every announcement that is due as one burst per VIP set.
+    while (!announceDue_.empty() && announceDue_.front() <= now) {
+      announceDue_.erase(announceDue_.begin());
+      io_.announce(settings_);
+    }
+    const AnnounceSettings& a = settings_.announce;
+    if (announceDue_.empty() && a.refresh.count() > 0) {
+      for (int i = 0; i < a.refreshRepeat; ++i)
+        announceDue_.push_back(now + a.refresh + i * a.interval);
+    }
+  }
+  auto dl = machine_.nextDeadline();
+  if (dl && *dl <= now) apply(machine_.onTimer(now), now);
+}
+
+void Instance::setPriority(int priority, TimePoint now) {
+  apply(machine_.setPriority(priority, now), now);
+}
+
+void Instance::setFault(bool fault, const std::string& reason, TimePoint now) {
+  apply(machine_.setFault(fault, reason, now), now);
+}
+
+std::optional<TimePoint> Instance::nextDeadline() const {
+  auto dl = machine_.nextDeadline();
+  if (machine_.state() == State::kMaster && !announceDue_.empty()) {
+    if (!dl || announceDue_.front() < *dl) dl = announceDue_.front();
+  }
+  return dl;
+}
+
+}  // namespace holdfast::vrrp

@@ -1,0 +1,92 @@
+#pragma once
+// One VRRP instance: the state machine plus what surrounds it on the wire. It
+// filters received adverts, encodes and sends its own, adds and removes the VIPs and
+// schedules gratuitous ARP / NA bursts. All effects go through InstanceIo, so this
+// stays pure logic, driven by the caller's clock.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vrrp/announce.h"
+#include "vrrp/codec.h"
+#include "vrrp/receive_filter.h"
+#include "vrrp/state_machine.h"
+
+namespace holdfast::vrrp {
+
+struct Vip {
+  IpAddress address;
+  int prefixLength = 32;
+  std::string label;
+  std::string interface;  // where it is added (the instance's, unless `dev`)
+  bool operator==(const Vip&) const = default;
+};
+
+struct AnnounceSettings {
+  int repeat = 5;                       // vrrp_garp_master_repeat
+  Microseconds interval{0};             // vrrp_garp_interval / vrrp_gna_interval
+  Microseconds masterDelay{5'000'000};  // second burst after becoming master; 0: none
+  Microseconds refresh{0};              // periodic burst while master; 0: off
+  int refreshRepeat = 1;
+  bool operator==(const AnnounceSettings&) const = default;
+};
+
+struct InstanceSettings {
+  std::string name;
+  std::string interface;
+  int vrid = 0;
+  Family family = Family::kIPv4;
+  StateMachineConfig machine;
+  ReceiveSettings receive;
+  IpAddress source;                     // adverts are sent from here
+  std::vector<IpAddress> destinations;  // the multicast group, or the unicast peers
+  ChecksumForm checksum = ChecksumForm::kPseudoHeader;
+  std::vector<Vip> vips;
+  AnnounceSettings announce;
+};
+
+class InstanceIo {
+ public:
+  virtual ~InstanceIo() = default;
+  virtual void sendAdvert(const InstanceSettings& s, std::span<const uint8_t> message,
+                          const IpAddress& destination) = 0;
+  virtual void addVips(const InstanceSettings& s) = 0;
+  virtual void removeVips(const InstanceSettings& s) = 0;
+  virtual void announce(const InstanceSettings& s) = 0;  // one GARP / NA per VIP
+  virtual void transitioned(const InstanceSettings& s, const Transition& t, int priority) = 0;
+  virtual void discarded(const InstanceSettings& s, DiscardReason r, const IpAddress& from) = 0;
+};
+
+class Instance {
+ public:
+  Instance(InstanceSettings settings, InstanceIo& io);
+
+  const InstanceSettings& settings() const { return settings_; }
+  State state() const { return machine_.state(); }
+  const StateMachine& machine() const { return machine_; }
+  const Counters& counters() const { return counters_; }
+
+  void start(TimePoint now, bool fault = false, const std::string& faultReason = "");
+  void stop(TimePoint now);
+  // An advert for our VRID that passed the codec's structural checks.
+  void receive(const Advert& advert, const PacketInfo& info, TimePoint now);
+  void onTimer(TimePoint now);
+  void setPriority(int priority, TimePoint now);
+  void setFault(bool fault, const std::string& reason, TimePoint now);
+  std::optional<TimePoint> nextDeadline() const;
+
+ private:
+  void apply(const Output& out, TimePoint now);
+  void scheduleAnnouncements(TimePoint from);
+  Advert advertWith(int priority) const;
+
+  InstanceSettings settings_;
+  InstanceIo& io_;
+  StateMachine machine_;
+  Counters counters_;
+  std::vector<TimePoint> announceDue_;  // sorted
+};
+
+}  // namespace holdfast::vrrp

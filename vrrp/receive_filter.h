@@ -1,0 +1,28 @@
+#pragma once
+// The checks of RFC 5798 7.1 / RFC 3768 7.1 that need the instance's configuration,
+// applied after the codec's structural checks. An advert that fails one is dropped
+// and counted under the returned reason.
+
+#include <optional>
+#include <vector>
+
+#include "vrrp/advert.h"
+#include "vrrp/codec.h"
+
+namespace holdfast::vrrp {
+
+struct ReceiveSettings {
+  int version = 3;
+  Centiseconds advertInterval{100};
+  AuthType authType = AuthType::kNone;  // v2
+  std::array<uint8_t, 8> authData{};    // v2 PASS, zero padded
+  std::vector<IpAddress> addresses;     // our VIPs, in config order
+  std::vector<IpAddress> unicastPeers;  // empty: multicast
+  std::vector<IpAddress> ownAddresses;  // our sources: a looped-back advert is ours
+  bool skipAddressCheck = false;        // vrrp_skip_check_adv_addr
+};
+
+std::optional<DiscardReason> checkAdvert(const Advert& advert, const PacketInfo& info,
+                                         const ReceiveSettings& settings);
+
+}  // namespace holdfast::vrrp
