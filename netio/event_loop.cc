@@ -22,12 +22,14 @@ void EventLoop::armSignals() {
 
 void EventLoop::run() {
   context_.restart();
+  work_.emplace(context_.get_executor());
   context_.run();
 }
 
 void EventLoop::stop() {
   boost::system::error_code ignored;
   signals_.cancel(ignored);
+  work_.reset();
   context_.stop();
 }
 

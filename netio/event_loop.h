@@ -2,10 +2,12 @@
 // An event loop (Boost.Asio io_context) and the signals it watches. The VRRP and
 // checker loops of later issues are instances of this; the daemon's main loop is one.
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 
 namespace holdfast::netio {
 
@@ -19,8 +21,8 @@ class EventLoop {
   // process, until stop(). The signals are blocked from their default action.
   void watchSignals(std::initializer_list<int> signals, std::function<void(int)> handler);
 
-  // Runs handlers until stop() is called. No exception escapes a handler: one that
-  // throws is a broken invariant and ends the process (see DESIGN.md, errors).
+  // Runs handlers until stop() is called, even while none is pending. No exception escapes a
+  // handler: one that throws is a broken invariant and ends the process (see DESIGN.md, errors).
   void run();
   void stop();
 
@@ -31,6 +33,7 @@ class EventLoop {
   void armSignals();
 
   boost::asio::io_context context_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::signal_set signals_;
   std::function<void(int)> signalHandler_;
 };

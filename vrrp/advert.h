@@ -7,10 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "vrrp/ip_address.h"
+#include "netio/ip_address.h"
 #include "vrrp/timers.h"
 
 namespace holdfast::vrrp {
+
+using netio::addressLength;
+using netio::Family;
+using netio::IpAddress;
+using netio::MacAddress;
 
 inline constexpr int kVrrpProtocol = 112;  // IANA protocol number, RFC 5798 5.2
 inline constexpr int kRequiredTtl = 255;   // RFC 5798 5.1.1.3 / 5.1.2.3

@@ -7,11 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "vrrp/ip_address.h"
+#include "vrrp/advert.h"
 
 namespace holdfast::vrrp {
-
-using MacAddress = std::array<uint8_t, 6>;
 
 // The ARP packet (without Ethernet header) announcing `address` at `mac`: an ARP
 // request with sender and target protocol address both `address`.

@@ -31,6 +31,7 @@ void Instance::apply(const Output& out, TimePoint now) {
   }
   if (!out.transition) return;
   const Transition& t = *out.transition;
+  io_.transitioned(settings_, t, machine_.priority());
   if (t.to == State::kMaster) {
     io_.addVips(settings_);
     scheduleAnnouncements(now);
@@ -38,7 +39,6 @@ void Instance::apply(const Output& out, TimePoint now) {
     announceDue_.clear();
     io_.removeVips(settings_);
   }
-  io_.transitioned(settings_, t, machine_.priority());
 }
 
 void Instance::scheduleAnnouncements(TimePoint from) {

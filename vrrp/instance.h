@@ -45,6 +45,7 @@ struct InstanceSettings {
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
   std::vector<Vip> vips;
   AnnounceSettings announce;
+  bool operator==(const InstanceSettings&) const = default;
 };
 
 class InstanceIo {

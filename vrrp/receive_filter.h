@@ -20,6 +20,7 @@ struct ReceiveSettings {
   std::vector<IpAddress> unicastPeers;  // empty: multicast
   std::vector<IpAddress> ownAddresses;  // our sources: a looped-back advert is ours
   bool skipAddressCheck = false;        // vrrp_skip_check_adv_addr
+  bool operator==(const ReceiveSettings&) const = default;
 };
 
 std::optional<DiscardReason> checkAdvert(const Advert& advert, const PacketInfo& info,

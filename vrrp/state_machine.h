@@ -35,6 +35,7 @@ struct StateMachineConfig {
   bool strictPreempt = false;
   bool startAsMaster = false;  // `state MASTER`: announce at once instead of waiting
   IpAddress primaryAddress;    // ours: the tie-breaker of RFC 5798 6.4.3
+  bool operator==(const StateMachineConfig&) const = default;
 };
 
 struct Transition {

@@ -11,17 +11,52 @@ Daemon::Daemon(Options options, config::Config initial)
     : options_(std::move(options)),
       config_(std::make_shared<const config::Config>(std::move(initial))) {}
 
+namespace {
+
+// Keywords that this build parses but does not act on yet: say so at start and
+// reload, so that nobody relies on them silently.
+void warnInactive(const config::Config& cfg) {
+  for (const auto& vi : cfg.instances) {
+    auto warn = [&](const std::vector<config::TrackRef>& refs, const char* what) {
+      for (const auto& t : refs) {
+        log::warning(vi.name + ": " + what + " '" + t.name + "' (" + t.where.fileLine() +
+                     ") is not acted on by this build yet; it does not change the priority");
+      }
+    };
+    warn(vi.trackScripts, "track_script");
+    warn(vi.trackInterfaces, "track_interface");
+    warn(vi.trackBackends, "track_backend");
+    if (!vi.notifyMaster.empty() || !vi.notifyBackup.empty() || !vi.notifyFault.empty() ||
+        !vi.notifyStop.empty() || !vi.notify.empty()) {
+      log::warning(vi.name + ": notify scripts are not run by this build yet");
+    }
+  }
+  if (!cfg.syncGroups.empty()) log::warning("vrrp_sync_group is not acted on by this build yet");
+  if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
+}
+
+}  // namespace
+
+bool Daemon::startVrrp(const config::Config& cfg) {
+  auto rt = runtime::VrrpRuntime::create(cfg);
+  if (!rt) {
+    log::error("cannot start VRRP: " + rt.error());
+    return false;
+  }
+  vrrp_ = std::move(*rt);
+  vrrp_->start();
+  return true;
+}
+
 int Daemon::run() {
   loop_.watchSignals({SIGTERM, SIGINT, SIGHUP}, [this](int signo) { onSignal(signo); });
   log::info("started with " + options_.configPath + ": " +
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
-  // Until the VRRP engine lands, say so plainly: nobody should read "started" as
-  // "holding the VIP".
-  log::warning(
-      "this build has no VRRP engine or checkers yet: the configuration is loaded "
-      "and reloadable, but no advert is sent and no VIP is added");
+  warnInactive(*config_);
+  if (!startVrrp(*config_)) return 1;
   loop_.run();
+  if (vrrp_) vrrp_->stop();
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
   return 0;
@@ -49,7 +84,25 @@ bool Daemon::reload() {
                "; the running configuration is kept unchanged");
     return false;
   }
-  config_ = std::make_shared<const config::Config>(std::move(*result.config));
+  auto next = std::make_shared<const config::Config>(std::move(*result.config));
+  if (vrrp_ && vrrp_->runsSameInstances(*next)) {
+    log::info("reload: VRRP instances unchanged; they keep running untouched");
+  } else {
+    // Not yet hitless: changed instances restart (a master hands over with priority
+    // 0 first). Per-instance reload comes with the operations issue.
+    log::warning("reload: VRRP instances changed; restarting them");
+    auto rt = runtime::VrrpRuntime::create(*next);
+    if (!rt) {
+      ++refusedReloads_;
+      log::error("reload refused: " + rt.error() + "; the running configuration is kept unchanged");
+      return false;
+    }
+    if (vrrp_) vrrp_->stop();
+    vrrp_ = std::move(*rt);
+    vrrp_->start();
+  }
+  config_ = std::move(next);
+  warnInactive(*config_);
   ++reloads_;
   log::info("reload applied: " + std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");

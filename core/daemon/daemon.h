@@ -7,6 +7,7 @@
 
 #include "core/config/model.h"
 #include "core/daemon/options.h"
+#include "core/runtime/vrrp_runtime.h"
 #include "netio/event_loop.h"
 
 namespace holdfast::daemon {
@@ -26,10 +27,12 @@ class Daemon {
 
  private:
   void onSignal(int signo);
+  bool startVrrp(const config::Config& cfg);
 
   Options options_;
   std::shared_ptr<const config::Config> config_;
   netio::EventLoop loop_;
+  std::unique_ptr<runtime::VrrpRuntime> vrrp_;
   int reloads_ = 0;
   int refusedReloads_ = 0;
 };

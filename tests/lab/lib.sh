@@ -167,3 +167,24 @@ lab_wait() {
 lab_expect_log() {
   grep -qF -- "$2" "$1" || lab_fail "$3: expected '$2' in $(basename "$1")"
 }
+
+# lab_has_vip NS ADDR: the address is on NS's eth0.
+lab_has_vip() { ip -n "$1" -o addr show dev eth0 | grep -qF " $2/"; }
+
+# lab_vip_holders ADDR NS...: prints the namespaces (of those given) holding ADDR.
+lab_vip_holders() {
+  local addr=$1 ns
+  shift
+  for ns in "$@"; do lab_has_vip "$ns" "$addr" && printf '%s ' "$ns"; done
+}
+
+# lab_mac NS: the MAC address of NS's eth0.
+lab_mac() { ip -n "$1" -o link show dev eth0 | sed -E 's/.*link\/ether ([0-9a-f:]+).*/\1/'; }
+
+# lab_arp_mac NS ADDR: asks ADDR's MAC from NS with a fresh ARP request (arping from
+# iputils is not assumed: a ping fills the neighbour table).
+lab_arp_mac() {
+  ip -n "$1" neigh flush dev eth0 >/dev/null 2>&1
+  ip netns exec "$1" ping -c1 -W1 "$2" >/dev/null 2>&1 || return 1
+  ip -n "$1" neigh show "$2" dev eth0 | sed -nE 's/.*lladdr ([0-9a-f:]+).*/\1/p'
+}

@@ -62,8 +62,8 @@ TEST_CASE("becoming master adds the VIPs, then announces them in two bursts") {
   RecordingIo io;
   Instance inst(settings(255), io);
   inst.start(t0);
-  CHECK(io.log == std::vector<std::string>{"advert 255 to 224.0.0.18", "add vips", "announce",
-                                           "announce", "announce", "INIT->MASTER"});
+  CHECK(io.log == std::vector<std::string>{"advert 255 to 224.0.0.18", "INIT->MASTER", "add vips",
+                                           "announce", "announce", "announce"});
   io.log.clear();
   inst.onTimer(t0 + 1s);  // the advert timer
   CHECK(io.log == std::vector<std::string>{"advert 255 to 224.0.0.18"});
@@ -80,7 +80,7 @@ TEST_CASE("stopping a master sends priority 0 and removes the VIPs") {
   io.log.clear();
   inst.stop(t0 + 1500ms);
   CHECK(io.log ==
-        std::vector<std::string>{"advert 0 to 224.0.0.18", "remove vips", "MASTER->STOP"});
+        std::vector<std::string>{"advert 0 to 224.0.0.18", "MASTER->STOP", "remove vips"});
 }
 
 TEST_CASE("unicast adverts go to each peer, checksummed for that peer") {

@@ -1,6 +1,6 @@
 #pragma once
-// An IPv4 or IPv6 address as the VRRP code sees it: a family and its bytes in
-// network order. Plain data, so the protocol logic needs no socket headers.
+// An IPv4 or IPv6 address: a family and its bytes in network order, and a MAC
+// address. Plain data, so the protocol logic that uses them needs no socket headers.
 
 #include <array>
 #include <compare>
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace holdfast::vrrp {
+namespace holdfast::netio {
 
 enum class Family : uint8_t { kIPv4, kIPv6 };
 
@@ -35,4 +35,6 @@ inline size_t addressLength(Family f) {
   return f == Family::kIPv4 ? 4 : 16;
 }
 
-}  // namespace holdfast::vrrp
+using MacAddress = std::array<uint8_t, 6>;
+
+}  // namespace holdfast::netio

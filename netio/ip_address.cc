@@ -1,11 +1,11 @@
-#include "vrrp/ip_address.h"
+#include "netio/ip_address.h"
 
 // inet_pton/inet_ntop are pure conversions; no socket is touched here.
 #include <arpa/inet.h>
 
 #include <algorithm>
 
-namespace holdfast::vrrp {
+namespace holdfast::netio {
 
 IpAddress IpAddress::v4(std::span<const uint8_t, 4> b) {
   IpAddress a;
@@ -41,4 +41,4 @@ std::string IpAddress::str() const {
   return buf;
 }
 
-}  // namespace holdfast::vrrp
+}  // namespace holdfast::netio

@@ -1,0 +1,79 @@
+#pragma once
+// Runs the VRRP instances of a config on their own event loop thread (DESIGN.md:
+// ten thousand checks never delay an advert): one raw socket per interface and
+// family, a timer per instance, VIPs through netlink, GARP/NA through packet
+// sockets. Implements vrrp::InstanceIo over netio.
+
+#include <expected>
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/config/model.h"
+#include "netio/address_manager.h"
+#include "netio/announcer.h"
+#include "netio/event_loop.h"
+#include "netio/interface_info.h"
+#include "netio/vrrp_socket.h"
+#include "vrrp/instance.h"
+
+namespace holdfast::runtime {
+
+class VrrpRuntime : private vrrp::InstanceIo {
+ public:
+  // Resolves interfaces and opens sockets; an error names the instance and why.
+  static std::expected<std::unique_ptr<VrrpRuntime>, std::string> create(const config::Config& cfg);
+  ~VrrpRuntime() override;
+
+  // Starts the VRRP thread: removes VIPs a crashed run left behind, then starts
+  // every instance.
+  void start();
+  // Whether `cfg` would run exactly the instances running now (same settings).
+  bool runsSameInstances(const config::Config& cfg) const;
+  // Stops every instance (a master advertises priority 0 and removes its VIPs) and
+  // joins the thread. Idempotent.
+  void stop();
+
+ private:
+  struct Channel;
+  struct Running;
+
+  explicit VrrpRuntime(netio::AddressManager addresses);
+  std::expected<void, std::string> add(const config::VrrpInstance& vi, const config::GlobalDefs& g);
+  Channel* channelFor(const std::string& interface, netio::Family family, int ifindex,
+                      const netio::IpAddress& group, bool join, std::string& error);
+  Running& running(const vrrp::InstanceSettings& s);
+  void startAll();
+  void removeStaleVips(Running& r);
+  void arm(Running& r);
+  void readLoop(Channel& c);
+  void onPacket(Channel& c, const netio::ReceivedPacket& p);
+
+  // vrrp::InstanceIo
+  void sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
+                  const netio::IpAddress& destination) override;
+  void addVips(const vrrp::InstanceSettings& s) override;
+  void removeVips(const vrrp::InstanceSettings& s) override;
+  void announce(const vrrp::InstanceSettings& s) override;
+  void transitioned(const vrrp::InstanceSettings& s, const vrrp::Transition& t,
+                    int priority) override;
+  void discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,
+                 const netio::IpAddress& from) override;
+
+  netio::EventLoop loop_;
+  std::thread thread_;
+  netio::AddressManager addresses_;
+  std::map<std::string, netio::InterfaceInfo> interfaces_;
+  std::map<std::string, std::unique_ptr<netio::Announcer>> announcers_;
+  std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<std::unique_ptr<Running>> instances_;
+  bool started_ = false;
+};
+
+}  // namespace holdfast::runtime

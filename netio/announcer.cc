@@ -1,0 +1,92 @@
+#include "netio/announcer.h"
+
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace holdfast::netio {
+namespace {
+std::string err(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
+}  // namespace
+
+std::expected<Announcer, std::string> Announcer::open(int ifindex) {
+  int p = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP));
+  if (p < 0) return std::unexpected(err("socket(AF_PACKET)"));
+  int i = ::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+  if (i < 0) {
+    ::close(p);
+    return std::unexpected(err("socket(ICMPv6)"));
+  }
+  // RFC 4861 7.1.2: neighbour discovery messages carry hop limit 255.
+  const int hops = 255, idx = ifindex;
+  ::setsockopt(i, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops);
+  ::setsockopt(i, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx);
+  // This socket only sends: let the kernel queue nothing for it.
+  icmp6_filter none;
+  ICMP6_FILTER_SETBLOCKALL(&none);
+  ::setsockopt(i, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof none);
+  return Announcer(ifindex, p, i);
+}
+
+Announcer::Announcer(Announcer&& o) noexcept
+    : ifindex_(o.ifindex_), packetFd_(o.packetFd_), icmp6Fd_(o.icmp6Fd_) {
+  o.packetFd_ = o.icmp6Fd_ = -1;
+}
+
+Announcer::~Announcer() {
+  if (packetFd_ >= 0) ::close(packetFd_);
+  if (icmp6Fd_ >= 0) ::close(icmp6Fd_);
+}
+
+std::expected<void, std::string> Announcer::sendArp(std::span<const uint8_t> arp) {
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons(ETH_P_ARP);
+  to.sll_ifindex = ifindex_;
+  to.sll_halen = 6;
+  std::memset(to.sll_addr, 0xff, 6);
+  if (::sendto(packetFd_, arp.data(), arp.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) <
+      0) {
+    return std::unexpected(err("send gratuitous ARP"));
+  }
+  return {};
+}
+
+std::expected<void, std::string> Announcer::sendNeighbourAdvert(std::span<const uint8_t> na,
+                                                                const IpAddress& source) {
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
+  to.sin6_addr.s6_addr[0] = 0xff;  // ff02::1, all nodes
+  to.sin6_addr.s6_addr[1] = 0x02;
+  to.sin6_addr.s6_addr[15] = 0x01;
+  iovec iov{const_cast<uint8_t*>(na.data()), na.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  msghdr msg{};
+  msg.msg_name = &to;
+  msg.msg_namelen = sizeof to;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = IPPROTO_IPV6;
+  c->cmsg_type = IPV6_PKTINFO;
+  c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+  in6_pktinfo pi{};
+  pi.ipi6_ifindex = static_cast<unsigned>(ifindex_);
+  std::memcpy(&pi.ipi6_addr, source.bytes.data(), 16);
+  std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+  if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err("send neighbour advert"));
+  return {};
+}
+
+}  // namespace holdfast::netio
