@@ -31,7 +31,7 @@ global_defs {
 }
 
 vrrp_script check_nginx {
-    script "/bin/true"
+    script "/bin/true"     # parsed; run by a later version (holdfastd warns)
     interval 2
     weight -20
     fall 3
@@ -70,18 +70,40 @@ for n in 1 2; do
 done
 cat "$LAB_DIR/lb1.log" "$LAB_DIR/lb2.log"
 
+step "lb1 (priority 100) wins the election and holds the VIP; the client reaches it"
+lab_wait "lb1 to hold the VIP" 10 lab_has_vip "$LAB-r1" 192.0.2.100
+lab_exec "$LAB-r1" ip -br addr show dev eth0
+lab_exec "$LAB-c" ping -c2 -W1 192.0.2.100 | grep -E "bytes from|packet loss"
+echo "client's neighbour entry: $(lab_exec "$LAB-c" ip neigh show 192.0.2.100)  (lb1 is $(lab_mac "$LAB-r1"))"
+
+step "SIGKILL lb1: lb2 waits out Master_Down_Interval, takes the VIP and sends gratuitous ARP"
+kill -KILL "$PID1"
+wait "$PID1" 2>/dev/null
+lab_wait "lb2 to take the VIP" 10 lab_has_vip "$LAB-r2" 192.0.2.100
+grep -E "MASTER|VIP" "$LAB_DIR/lb2.log"
+lab_exec "$LAB-c" ping -c2 -W1 192.0.2.100 | grep -E "packet loss"
+echo "client's neighbour entry: $(lab_exec "$LAB-c" ip neigh show 192.0.2.100)  (lb2 is $(lab_mac "$LAB-r2"))"
+
+step "Restart lb1: it removes the VIP its killed run left behind, then takes the VIP back (state MASTER, higher priority)"
+lab_spawn "$LAB-r1" "$LAB_DIR/lb1.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/lb1.conf" \
+  --pid-file "$LAB_DIR/lb1.pid" --control-socket "$LAB_DIR/lb1.sock"
+PID1=$LAB_PID
+lab_wait "lb1 to take the VIP back" 10 grep -q -- "-> MASTER" "$LAB_DIR/lb1.log"
+grep -E "stale|left by|MASTER|VIP" "$LAB_DIR/lb1.log" | tail -n 4
+
 step "A typo in lb1's config, then SIGHUP: refused with file:line, the daemon keeps running"
 sed -i 's/priority 100/priorty 100/; s/advert_int 1/advert_int 0.5/' "$LAB_DIR/lb1.conf"
 kill -HUP "$PID1"
 lab_wait "the reload to be refused" 10 grep -q "reload refused" "$LAB_DIR/lb1.log"
 grep -E "error|refused" "$LAB_DIR/lb1.log"
 kill -0 "$PID1" && echo "lb1 (pid $PID1) is still running with its previous config"
+lab_has_vip "$LAB-r1" 192.0.2.100 && echo "and still holds the VIP"
 
 step "holdfastctl"
 "$HOLDFASTCTL" --help | head -12
 "$HOLDFASTCTL" status || echo "(holdfastctl status: the control socket comes with the diagnostics issue)"
 
-step "Stop both daemons with SIGTERM"
+step "Stop both daemons with SIGTERM (the master hands over with a priority 0 advert)"
 for n in 1 2; do
   pid_var="PID$n"
   kill -TERM "${!pid_var}"
