@@ -12,6 +12,8 @@
 #   lab_wait DESC SECONDS CMD.. polls CMD (every 0.1 s) until it succeeds or time is up
 #   lab_fail MSG                prints MSG and exits 1 (cleanup runs)
 #
+# LAB_KEEP=1 keeps the test's files (configs, logs, captures) for a look afterwards.
+#
 # Only 192.0.2.0/24, 2001:db8::/64 and link-local addresses are used, all inside
 # namespaces this file created; they are all deleted at exit, with the processes
 # started in them.
@@ -64,7 +66,11 @@ lab_cleanup() {
       tail -n 40 "$f" >&2
     done
   fi
-  [ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+  if [ "${LAB_KEEP:-0}" = 1 ]; then
+    echo "[lab $LAB] LAB_KEEP=1: files kept in $LAB_DIR" >&2
+  elif [ -n "$LAB_DIR" ]; then
+    rm -rf "$LAB_DIR"
+  fi
   exit "$rc"
 }
 
