@@ -47,6 +47,11 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   auto am = netio::AddressManager::open();
   if (!am) return std::unexpected(am.error());
   std::unique_ptr<VrrpRuntime> rt(new VrrpRuntime(std::move(*am)));
+  auto links = netio::LinkMonitor::open();
+  if (!links) return std::unexpected(links.error());
+  rt->links_ = std::make_unique<netio::LinkMonitor>(std::move(*links));
+  rt->linksReadable_ = std::make_unique<asio::posix::stream_descriptor>(rt->loop_.context(),
+                                                                        ::dup(rt->links_->fd()));
   for (const auto& vi : cfg.instances) {
     if (auto r = rt->add(vi, cfg.global); !r) {
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
@@ -157,6 +162,7 @@ void VrrpRuntime::removeStaleVips(Running& r) {
 void VrrpRuntime::startAll() {
   for (auto& r : instances_) removeStaleVips(*r);
   for (auto& c : channels_) readLoop(*c);
+  watchLinks();
   for (auto& r : instances_) {
     const auto& s = r->instance->settings();
     const auto& iface = interfaces_[s.interface];
@@ -182,6 +188,7 @@ void VrrpRuntime::stop() {
       r->timer.cancel();
     }
     for (auto& c : channels_) c->readable.cancel();
+    linksReadable_->cancel();
     done.set_value();
   });
   // Bounded: a wedged loop must not keep the process from exiting.
@@ -235,6 +242,43 @@ void VrrpRuntime::onPacket(Channel& c, const netio::ReceivedPacket& p) {
     }
   }
   c.counters.discard(vrrp::DiscardReason::kUnknownVrid);
+}
+
+void VrrpRuntime::watchLinks() {
+  linksReadable_->async_wait(asio::posix::stream_descriptor::wait_read,
+                             [this](const boost::system::error_code& ec) {
+                               if (ec) return;
+                               for (const auto& e : links_->drain()) onLinkEvent(e);
+                               watchLinks();
+                             });
+}
+
+void VrrpRuntime::onLinkEvent(const netio::LinkEvent& e) {
+  for (auto& r : instances_) {
+    const auto& s = r->instance->settings();
+    if (e.kind == netio::LinkEvent::Kind::kLinkChanged) {
+      if (r->ifindex != e.ifindex) continue;
+      // Re-read the interface: addresses (the advert source, the MAC) may have changed.
+      if (auto info = netio::lookupInterface(s.interface)) interfaces_[s.interface] = *info;
+      const bool fault = !e.usable;
+      if (fault == (r->instance->state() == vrrp::State::kFault)) continue;
+      r->instance->setFault(fault, "interface " + s.interface + (fault ? " is down" : " is up"),
+                            Clock::now());
+      arm(*r);
+      continue;
+    }
+    // A VIP removed while we are master was not removed by us: put it back.
+    if (r->instance->state() != vrrp::State::kMaster) continue;
+    for (const auto& v : s.vips) {
+      int ifindex = static_cast<int>(::if_nametoindex(v.interface.c_str()));
+      if (v.address != e.address || ifindex != e.ifindex) continue;
+      log::warning(s.name + ": VIP " + v.address.str() + " was removed from " + v.interface +
+                   " while master; putting it back");
+      if (auto a = addresses_.add({v.address, v.prefixLength, ifindex, v.label}); !a) {
+        log::error(s.name + ": cannot put VIP back: " + a.error());
+      }
+    }
+  }
 }
 
 void VrrpRuntime::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,

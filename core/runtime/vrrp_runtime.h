@@ -20,6 +20,7 @@
 #include "netio/announcer.h"
 #include "netio/event_loop.h"
 #include "netio/interface_info.h"
+#include "netio/link_monitor.h"
 #include "netio/vrrp_socket.h"
 #include "vrrp/instance.h"
 
@@ -54,6 +55,8 @@ class VrrpRuntime : private vrrp::InstanceIo {
   void arm(Running& r);
   void readLoop(Channel& c);
   void onPacket(Channel& c, const netio::ReceivedPacket& p);
+  void watchLinks();
+  void onLinkEvent(const netio::LinkEvent& e);
 
   // vrrp::InstanceIo
   void sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
@@ -73,6 +76,8 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::map<std::string, std::unique_ptr<netio::Announcer>> announcers_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<Running>> instances_;
+  std::unique_ptr<netio::LinkMonitor> links_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;
   bool started_ = false;
 };
 

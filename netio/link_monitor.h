@@ -1,0 +1,37 @@
+#pragma once
+// Watches rtnetlink for link state changes and address removals, so that an
+// instance whose interface goes down enters FAULT, and a VIP removed by hand from a
+// master is noticed. Non-blocking; the caller polls fd() and calls drain().
+
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "netio/ip_address.h"
+
+namespace holdfast::netio {
+
+struct LinkEvent {
+  enum class Kind { kLinkChanged, kAddressRemoved } kind;
+  int ifindex = 0;
+  bool usable = false;  // kLinkChanged: administratively up and with carrier
+  IpAddress address;    // kAddressRemoved
+};
+
+class LinkMonitor {
+ public:
+  static std::expected<LinkMonitor, std::string> open();
+  LinkMonitor(LinkMonitor&& o) noexcept;
+  LinkMonitor& operator=(LinkMonitor&&) = delete;
+  ~LinkMonitor();
+
+  int fd() const { return fd_; }
+  // Every event queued now. A truncated or malformed message is skipped.
+  std::vector<LinkEvent> drain();
+
+ private:
+  explicit LinkMonitor(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace holdfast::netio
