@@ -174,8 +174,13 @@ lab_expect_log() {
   grep -qF -- "$2" "$1" || lab_fail "$3: expected '$2' in $(basename "$1")"
 }
 
-# lab_has_vip NS ADDR: the address is on NS's eth0.
-lab_has_vip() { ip -n "$1" -o addr show dev eth0 | grep -qF " $2/"; }
+# lab_has_vip NS ADDR: the address is on NS's eth0. (The output is read whole first:
+# `ip ... | grep -q` under pipefail fails when grep's early exit SIGPIPEs ip.)
+lab_has_vip() {
+  local addrs
+  addrs=$(ip -n "$1" -o addr show dev eth0) || return 1
+  grep -qF " $2/" <<<"$addrs"
+}
 
 # lab_vip_holders ADDR NS...: prints the namespaces (of those given) holding ADDR.
 lab_vip_holders() {

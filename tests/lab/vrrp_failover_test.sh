@@ -99,11 +99,14 @@ echo "ok: SIGTERM hands over with a priority 0 advert"
 
 kill -TERM "$PID2"
 wait "$PID2"
-sleep 0.3
+# tcpdump may lag behind under load (-U writes each packet as it is processed):
+# wait for the capture to show what happened before stopping it.
+zeros() { tcpdump -n -v -r "$LAB_DIR/wire.pcap" 2>/dev/null | grep -c "prio 0,"; }
+lab_wait "the capture to hold 3 priority-0 adverts (r3, r1, r2)" 10 bash -c "[ \$(tcpdump -n -v -r $LAB_DIR/wire.pcap 2>/dev/null | grep -c 'prio 0,') -ge 3 ]"
 kill -TERM "$CAPTURE"
 wait "$CAPTURE" 2>/dev/null
 garps=$(tcpdump -n -r "$LAB_DIR/wire.pcap" 2>/dev/null | grep -c "ARP, Request who-has $VIP tell $VIP")
-zero=$(tcpdump -n -v -r "$LAB_DIR/wire.pcap" 2>/dev/null | grep -c "prio 0,")
+zero=$(zeros)
 [ "$garps" -ge 5 ] || lab_fail "expected gratuitous ARPs for $VIP on the wire, saw $garps"
 [ "$zero" -ge 2 ] || lab_fail "expected priority 0 adverts on the wire, saw $zero"
 echo "ok: wire shows $garps gratuitous ARPs for $VIP and $zero priority-0 adverts"
