@@ -23,8 +23,6 @@ void warnInactive(const config::Config& cfg) {
                      ") is not acted on by this build yet; it does not change the priority");
       }
     };
-    warn(vi.trackScripts, "track_script");
-    warn(vi.trackInterfaces, "track_interface");
     warn(vi.trackBackends, "track_backend");
     if (!vi.notifyMaster.empty() || !vi.notifyBackup.empty() || !vi.notifyFault.empty() ||
         !vi.notifyStop.empty() || !vi.notify.empty()) {

@@ -24,14 +24,48 @@ struct VrrpRuntime::Channel {
 };
 
 struct VrrpRuntime::Running {
+  Running(asio::io_context& io, Channel* c, int index) : timer(io), channel(c), ifindex(index) {}
   std::unique_ptr<vrrp::Instance> instance;
   asio::steady_timer timer;
   Channel* channel = nullptr;
   int ifindex = 0;
   std::vector<netio::IpAddress> ownedAtStart;  // owner: the interface's own addresses
+  std::vector<config::TrackRef> trackScripts;
+  std::vector<config::TrackRef> trackInterfaces;
+  bool linkDown = false;
+  scoring::Score score;
 };
 
 namespace {
+
+bool usable(const netio::InterfaceInfo& i) {
+  return i.up && i.running;
+}
+
+// The parts of a config that tracking depends on, as text: reload keeps the runtime
+// only when these and the instance settings are unchanged.
+std::string trackingSignature(const config::Config& cfg) {
+  std::string sig;
+  for (const auto& vi : cfg.instances) {
+    sig += vi.name + "{";
+    for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces}) {
+      for (const auto& t : *refs) {
+        sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
+               std::to_string(t.reverse) + ",";
+      }
+      sig += ";";
+    }
+    sig += "}";
+  }
+  for (const auto& s : cfg.scripts) {
+    sig += s.name + "=" + s.command + "|" + std::to_string(s.interval.count()) + "|" +
+           std::to_string(s.timeout ? s.timeout->count() : -1) + "|" + std::to_string(s.weight) +
+           std::to_string(s.reverse) + "|" + std::to_string(s.rise) + "|" + std::to_string(s.fall) +
+           "|" + s.user + "|" + s.group + "|" + std::to_string(s.initFail) + ";";
+  }
+  return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
+}
+
 std::string vipList(const vrrp::InstanceSettings& s) {
   std::string out;
   for (const auto& v : s.vips) {
@@ -52,8 +86,9 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   rt->links_ = std::make_unique<netio::LinkMonitor>(std::move(*links));
   rt->linksReadable_ = std::make_unique<asio::posix::stream_descriptor>(rt->loop_.context(),
                                                                         ::dup(rt->links_->fd()));
+  rt->trackingSignature_ = trackingSignature(cfg);
   for (const auto& vi : cfg.instances) {
-    if (auto r = rt->add(vi, cfg.global); !r) {
+    if (auto r = rt->add(vi, cfg); !r) {
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
                              "): " + r.error());
     }
@@ -69,6 +104,7 @@ VrrpRuntime::~VrrpRuntime() {
 
 bool VrrpRuntime::runsSameInstances(const config::Config& cfg) const {
   if (cfg.instances.size() != instances_.size()) return false;
+  if (trackingSignature(cfg) != trackingSignature_) return false;
   for (size_t i = 0; i < cfg.instances.size(); ++i) {
     auto info = netio::lookupInterface(cfg.instances[i].interface);
     if (!info) return false;
@@ -100,8 +136,37 @@ VrrpRuntime::Channel* VrrpRuntime::channelFor(const std::string& interface, neti
   return channels_.back().get();
 }
 
+std::expected<void, std::string> VrrpRuntime::addScript(const config::VrrpScript& script,
+                                                        const config::GlobalDefs& g) {
+  if (scripts_.contains(script.name)) return {};
+  auto who = resolveScriptUser(script.user.empty() ? g.scriptUser : script.user,
+                               script.user.empty() ? g.scriptGroup : script.group);
+  if (!who) return std::unexpected("vrrp_script " + script.name + ": " + who.error());
+  scripts_[script.name] = std::make_unique<ScriptTracker>(
+      loop_.context(), script, *who, [this](const ScriptTracker& t) {
+        for (auto& r : instances_) {
+          for (const auto& ref : r->trackScripts) {
+            if (ref.name == t.name()) applyHealth(*r);
+          }
+        }
+      });
+  return {};
+}
+
 std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi,
-                                                  const config::GlobalDefs& g) {
+                                                  const config::Config& cfg) {
+  const config::GlobalDefs& g = cfg.global;
+  for (const auto& ref : vi.trackScripts) {
+    if (auto r = addScript(*cfg.findScript(ref.name), g); !r) return r;
+  }
+  for (const auto& ref : vi.trackInterfaces) {
+    auto info = netio::lookupInterface(ref.name);
+    if (!info) {
+      log::warning(vi.name + ": track_interface " + ref.name + ": " + info.error() +
+                   "; counted as down");
+    }
+    trackedInterfaceUp_[ref.name] = info && usable(*info);
+  }
   auto info = netio::lookupInterface(vi.interface);
   if (!info) return std::unexpected(info.error());
   interfaces_[vi.interface] = *info;
@@ -117,10 +182,12 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
     if (!a) return std::unexpected(a.error());
     announcers_[vi.interface] = std::make_unique<netio::Announcer>(std::move(*a));
   }
-  auto r = std::unique_ptr<Running>(
-      new Running{nullptr, asio::steady_timer(loop_.context()), ch, info->index, {}});
+  auto r = std::make_unique<Running>(loop_.context(), ch, info->index);
   r->instance =
       std::make_unique<vrrp::Instance>(std::move(*settings), static_cast<vrrp::InstanceIo&>(*this));
+  r->trackScripts = vi.trackScripts;
+  r->trackInterfaces = vi.trackInterfaces;
+  r->linkDown = !usable(*info);
   instances_.push_back(std::move(r));
   return {};
 }
@@ -159,21 +226,70 @@ void VrrpRuntime::removeStaleVips(Running& r) {
   }
 }
 
+std::vector<scoring::TrackedItem> VrrpRuntime::trackedItems(const Running& r) const {
+  std::vector<scoring::TrackedItem> items;
+  for (const auto& ref : r.trackScripts) {
+    const ScriptTracker& t = *scripts_.at(ref.name);
+    items.push_back({"script", ref.name, ref.hasWeight ? ref.weight : t.script().weight,
+                     ref.reverse || t.script().reverse, t.up()});
+  }
+  for (const auto& ref : r.trackInterfaces) {
+    items.push_back(
+        {"interface", ref.name, ref.weight, ref.reverse, trackedInterfaceUp_.at(ref.name)});
+  }
+  return items;
+}
+
+void VrrpRuntime::applyHealth(Running& r) {
+  const auto& s = r.instance->settings();
+  scoring::Score score = scoring::computeScore(s.machine.priority, trackedItems(r));
+  if (score.effective != r.score.effective || score.fault != r.score.fault) {
+    log::info(s.name + ": priority " + std::to_string(r.score.effective) + " -> " +
+              (score.fault ? std::string("FAULT") : std::to_string(score.effective)) + ": " +
+              score.explain());
+  }
+  r.score = score;
+  const bool fault = r.linkDown || score.fault;
+  const bool faulted = r.instance->state() == vrrp::State::kFault;
+  const auto now = Clock::now();
+  if (fault && !faulted) {
+    r.instance->setFault(true,
+                         r.linkDown ? "interface " + s.interface + " is down"
+                                    : "tracked item down: " + score.explain(),
+                         now);
+  }
+  r.instance->setPriority(score.effective, now);
+  if (!fault && faulted) {
+    r.instance->setFault(false, "interface " + s.interface + " is up and no tracked item faults",
+                         now);
+  }
+  arm(r);
+}
+
 void VrrpRuntime::startAll() {
   for (auto& r : instances_) removeStaleVips(*r);
   for (auto& c : channels_) readLoop(*c);
   watchLinks();
+  // Scripts start at once (keepalived does too), a little apart.
+  int n = 0;
+  for (auto& [name, t] : scripts_) t->start(std::chrono::milliseconds(10 * n++));
   for (auto& r : instances_) {
     const auto& s = r->instance->settings();
-    const auto& iface = interfaces_[s.interface];
-    bool down = !iface.up || !iface.running;
+    r->score = scoring::computeScore(s.machine.priority, trackedItems(*r));
+    r->instance->setPriority(r->score.effective, Clock::now());  // before start: sets it only
     log::info(
         s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) + " VRRPv" +
         std::to_string(s.machine.version) + " priority " + std::to_string(s.machine.priority) +
         ", adverts from " + s.source.str() + " to " + s.destinations.front().str() +
         (s.destinations.size() > 1 ? " and " + std::to_string(s.destinations.size() - 1) + " more"
                                    : ""));
-    r->instance->start(Clock::now(), down, "interface " + s.interface + " is down");
+    if (!r->trackScripts.empty() || !r->trackInterfaces.empty()) {
+      log::info(s.name + ": initial score: " + r->score.explain());
+    }
+    const bool fault = r->linkDown || r->score.fault;
+    r->instance->start(Clock::now(), fault,
+                       r->linkDown ? "interface " + s.interface + " is down"
+                                   : "tracked item down: " + r->score.explain());
     arm(*r);
   }
 }
@@ -183,6 +299,7 @@ void VrrpRuntime::stop() {
   started_ = false;
   std::promise<void> done;
   loop_.post([this, &done] {
+    for (auto& [name, t] : scripts_) t->stop();
     for (auto& r : instances_) {
       r->instance->stop(Clock::now());
       r->timer.cancel();
@@ -254,19 +371,23 @@ void VrrpRuntime::watchLinks() {
 }
 
 void VrrpRuntime::onLinkEvent(const netio::LinkEvent& e) {
+  if (e.kind == netio::LinkEvent::Kind::kLinkChanged) {
+    char name[IF_NAMESIZE] = {};
+    const bool known = ::if_indextoname(static_cast<unsigned>(e.ifindex), name) != nullptr;
+    if (known && trackedInterfaceUp_.contains(name)) trackedInterfaceUp_[name] = e.usable;
+    for (auto& r : instances_) {
+      const auto& s = r->instance->settings();
+      if (r->ifindex == e.ifindex) {
+        // Re-read the interface: addresses (the advert source, the MAC) may have changed.
+        if (auto info = netio::lookupInterface(s.interface)) interfaces_[s.interface] = *info;
+        r->linkDown = !e.usable;
+      }
+      applyHealth(*r);
+    }
+    return;
+  }
   for (auto& r : instances_) {
     const auto& s = r->instance->settings();
-    if (e.kind == netio::LinkEvent::Kind::kLinkChanged) {
-      if (r->ifindex != e.ifindex) continue;
-      // Re-read the interface: addresses (the advert source, the MAC) may have changed.
-      if (auto info = netio::lookupInterface(s.interface)) interfaces_[s.interface] = *info;
-      const bool fault = !e.usable;
-      if (fault == (r->instance->state() == vrrp::State::kFault)) continue;
-      r->instance->setFault(fault, "interface " + s.interface + (fault ? " is down" : " is up"),
-                            Clock::now());
-      arm(*r);
-      continue;
-    }
     // A VIP removed while we are master was not removed by us: put it back.
     if (r->instance->state() != vrrp::State::kMaster) continue;
     for (const auto& v : s.vips) {

@@ -16,6 +16,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/config/model.h"
+#include "core/runtime/script_tracker.h"
+#include "core/scoring/score.h"
 #include "netio/address_manager.h"
 #include "netio/announcer.h"
 #include "netio/event_loop.h"
@@ -46,7 +48,12 @@ class VrrpRuntime : private vrrp::InstanceIo {
   struct Running;
 
   explicit VrrpRuntime(netio::AddressManager addresses);
-  std::expected<void, std::string> add(const config::VrrpInstance& vi, const config::GlobalDefs& g);
+  std::expected<void, std::string> add(const config::VrrpInstance& vi, const config::Config& cfg);
+  std::expected<void, std::string> addScript(const config::VrrpScript& script,
+                                             const config::GlobalDefs& g);
+  // Scores the tracked items of `r` and applies the result: priority, or FAULT.
+  void applyHealth(Running& r);
+  std::vector<scoring::TrackedItem> trackedItems(const Running& r) const;
   Channel* channelFor(const std::string& interface, netio::Family family, int ifindex,
                       const netio::IpAddress& group, bool join, std::string& error);
   Running& running(const vrrp::InstanceSettings& s);
@@ -76,6 +83,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::map<std::string, std::unique_ptr<netio::Announcer>> announcers_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<Running>> instances_;
+  std::map<std::string, std::unique_ptr<ScriptTracker>> scripts_;
+  std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
+  std::string trackingSignature_;                   // what reload compares besides settings
   std::unique_ptr<netio::LinkMonitor> links_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;
   bool started_ = false;

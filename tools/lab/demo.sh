@@ -31,7 +31,7 @@ global_defs {
 }
 
 vrrp_script check_nginx {
-    script "/bin/true"     # parsed; run by a later version (holdfastd warns)
+    script "/bin/true"
     interval 2
     weight -20
     fall 3

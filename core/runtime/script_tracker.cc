@@ -1,0 +1,165 @@
+#include "core/runtime/script_tracker.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/config/values.h"
+#include "core/log/logger.h"
+
+namespace holdfast::runtime {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr const char* kSafePath =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kSetpriv = "/usr/bin/setpriv";
+}  // namespace
+
+std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
+                                                             const std::string& group) {
+  std::string name = user;
+  if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
+  const passwd* pw = ::getpwnam(name.c_str());
+  if (!pw) return std::unexpected("script user '" + name + "' does not exist");
+  ScriptIdentity id{name, pw->pw_uid, pw->pw_gid};
+  if (!group.empty()) {
+    const struct group* gr = ::getgrnam(group.c_str());
+    if (!gr) return std::unexpected("script group '" + group + "' does not exist");
+    id.gid = gr->gr_gid;
+  }
+  return id;
+}
+
+std::optional<std::string> unsafeScript(const std::string& command) {
+  std::string path = command.substr(0, command.find_first_of(" \t"));
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  namespace fs = std::filesystem;
+  for (fs::path p = path; !p.empty(); p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {
+      if (p == fs::path(path)) return path + " does not exist";
+      break;
+    }
+    if (st.st_uid != 0)
+      return p.string() + " is owned by uid " + std::to_string(st.st_uid) + ", not root";
+    if (st.st_mode & S_IWOTH) return p.string() + " is writable by everyone";
+    if ((st.st_mode & S_IWGRP) && st.st_gid != 0) {
+      return p.string() + " is writable by group " + std::to_string(st.st_gid);
+    }
+    if (p == p.root_path()) break;
+  }
+  return std::nullopt;
+}
+
+ScriptTracker::ScriptTracker(asio::io_context& io, config::VrrpScript script, ScriptIdentity who,
+                             OnChange onChange)
+    : io_(io),
+      script_(std::move(script)),
+      who_(std::move(who)),
+      onChange_(std::move(onChange)),
+      policy_(script_.rise, script_.fall, !script_.initFail),
+      intervalTimer_(io),
+      timeoutTimer_(io) {
+  refused_ = unsafeScript(script_.command);
+  if (refused_) {
+    log::error("vrrp_script " + script_.name + " (" + script_.where.fileLine() +
+               "): refusing to run it: " + *refused_ + "; it counts as down");
+    policy_ = checkers::RiseFall(1, 1, false);
+    lastResult_ = "refused: " + *refused_;
+  }
+}
+
+ScriptTracker::~ScriptTracker() {
+  stop();
+}
+
+void ScriptTracker::start(std::chrono::microseconds firstRunIn) {
+  stopped_ = false;
+  if (!refused_) schedule(firstRunIn);
+}
+
+void ScriptTracker::stop() {
+  stopped_ = true;
+  intervalTimer_.cancel();
+  timeoutTimer_.cancel();
+  if (running_) {
+    netio::killProcessGroup(child_.pid);
+    exitWatch_.reset();  // closes the pidfd
+    // Reap so that no zombie outlives us; the child was just SIGKILLed.
+    for (int i = 0; i < 100 && !netio::reapProcess(child_.pid); ++i) ::usleep(1000);
+    running_ = false;
+  }
+}
+
+void ScriptTracker::schedule(std::chrono::microseconds in) {
+  intervalTimer_.expires_after(in);
+  intervalTimer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    run();
+    schedule(script_.interval);
+  });
+}
+
+void ScriptTracker::run() {
+  if (running_) return;  // the previous run has not finished: never two at once
+  std::vector<std::string> argv;
+  if (who_.uid != ::geteuid()) {
+    argv = {kSetpriv, "--reuid=" + std::to_string(who_.uid), "--regid=" + std::to_string(who_.gid),
+            "--clear-groups", "--"};
+  }
+  argv.insert(argv.end(), {"/bin/sh", "-c", script_.command});
+  auto child = netio::spawnProcess(argv, {kSafePath});
+  if (!child) {
+    record(false, child.error());
+    return;
+  }
+  child_ = *child;
+  running_ = true;
+  exitWatch_ = std::make_unique<asio::posix::stream_descriptor>(io_, child_.pidfd);
+  exitWatch_->async_wait(asio::posix::stream_descriptor::wait_read,
+                         [this](const boost::system::error_code& ec) {
+                           if (!ec) finished();
+                         });
+  timeoutTimer_.expires_after(script_.timeout.value_or(script_.interval));
+  timeoutTimer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) timedOut();
+  });
+}
+
+void ScriptTracker::finished() {
+  auto status = netio::reapProcess(child_.pid);
+  if (!status) return;  // spurious wake-up
+  timeoutTimer_.cancel();
+  exitWatch_.reset();
+  running_ = false;
+  if (killed_) {
+    killed_ = false;  // already recorded as a timeout
+    return;
+  }
+  record(*status == 0, "exit " + std::to_string(*status));
+}
+
+void ScriptTracker::timedOut() {
+  if (!running_) return;
+  netio::killProcessGroup(child_.pid);
+  killed_ = true;  // finished() reaps it when the pidfd says so
+  record(false, "timed out after " +
+                    config::formatDuration(script_.timeout.value_or(script_.interval)) +
+                    " (killed)");
+}
+
+void ScriptTracker::record(bool success, std::string what) {
+  lastResult_ = what;
+  if (!policy_.feed(success)) return;
+  log::info("vrrp_script " + script_.name + ": now " + (policy_.up() ? "UP" : "DOWN") + " (" +
+            what + ", " + std::to_string(policy_.up() ? script_.rise : script_.fall) +
+            " in a row)");
+  onChange_(*this);
+}
+
+}  // namespace holdfast::runtime

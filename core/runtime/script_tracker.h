@@ -1,0 +1,80 @@
+#pragma once
+// Runs one vrrp_script on its interval, on an event loop, without ever blocking it:
+// the script is spawned (netio/process.h), its exit arrives through a pidfd, a
+// timeout kills its process group and counts as a failure. Results go through
+// rise/fall; a change of state is reported through the callback.
+//
+// Scripts run as an unprivileged user by default (keepalived_script if it exists,
+// else nobody), with a clean environment. A script file that a non-root user could
+// modify is refused: it never runs and counts as down.
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "checkers/rise_fall.h"
+#include "core/config/model.h"
+#include "netio/process.h"
+
+namespace holdfast::runtime {
+
+struct ScriptIdentity {
+  std::string user;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// `user` empty: the default unprivileged user.
+std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
+                                                             const std::string& group);
+// Why the script must not run (its file is writable by someone other than root), or
+// nothing. Only a command whose first word is an absolute path is checked.
+std::optional<std::string> unsafeScript(const std::string& command);
+
+class ScriptTracker {
+ public:
+  using OnChange = std::function<void(const ScriptTracker&)>;
+
+  ScriptTracker(boost::asio::io_context& io, config::VrrpScript script, ScriptIdentity who,
+                OnChange onChange);
+  ~ScriptTracker();
+
+  void start(std::chrono::microseconds firstRunIn);
+  void stop();
+
+  const std::string& name() const { return script_.name; }
+  const config::VrrpScript& script() const { return script_; }
+  bool up() const { return policy_.up(); }
+  const std::string& lastResult() const { return lastResult_; }
+
+ private:
+  void schedule(std::chrono::microseconds in);
+  void run();
+  void finished();
+  void timedOut();
+  void record(bool success, std::string what);
+
+  boost::asio::io_context& io_;
+  config::VrrpScript script_;
+  ScriptIdentity who_;
+  OnChange onChange_;
+  checkers::RiseFall policy_;
+  boost::asio::steady_timer intervalTimer_;
+  boost::asio::steady_timer timeoutTimer_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> exitWatch_;
+  netio::Child child_;
+  bool running_ = false;
+  bool killed_ = false;  // the running child was killed by the timeout
+  bool stopped_ = false;
+  std::optional<std::string> refused_;
+  std::string lastResult_ = "not run yet";
+};
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,44 @@
+#include "core/scoring/score.h"
+
+#include <algorithm>
+
+namespace holdfast::scoring {
+
+Score computeScore(int base, const std::vector<TrackedItem>& items) {
+  Score s;
+  s.base = base;
+  int sum = 0;
+  for (const TrackedItem& item : items) {
+    Contribution c{item, 0, false};
+    if (item.weight == 0) {
+      c.faults = !item.up;
+    } else if ((item.weight < 0 && !item.up) || (item.weight > 0 && item.up)) {
+      c.added = item.reverse ? -item.weight : item.weight;
+    }
+    sum += c.added;
+    s.fault = s.fault || c.faults;
+    s.why.push_back(std::move(c));
+  }
+  // RFC 5798 6.1: the owner's 255 is fixed; others stay within 1-254 so that
+  // tracking can neither make an owner nor signal a stop (priority 0).
+  s.effective = base == 255 ? 255 : std::clamp(base + sum, 1, 254);
+  return s;
+}
+
+std::string Score::explain() const {
+  std::string out = "base " + std::to_string(base);
+  for (const Contribution& c : why) {
+    out += "; " + c.item.kind + " " + c.item.name + (c.item.up ? " up" : " down") + ": ";
+    if (c.faults) {
+      out += "FAULT";
+    } else if (c.added == 0) {
+      out += "0";
+    } else {
+      out += (c.added > 0 ? "+" : "") + std::to_string(c.added);
+    }
+  }
+  out += fault ? " => FAULT" : " => " + std::to_string(effective);
+  return out;
+}
+
+}  // namespace holdfast::scoring

@@ -1,0 +1,42 @@
+#pragma once
+// The scoring engine (DESIGN.md, Scoring): one pure function turns the base priority
+// and the state of every tracked item into the effective priority, and says why.
+//
+//   effective = clamp(base + sum of contributions, 1, 254)
+//   weight w < 0 adds w while the item is down; w > 0 adds w while it is up;
+//   weight 0 puts the instance in FAULT while the item is down (keepalived's rule);
+//   `reverse` negates an item's contribution (keepalived's weight ... reverse).
+//   The address owner (base 255) is never changed by tracking, only faulted.
+
+#include <string>
+#include <vector>
+
+namespace holdfast::scoring {
+
+struct TrackedItem {
+  std::string kind;  // "script", "interface", "backend"
+  std::string name;
+  int weight = 0;
+  bool reverse = false;
+  bool up = true;
+};
+
+struct Contribution {
+  TrackedItem item;
+  int added = 0;        // to the priority
+  bool faults = false;  // weight 0 and down
+};
+
+struct Score {
+  int base = 100;
+  int effective = 100;
+  bool fault = false;
+  std::vector<Contribution> why;  // every item, in config order
+
+  // "base 100; script chk_nginx down: -20; => 80", for logs.
+  std::string explain() const;
+};
+
+Score computeScore(int base, const std::vector<TrackedItem>& items);
+
+}  // namespace holdfast::scoring

@@ -1,0 +1,54 @@
+#include <catch2/catch.hpp>
+
+#include "checkers/rise_fall.h"
+#include "core/scoring/score.h"
+
+using namespace holdfast::scoring;
+
+TEST_CASE("negative weights subtract while down, positive add while up") {
+  std::vector<TrackedItem> items{{"script", "chk_nginx", -20, false, false},
+                                 {"interface", "eth1", 10, false, true},
+                                 {"backend", "web", -30, false, true}};
+  Score s = computeScore(100, items);
+  CHECK(s.effective == 90);
+  CHECK_FALSE(s.fault);
+  REQUIRE(s.why.size() == 3);
+  CHECK(s.why[0].added == -20);
+  CHECK(s.why[1].added == 10);
+  CHECK(s.why[2].added == 0);
+  CHECK(s.explain() ==
+        "base 100; script chk_nginx down: -20; interface eth1 up: +10; backend web up: 0 => 90");
+}
+
+TEST_CASE("weight 0 faults while down") {
+  Score s = computeScore(100, {{"interface", "eth1", 0, false, false}});
+  CHECK(s.fault);
+  CHECK(s.explain() == "base 100; interface eth1 down: FAULT => FAULT");
+  CHECK_FALSE(computeScore(100, {{"interface", "eth1", 0, false, true}}).fault);
+}
+
+TEST_CASE("the effective priority stays within 1-254, and the owner's 255 never moves") {
+  CHECK(computeScore(250, {{"script", "a", 50, false, true}}).effective == 254);
+  CHECK(computeScore(10, {{"script", "a", -50, false, false}}).effective == 1);
+  CHECK(computeScore(255, {{"script", "a", -50, false, false}}).effective == 255);
+  CHECK(computeScore(255, {{"script", "a", 0, false, false}}).fault);
+}
+
+TEST_CASE("reverse negates a contribution") {
+  CHECK(computeScore(100, {{"script", "a", 20, true, true}}).effective == 80);
+  CHECK(computeScore(100, {{"script", "a", -20, true, false}}).effective == 120);
+}
+
+TEST_CASE("rise and fall need consecutive results") {
+  holdfast::checkers::RiseFall rf(2, 3, true);
+  CHECK_FALSE(rf.feed(false));
+  CHECK_FALSE(rf.feed(false));
+  CHECK_FALSE(rf.feed(true));  // the streak breaks
+  CHECK_FALSE(rf.feed(false));
+  CHECK_FALSE(rf.feed(false));
+  CHECK(rf.feed(false));  // third in a row
+  CHECK_FALSE(rf.up());
+  CHECK_FALSE(rf.feed(true));
+  CHECK(rf.feed(true));
+  CHECK(rf.up());
+}
