@@ -18,6 +18,9 @@ command -v keepalived >/dev/null || { echo "keepalived is not installed" >&2; ex
 [ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
 
 lab_init failover_bench 3600
+# Measure a private copy: a rebuild during the run must not swap the binary.
+cp "$HOLDFASTD" "$LAB_DIR/holdfastd"
+HOLDFASTD="$LAB_DIR/holdfastd"
 lab_switch
 lab_router 1
 lab_router 2
