@@ -24,12 +24,11 @@ void warnInactive(const config::Config& cfg) {
       }
     };
     warn(vi.trackBackends, "track_backend");
-    if (!vi.notifyMaster.empty() || !vi.notifyBackup.empty() || !vi.notifyFault.empty() ||
-        !vi.notifyStop.empty() || !vi.notify.empty()) {
-      log::warning(vi.name + ": notify scripts are not run by this build yet");
-    }
   }
   if (!cfg.syncGroups.empty()) log::warning("vrrp_sync_group is not acted on by this build yet");
+  for (const auto& vi : cfg.instances) {
+    if (vi.smtpAlert) log::warning(vi.name + ": smtp_alert: no mail is sent by this build yet");
+  }
   if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
 }
 

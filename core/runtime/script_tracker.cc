@@ -9,6 +9,7 @@
 
 #include "core/config/values.h"
 #include "core/log/logger.h"
+#include "core/runtime/notifier.h"
 
 namespace holdfast::runtime {
 
@@ -17,7 +18,6 @@ namespace asio = boost::asio;
 namespace {
 constexpr const char* kSafePath =
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-constexpr const char* kSetpriv = "/usr/bin/setpriv";
 }  // namespace
 
 std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
@@ -47,8 +47,11 @@ std::optional<std::string> unsafeScript(const std::string& command) {
     }
     if (st.st_uid != 0)
       return p.string() + " is owned by uid " + std::to_string(st.st_uid) + ", not root";
-    if (st.st_mode & S_IWOTH) return p.string() + " is writable by everyone";
-    if ((st.st_mode & S_IWGRP) && st.st_gid != 0) {
+    // In a sticky directory (/tmp) only a file's owner may replace it: a root-owned
+    // script there is safe even though others may write to the directory.
+    const bool stickyDir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+    if ((st.st_mode & S_IWOTH) && !stickyDir) return p.string() + " is writable by everyone";
+    if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && !stickyDir) {
       return p.string() + " is writable by group " + std::to_string(st.st_gid);
     }
     if (p == p.root_path()) break;
@@ -107,13 +110,7 @@ void ScriptTracker::schedule(std::chrono::microseconds in) {
 
 void ScriptTracker::run() {
   if (running_) return;  // the previous run has not finished: never two at once
-  std::vector<std::string> argv;
-  if (who_.uid != ::geteuid()) {
-    argv = {kSetpriv, "--reuid=" + std::to_string(who_.uid), "--regid=" + std::to_string(who_.gid),
-            "--clear-groups", "--"};
-  }
-  argv.insert(argv.end(), {"/bin/sh", "-c", script_.command});
-  auto child = netio::spawnProcess(argv, {kSafePath});
+  auto child = netio::spawnProcess(shellArgv(script_.command, who_), {kSafePath});
   if (!child) {
     record(false, child.error());
     return;

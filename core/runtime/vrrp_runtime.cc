@@ -3,7 +3,9 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <functional>
 
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
@@ -34,6 +36,9 @@ struct VrrpRuntime::Running {
   std::vector<config::TrackRef> trackInterfaces;
   bool linkDown = false;
   scoring::Score score;
+  // notify_master/backup/fault/stop and notify, in keepalived's meaning.
+  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  std::unique_ptr<Notifier> notifier;
 };
 
 namespace {
@@ -47,7 +52,8 @@ bool usable(const netio::InterfaceInfo& i) {
 std::string trackingSignature(const config::Config& cfg) {
   std::string sig;
   for (const auto& vi : cfg.instances) {
-    sig += vi.name + "{";
+    sig += vi.name + "{" + vi.notifyMaster + "|" + vi.notifyBackup + "|" + vi.notifyFault + "|" +
+           vi.notifyStop + "|" + vi.notify + "|";
     for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces}) {
       for (const auto& t : *refs) {
         sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
@@ -185,6 +191,26 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
   auto r = std::make_unique<Running>(loop_.context(), ch, info->index);
   r->instance =
       std::make_unique<vrrp::Instance>(std::move(*settings), static_cast<vrrp::InstanceIo&>(*this));
+  // Vetted once here: a refused notify script is logged at start, not at every transition.
+  auto vetted = [&](const std::string& cmd, const char* what) {
+    if (cmd.empty()) return cmd;
+    if (auto why = unsafeScript(cmd)) {
+      log::error(vi.name + ": refusing to run " + what + " (" + vi.where.fileLine() + "): " + *why);
+      return std::string();
+    }
+    return cmd;
+  };
+  r->notifyMaster = vetted(vi.notifyMaster, "notify_master");
+  r->notifyBackup = vetted(vi.notifyBackup, "notify_backup");
+  r->notifyFault = vetted(vi.notifyFault, "notify_fault");
+  r->notifyStop = vetted(vi.notifyStop, "notify_stop");
+  r->notify = vetted(vi.notify, "notify");
+  if (!vi.notifyMaster.empty() || !vi.notifyBackup.empty() || !vi.notifyFault.empty() ||
+      !vi.notifyStop.empty() || !vi.notify.empty()) {
+    auto who = resolveScriptUser(g.scriptUser, g.scriptGroup);
+    if (!who) return std::unexpected("notify scripts: " + who.error());
+    r->notifier = std::make_unique<Notifier>(loop_.context(), vi.name, *who);
+  }
   r->trackScripts = vi.trackScripts;
   r->trackInterfaces = vi.trackInterfaces;
   r->linkDown = !usable(*info);
@@ -306,10 +332,27 @@ void VrrpRuntime::stop() {
     }
     for (auto& c : channels_) c->readable.cancel();
     linksReadable_->cancel();
-    done.set_value();
+    // notify_stop scripts were just queued: let them run, for up to 3 s.
+    auto grace = std::make_shared<asio::steady_timer>(loop_.context());
+    auto polls = std::make_shared<int>(0);
+    auto check = std::make_shared<std::function<void()>>();
+    *check = [this, grace, polls, check, &done] {
+      bool idle = std::all_of(instances_.begin(), instances_.end(),
+                              [](auto& r) { return !r->notifier || r->notifier->idle(); });
+      if (idle || ++*polls > 150) {
+        *check = nullptr;  // break the cycle
+        done.set_value();
+        return;
+      }
+      grace->expires_after(std::chrono::milliseconds(20));
+      grace->async_wait([check](const boost::system::error_code&) {
+        if (*check) (*check)();
+      });
+    };
+    (*check)();
   });
   // Bounded: a wedged loop must not keep the process from exiting.
-  done.get_future().wait_for(std::chrono::seconds(5));
+  done.get_future().wait_for(std::chrono::seconds(8));
   loop_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -452,6 +495,25 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
                                int priority) {
   log::info(s.name + ": " + vrrp::toString(t.from) + " -> " + vrrp::toString(t.to) + ": " +
             t.reason + " (priority " + std::to_string(priority) + ")");
+  Running& r = running(s);
+  if (!r.notifier) return;
+  // keepalived's order: the state's own script, then `notify` with its arguments
+  // (INSTANCE, name, state, priority).
+  const char* state = vrrp::toString(t.to);
+  const std::string* own = t.to == vrrp::State::kMaster   ? &r.notifyMaster
+                           : t.to == vrrp::State::kBackup ? &r.notifyBackup
+                           : t.to == vrrp::State::kFault  ? &r.notifyFault
+                           : t.to == vrrp::State::kStop   ? &r.notifyStop
+                                                          : nullptr;
+  if (own && !own->empty()) {
+    std::string label = std::string("notify_") + state;
+    std::transform(label.begin(), label.end(), label.begin(), ::tolower);
+    r.notifier->enqueue(*own, label);
+  }
+  if (!r.notify.empty()) {
+    r.notifier->enqueue(
+        r.notify + " INSTANCE " + s.name + " " + state + " " + std::to_string(priority), "notify");
+  }
 }
 
 void VrrpRuntime::discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/config/model.h"
+#include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
 #include "core/scoring/score.h"
 #include "netio/address_manager.h"
