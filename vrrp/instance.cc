@@ -98,6 +98,14 @@ void Instance::setFault(bool fault, const std::string& reason, TimePoint now) {
   apply(machine_.setFault(fault, reason, now), now);
 }
 
+void Instance::followToMaster(const std::string& reason, TimePoint now) {
+  apply(machine_.followToMaster(reason, now), now);
+}
+
+void Instance::followToBackup(const std::string& reason, TimePoint now) {
+  apply(machine_.followToBackup(reason, now), now);
+}
+
 std::optional<TimePoint> Instance::nextDeadline() const {
   auto dl = machine_.nextDeadline();
   if (machine_.state() == State::kMaster && !announceDue_.empty()) {

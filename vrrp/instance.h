@@ -76,6 +76,8 @@ class Instance {
   void onTimer(TimePoint now);
   void setPriority(int priority, TimePoint now);
   void setFault(bool fault, const std::string& reason, TimePoint now);
+  void followToMaster(const std::string& reason, TimePoint now);
+  void followToBackup(const std::string& reason, TimePoint now);
   std::optional<TimePoint> nextDeadline() const;
 
  private:

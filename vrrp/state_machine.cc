@@ -223,6 +223,22 @@ Output StateMachine::setPriority(int priority, TimePoint now) {
   return out;
 }
 
+Output StateMachine::followToMaster(const std::string& reason, TimePoint now) {
+  if (state_ != State::kBackup) return {};
+  return becomeMaster(now, reason);
+}
+
+Output StateMachine::followToBackup(const std::string& reason, TimePoint now) {
+  if (state_ != State::kMaster) return {};
+  // Announce that we leave, so the peer takes over after Skew_Time (as on
+  // shutdown) instead of a Master_Down_Interval without a master.
+  Output out;
+  out.adverts.push_back(kStopPriority);
+  Output t = becomeBackup(now, reason);
+  out.transition = t.transition;
+  return out;
+}
+
 Output StateMachine::setFault(bool fault, const std::string& reason, TimePoint now) {
   if (fault) {
     if (state_ == State::kFault || state_ == State::kStop) return {};

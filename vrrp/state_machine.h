@@ -64,6 +64,10 @@ class StateMachine {
   Output setPriority(int priority, TimePoint now);
   // A tracked weight-0 item or the interface went down (true) or came back (false).
   Output setFault(bool fault, const std::string& reason, TimePoint now);
+  // vrrp_sync_group: follow another member. A Backup becomes Master, a Master
+  // becomes Backup; any other state is left alone.
+  Output followToMaster(const std::string& reason, TimePoint now);
+  Output followToBackup(const std::string& reason, TimePoint now);
 
   State state() const { return state_; }
   int priority() const { return priority_; }

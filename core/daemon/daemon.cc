@@ -25,7 +25,14 @@ void warnInactive(const config::Config& cfg) {
     };
     warn(vi.trackBackends, "track_backend");
   }
-  if (!cfg.syncGroups.empty()) log::warning("vrrp_sync_group is not acted on by this build yet");
+  for (const auto& g : cfg.syncGroups) {
+    if (!g.notifyMaster.empty() || !g.notifyBackup.empty() || !g.notifyFault.empty() ||
+        !g.notifyStop.empty() || !g.notify.empty()) {
+      log::warning("vrrp_sync_group " + g.name +
+                   ": group notify scripts are not run by this build "
+                   "yet (the members' own notify scripts are)");
+    }
+  }
   for (const auto& vi : cfg.instances) {
     if (vi.smtpAlert) log::warning(vi.name + ": smtp_alert: no mail is sent by this build yet");
   }

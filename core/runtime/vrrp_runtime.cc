@@ -39,6 +39,7 @@ struct VrrpRuntime::Running {
   // notify_master/backup/fault/stop and notify, in keepalived's meaning.
   std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
   std::unique_ptr<Notifier> notifier;
+  SyncGroup* group = nullptr;
 };
 
 namespace {
@@ -98,6 +99,19 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
                              "): " + r.error());
     }
+  }
+  for (const auto& g : cfg.syncGroups) {
+    auto group = std::make_unique<SyncGroup>();
+    group->name = g.name;
+    for (const auto& m : g.members) {
+      for (auto& r : rt->instances_) {
+        if (r->instance->settings().name == m.name) {
+          r->group = group.get();
+          group->members.push_back(r.get());
+        }
+      }
+    }
+    rt->groups_.push_back(std::move(group));
   }
   return rt;
 }
@@ -266,8 +280,13 @@ std::vector<scoring::TrackedItem> VrrpRuntime::trackedItems(const Running& r) co
   return items;
 }
 
-void VrrpRuntime::applyHealth(Running& r) {
+bool VrrpRuntime::ownFault(const Running& r) {
+  return r.linkDown || r.score.fault;
+}
+
+void VrrpRuntime::applyHealth(Running& r, bool propagate) {
   const auto& s = r.instance->settings();
+  const bool wasFaulty = ownFault(r);
   scoring::Score score = scoring::computeScore(s.machine.priority, trackedItems(r));
   if (score.effective != r.score.effective || score.fault != r.score.fault) {
     log::info(s.name + ": priority " + std::to_string(r.score.effective) + " -> " +
@@ -275,21 +294,30 @@ void VrrpRuntime::applyHealth(Running& r) {
               score.explain());
   }
   r.score = score;
-  const bool fault = r.linkDown || score.fault;
+  // A sync group is in FAULT while any member is, for its own reasons.
+  std::string why = r.linkDown ? "interface " + s.interface + " is down"
+                               : "tracked item down: " + score.explain();
+  bool fault = ownFault(r);
+  if (!fault && r.group) {
+    for (Running* m : r.group->members) {
+      if (m != &r && ownFault(*m)) {
+        fault = true;
+        why = "sync group " + r.group->name + ": " + m->instance->settings().name + " is in FAULT";
+        break;
+      }
+    }
+  }
   const bool faulted = r.instance->state() == vrrp::State::kFault;
   const auto now = Clock::now();
-  if (fault && !faulted) {
-    r.instance->setFault(true,
-                         r.linkDown ? "interface " + s.interface + " is down"
-                                    : "tracked item down: " + score.explain(),
-                         now);
-  }
+  if (fault && !faulted) r.instance->setFault(true, why, now);
   r.instance->setPriority(score.effective, now);
-  if (!fault && faulted) {
-    r.instance->setFault(false, "interface " + s.interface + " is up and no tracked item faults",
-                         now);
-  }
+  if (!fault && faulted) r.instance->setFault(false, "nothing faults it any more", now);
   arm(r);
+  if (propagate && r.group && wasFaulty != ownFault(r)) {
+    for (Running* m : r.group->members) {
+      if (m != &r) applyHealth(*m, false);
+    }
+  }
 }
 
 void VrrpRuntime::startAll() {
@@ -491,11 +519,31 @@ void VrrpRuntime::announce(const vrrp::InstanceSettings& s) {
   }
 }
 
+void VrrpRuntime::followGroup(Running& r, const vrrp::Transition& t) {
+  // vrrp_sync_group: the other members follow a member's move to MASTER, or down
+  // from MASTER to BACKUP. Following does not cascade.
+  if (!r.group || following_) return;
+  const bool toMaster = t.to == vrrp::State::kMaster;
+  const bool toBackup = t.from == vrrp::State::kMaster && t.to == vrrp::State::kBackup;
+  if (!toMaster && !toBackup) return;
+  following_ = true;
+  const std::string why = "sync group " + r.group->name + ": " + r.instance->settings().name +
+                          " became " + vrrp::toString(t.to);
+  for (Running* m : r.group->members) {
+    if (m == &r) continue;
+    if (toMaster) m->instance->followToMaster(why, Clock::now());
+    if (toBackup) m->instance->followToBackup(why, Clock::now());
+    arm(*m);
+  }
+  following_ = false;
+}
+
 void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Transition& t,
                                int priority) {
   log::info(s.name + ": " + vrrp::toString(t.from) + " -> " + vrrp::toString(t.to) + ": " +
             t.reason + " (priority " + std::to_string(priority) + ")");
   Running& r = running(s);
+  followGroup(r, t);
   if (!r.notifier) return;
   // keepalived's order: the state's own script, then `notify` with its arguments
   // (INSTANCE, name, state, priority).

@@ -47,13 +47,18 @@ class VrrpRuntime : private vrrp::InstanceIo {
  private:
   struct Channel;
   struct Running;
+  struct SyncGroup {
+    std::string name;
+    std::vector<Running*> members;
+  };
 
   explicit VrrpRuntime(netio::AddressManager addresses);
   std::expected<void, std::string> add(const config::VrrpInstance& vi, const config::Config& cfg);
   std::expected<void, std::string> addScript(const config::VrrpScript& script,
                                              const config::GlobalDefs& g);
   // Scores the tracked items of `r` and applies the result: priority, or FAULT.
-  void applyHealth(Running& r);
+  void applyHealth(Running& r, bool propagate = true);
+  static bool ownFault(const Running& r);
   std::vector<scoring::TrackedItem> trackedItems(const Running& r) const;
   Channel* channelFor(const std::string& interface, netio::Family family, int ifindex,
                       const netio::IpAddress& group, bool join, std::string& error);
@@ -64,6 +69,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   void readLoop(Channel& c);
   void onPacket(Channel& c, const netio::ReceivedPacket& p);
   void watchLinks();
+  void followGroup(Running& r, const vrrp::Transition& t);
   void onLinkEvent(const netio::LinkEvent& e);
 
   // vrrp::InstanceIo
@@ -85,6 +91,8 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<Running>> instances_;
   std::map<std::string, std::unique_ptr<ScriptTracker>> scripts_;
+  std::vector<std::unique_ptr<SyncGroup>> groups_;
+  bool following_ = false;                          // a sync group member is following another
   std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
   std::string trackingSignature_;                   // what reload compares besides settings
   std::unique_ptr<netio::LinkMonitor> links_;

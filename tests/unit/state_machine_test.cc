@@ -257,3 +257,25 @@ TEST_CASE("VRRPv2 does not adopt the master's interval") {
   net.runFor(10s);
   CHECK(net[b].sm.timers().advertInterval == Centiseconds(100));
 }
+
+TEST_CASE("sync group following: a backup follows to master, a master hands over with priority 0") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  // b follows a group member elsewhere to MASTER; a hears a lower priority and
+  // answers, and b (lower) goes back: following never overrides the election here.
+  auto out = net[b].sm.followToMaster("sync group G: VI_2 became MASTER", net.now());
+  REQUIRE(out.transition);
+  CHECK(out.transition->to == State::kMaster);
+  // A master told to follow to backup leaves with a priority 0 advert.
+  auto back = net[a].sm.followToBackup("sync group G: VI_2 became BACKUP", net.now());
+  REQUIRE(back.transition);
+  CHECK(back.transition->to == State::kBackup);
+  CHECK(back.adverts == std::vector<int>{0});
+  // Other states are left alone.
+  CHECK_FALSE(net[a].sm.followToBackup("again", net.now()).transition);
+}
