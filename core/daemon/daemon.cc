@@ -33,9 +33,7 @@ void warnInactive(const config::Config& cfg) {
                    "yet (the members' own notify scripts are)");
     }
   }
-  for (const auto& vi : cfg.instances) {
-    if (vi.smtpAlert) log::warning(vi.name + ": smtp_alert: no mail is sent by this build yet");
-  }
+
   if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
 }
 

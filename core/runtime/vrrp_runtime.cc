@@ -40,6 +40,7 @@ struct VrrpRuntime::Running {
   std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
   std::unique_ptr<Notifier> notifier;
   SyncGroup* group = nullptr;
+  bool smtpAlert = false;
 };
 
 namespace {
@@ -113,6 +114,13 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
     }
     rt->groups_.push_back(std::move(group));
   }
+  rt->routerId_ = cfg.global.routerId;
+  if (rt->routerId_.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    rt->routerId_ = host;
+  }
+  if (mailConfigured(cfg.global)) rt->mailer_ = std::make_unique<Mailer>(mailSettings(cfg.global));
   return rt;
 }
 
@@ -225,6 +233,9 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
     if (!who) return std::unexpected("notify scripts: " + who.error());
     r->notifier = std::make_unique<Notifier>(loop_.context(), vi.name, *who);
   }
+  // The guides' configs set notification_email and smtp_server and expect mail on
+  // every transition; an explicit `smtp_alert off` on the instance turns it off.
+  r->smtpAlert = mailConfigured(g) && (vi.locations.has("smtp_alert") ? vi.smtpAlert : true);
   r->trackScripts = vi.trackScripts;
   r->trackInterfaces = vi.trackInterfaces;
   r->linkDown = !usable(*info);
@@ -543,6 +554,12 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
   log::info(s.name + ": " + vrrp::toString(t.from) + " -> " + vrrp::toString(t.to) + ": " +
             t.reason + " (priority " + std::to_string(priority) + ")");
   Running& r = running(s);
+  if (r.smtpAlert && mailer_) {
+    mailer_->send("[" + routerId_ + "] VRRP Instance " + s.name + " - Entering " +
+                      vrrp::toString(t.to) + " state",
+                  "=> VRRP Instance " + s.name + " is now " + vrrp::toString(t.to) + " (priority " +
+                      std::to_string(priority) + "): " + t.reason + " <=");
+  }
   followGroup(r, t);
   if (!r.notifier) return;
   // keepalived's order: the state's own script, then `notify` with its arguments

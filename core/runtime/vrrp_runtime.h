@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/config/model.h"
+#include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
 #include "core/scoring/score.h"
@@ -92,7 +93,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::vector<std::unique_ptr<Running>> instances_;
   std::map<std::string, std::unique_ptr<ScriptTracker>> scripts_;
   std::vector<std::unique_ptr<SyncGroup>> groups_;
-  bool following_ = false;                          // a sync group member is following another
+  std::unique_ptr<Mailer> mailer_;
+  std::string routerId_;    // set when smtp_server and notification_email are
+  bool following_ = false;  // a sync group member is following another
   std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
   std::string trackingSignature_;                   // what reload compares besides settings
   std::unique_ptr<netio::LinkMonitor> links_;
