@@ -25,14 +25,6 @@ void warnInactive(const config::Config& cfg) {
     };
     warn(vi.trackBackends, "track_backend");
   }
-  for (const auto& g : cfg.syncGroups) {
-    if (!g.notifyMaster.empty() || !g.notifyBackup.empty() || !g.notifyFault.empty() ||
-        !g.notifyStop.empty() || !g.notify.empty()) {
-      log::warning("vrrp_sync_group " + g.name +
-                   ": group notify scripts are not run by this build "
-                   "yet (the members' own notify scripts are)");
-    }
-  }
 
   if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
 }

@@ -104,6 +104,26 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   for (const auto& g : cfg.syncGroups) {
     auto group = std::make_unique<SyncGroup>();
     group->name = g.name;
+    auto vetted = [&](const std::string& cmd, const char* what) {
+      if (cmd.empty()) return cmd;
+      if (auto why = unsafeScript(cmd)) {
+        log::error("vrrp_sync_group " + g.name + ": refusing to run " + what + ": " + *why);
+        return std::string();
+      }
+      return cmd;
+    };
+    group->notifyMaster = vetted(g.notifyMaster, "notify_master");
+    group->notifyBackup = vetted(g.notifyBackup, "notify_backup");
+    group->notifyFault = vetted(g.notifyFault, "notify_fault");
+    group->notifyStop = vetted(g.notifyStop, "notify_stop");
+    group->notify = vetted(g.notify, "notify");
+    if (!g.notifyMaster.empty() || !g.notifyBackup.empty() || !g.notifyFault.empty() ||
+        !g.notifyStop.empty() || !g.notify.empty()) {
+      auto who = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
+      if (!who) return std::unexpected("vrrp_sync_group " + g.name + ": " + who.error());
+      group->notifier =
+          std::make_unique<Notifier>(rt->loop_.context(), "vrrp_sync_group " + g.name, *who);
+    }
     for (const auto& m : g.members) {
       for (auto& r : rt->instances_) {
         if (r->instance->settings().name == m.name) {
@@ -377,7 +397,9 @@ void VrrpRuntime::stop() {
     auto check = std::make_shared<std::function<void()>>();
     *check = [this, grace, polls, check, &done] {
       bool idle = std::all_of(instances_.begin(), instances_.end(),
-                              [](auto& r) { return !r->notifier || r->notifier->idle(); });
+                              [](auto& r) { return !r->notifier || r->notifier->idle(); }) &&
+                  std::all_of(groups_.begin(), groups_.end(),
+                              [](auto& g) { return !g->notifier || g->notifier->idle(); });
       if (idle || ++*polls > 150) {
         *check = nullptr;  // break the cycle
         done.set_value();
@@ -549,6 +571,38 @@ void VrrpRuntime::followGroup(Running& r, const vrrp::Transition& t) {
   following_ = false;
 }
 
+void VrrpRuntime::notifyGroup(SyncGroup& g) {
+  // The group's own state: FAULT while any member is; otherwise the state all
+  // members agree on; unchanged while they are still moving.
+  std::optional<vrrp::State> now;
+  bool agree = true;
+  for (Running* m : g.members) {
+    vrrp::State s = m->instance->state();
+    if (s == vrrp::State::kFault) {
+      now = vrrp::State::kFault;
+      agree = true;
+      break;
+    }
+    if (now && *now != s) agree = false;
+    now = s;
+  }
+  if (!now || !agree || *now == g.state || *now == vrrp::State::kInitialize) return;
+  g.state = *now;
+  log::info("vrrp_sync_group " + g.name + ": now " + vrrp::toString(g.state));
+  if (!g.notifier) return;
+  const char* state = vrrp::toString(g.state);
+  const std::string* own = g.state == vrrp::State::kMaster   ? &g.notifyMaster
+                           : g.state == vrrp::State::kBackup ? &g.notifyBackup
+                           : g.state == vrrp::State::kFault  ? &g.notifyFault
+                                                             : &g.notifyStop;
+  if (!own->empty()) {
+    std::string label = std::string("notify_") + state;
+    std::transform(label.begin(), label.end(), label.begin(), ::tolower);
+    g.notifier->enqueue(*own, label);
+  }
+  if (!g.notify.empty()) g.notifier->enqueue(g.notify + " GROUP " + g.name + " " + state, "notify");
+}
+
 void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Transition& t,
                                int priority) {
   log::info(s.name + ": " + vrrp::toString(t.from) + " -> " + vrrp::toString(t.to) + ": " +
@@ -561,6 +615,7 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
                       std::to_string(priority) + "): " + t.reason + " <=");
   }
   followGroup(r, t);
+  if (r.group) notifyGroup(*r.group);
   if (!r.notifier) return;
   // keepalived's order: the state's own script, then `notify` with its arguments
   // (INSTANCE, name, state, priority).

@@ -51,6 +51,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   struct SyncGroup {
     std::string name;
     std::vector<Running*> members;
+    vrrp::State state = vrrp::State::kInitialize;  // FAULT if any; else what all agree on
+    std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+    std::unique_ptr<Notifier> notifier;
   };
 
   explicit VrrpRuntime(netio::AddressManager addresses);
@@ -71,6 +74,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   void onPacket(Channel& c, const netio::ReceivedPacket& p);
   void watchLinks();
   void followGroup(Running& r, const vrrp::Transition& t);
+  void notifyGroup(SyncGroup& g);
   void onLinkEvent(const netio::LinkEvent& e);
 
   // vrrp::InstanceIo

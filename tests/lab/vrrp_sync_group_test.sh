@@ -8,6 +8,12 @@ HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
 
 lab_init vrrp_sync_group 60
+chmod 755 "$LAB_DIR"  # group notify scripts run as an unprivileged user
+EVENTS="$LAB_DIR/group-events"
+: >"$EVENTS"
+chmod 666 "$EVENTS"
+printf '#!/bin/sh\necho "$*" >>%s\n' "$EVENTS" >"$LAB_DIR/gnotify.sh"
+chmod 755 "$LAB_DIR/gnotify.sh"
 lab_switch
 lab_router 1
 lab_router 2
@@ -16,7 +22,7 @@ ip -n "$R1" link add trk0 type veth peer name trk1 || lab_fail "cannot create tr
 ip -n "$R1" link set trk1 up
 ip -n "$R1" link set trk0 up
 
-write() { # NAME PRIORITY EXTRA_FOR_VI_6
+write() { # NAME PRIORITY EXTRA_FOR_VI_6 EXTRA_FOR_GROUP
   cat >"$LAB_DIR/$1.conf" <<CONF
 vrrp_instance VI_4 {
     state BACKUP
@@ -46,13 +52,14 @@ vrrp_sync_group LB {
         VI_4
         VI_6
     }
+$4
 }
 CONF
 }
 write r1 150 "    track_interface {
         trk0
-    }"
-write r2 100 ""
+    }" "    notify $LAB_DIR/gnotify.sh"
+write r2 100 "" ""
 start() { # NS NAME
   lab_spawn "$1" "$LAB_DIR/$2.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$2.conf" \
     --pid-file "$LAB_DIR/$2.pid" --control-socket "$LAB_DIR/$2.sock"
@@ -84,4 +91,15 @@ lab_wait "r2 to release both" 5 none_on "$R2"
 echo "ok: a member's FAULT faulted the group; both VIPs moved, and came back"
 kill -TERM "$A" "$B"
 wait "$A" "$B"
+expected="GROUP LB BACKUP
+GROUP LB MASTER
+GROUP LB FAULT
+GROUP LB BACKUP
+GROUP LB MASTER
+GROUP LB STOP"
+[ "$(cat "$EVENTS")" = "$expected" ] || lab_fail "group notify events:
+$(cat "$EVENTS")
+expected:
+$expected"
+echo "ok: the group's notify ran once per group state: $(tr '\n' ' ' <"$EVENTS")"
 echo "PASS vrrp_sync_group"
