@@ -1,5 +1,7 @@
 #include "netio/announcer.h"
 
+#include "netio/packet_info.h"
+
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <netinet/icmp6.h>
@@ -69,22 +71,13 @@ std::expected<void, std::string> Announcer::sendNeighbourAdvert(std::span<const 
   to.sin6_addr.s6_addr[1] = 0x02;
   to.sin6_addr.s6_addr[15] = 0x01;
   iovec iov{const_cast<uint8_t*>(na.data()), na.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
   msghdr msg{};
   msg.msg_name = &to;
   msg.msg_namelen = sizeof to;
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = IPPROTO_IPV6;
-  c->cmsg_type = IPV6_PKTINFO;
-  c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-  in6_pktinfo pi{};
-  pi.ipi6_ifindex = static_cast<unsigned>(ifindex_);
-  std::memcpy(&pi.ipi6_addr, source.bytes.data(), 16);
-  std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+  alignas(cmsghdr) char control[kPacketInfoSpace];
+  setPacketInfo(msg, control, ifindex_, source);
   if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err("send neighbour advert"));
   return {};
 }

@@ -1,5 +1,7 @@
 #include "netio/vrrp_socket.h"
 
+#include "netio/packet_info.h"
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -92,8 +94,6 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-  msg.msg_control = control;
   sockaddr_in sin{};
   sockaddr_in6 sin6{};
   if (family_ == Family::kIPv4) {
@@ -101,34 +101,17 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
     std::memcpy(&sin.sin_addr, destination.bytes.data(), 4);
     msg.msg_name = &sin;
     msg.msg_namelen = sizeof sin;
-    // The source address: RFC 5798 5.1.1.1, the primary address of the interface
-    // (or the configured mcast_src_ip / unicast_src_ip).
-    msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IP;
-    c->cmsg_type = IP_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-    in_pktinfo pi{};
-    pi.ipi_ifindex = ifindex_;
-    std::memcpy(&pi.ipi_spec_dst, source.bytes.data(), 4);
-    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
   } else {
     sin6.sin6_family = AF_INET6;
     std::memcpy(&sin6.sin6_addr, destination.bytes.data(), 16);
     sin6.sin6_scope_id = static_cast<uint32_t>(ifindex_);
     msg.msg_name = &sin6;
     msg.msg_namelen = sizeof sin6;
-    // RFC 5798 5.1.2.1: the source is the interface's link-local address.
-    msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-    in6_pktinfo pi{};
-    pi.ipi6_ifindex = static_cast<unsigned>(ifindex_);
-    std::memcpy(&pi.ipi6_addr, source.bytes.data(), 16);
-    std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
   }
+  // The source: RFC 5798 5.1.1.1 the interface's primary IPv4 address (or the
+  // configured mcast_src_ip / unicast_src_ip); 5.1.2.1 its IPv6 link-local address.
+  alignas(cmsghdr) char control[kPacketInfoSpace];
+  setPacketInfo(msg, control, ifindex_, source);
   if (::sendmsg(fd_, &msg, 0) < 0) return err("sendmsg");
   return std::nullopt;
 }

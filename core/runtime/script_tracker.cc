@@ -9,16 +9,8 @@
 
 #include "core/config/values.h"
 #include "core/log/logger.h"
-#include "core/runtime/notifier.h"
 
 namespace holdfast::runtime {
-
-namespace asio = boost::asio;
-
-namespace {
-constexpr const char* kSafePath =
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-}  // namespace
 
 std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
                                                              const std::string& group) {
@@ -59,15 +51,14 @@ std::optional<std::string> unsafeScript(const std::string& command) {
   return std::nullopt;
 }
 
-ScriptTracker::ScriptTracker(asio::io_context& io, config::VrrpScript script, ScriptIdentity who,
-                             OnChange onChange)
-    : io_(io),
-      script_(std::move(script)),
+ScriptTracker::ScriptTracker(boost::asio::io_context& io, config::VrrpScript script,
+                             ScriptIdentity who, OnChange onChange)
+    : script_(std::move(script)),
       who_(std::move(who)),
       onChange_(std::move(onChange)),
       policy_(script_.rise, script_.fall, !script_.initFail),
       intervalTimer_(io),
-      timeoutTimer_(io) {
+      runner_(io) {
   refused_ = unsafeScript(script_.command);
   if (refused_) {
     log::error("vrrp_script " + script_.name + " (" + script_.where.fileLine() +
@@ -89,14 +80,7 @@ void ScriptTracker::start(std::chrono::microseconds firstRunIn) {
 void ScriptTracker::stop() {
   stopped_ = true;
   intervalTimer_.cancel();
-  timeoutTimer_.cancel();
-  if (running_) {
-    netio::killProcessGroup(child_.pid);
-    exitWatch_.reset();  // closes the pidfd
-    // Reap so that no zombie outlives us; the child was just SIGKILLed.
-    for (int i = 0; i < 100 && !netio::reapProcess(child_.pid); ++i) ::usleep(1000);
-    running_ = false;
-  }
+  runner_.kill();
 }
 
 void ScriptTracker::schedule(std::chrono::microseconds in) {
@@ -109,45 +93,17 @@ void ScriptTracker::schedule(std::chrono::microseconds in) {
 }
 
 void ScriptTracker::run() {
-  if (running_) return;  // the previous run has not finished: never two at once
-  auto child = netio::spawnProcess(shellArgv(script_.command, who_), {kSafePath});
-  if (!child) {
-    record(false, child.error());
-    return;
-  }
-  child_ = *child;
-  running_ = true;
-  exitWatch_ = std::make_unique<asio::posix::stream_descriptor>(io_, child_.pidfd);
-  exitWatch_->async_wait(asio::posix::stream_descriptor::wait_read,
-                         [this](const boost::system::error_code& ec) {
-                           if (!ec) finished();
-                         });
-  timeoutTimer_.expires_after(script_.timeout.value_or(script_.interval));
-  timeoutTimer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) timedOut();
+  if (runner_.running()) return;  // the previous run has not finished: never two at once
+  const auto timeout = script_.timeout.value_or(script_.interval);
+  runner_.start(script_.command, who_, timeout, [this, timeout](const RunResult& r) {
+    if (!r.error.empty()) {
+      record(false, r.error);
+    } else if (r.timedOut) {
+      record(false, "timed out after " + config::formatDuration(timeout) + " (killed)");
+    } else {
+      record(r.exitStatus == 0, "exit " + std::to_string(r.exitStatus));
+    }
   });
-}
-
-void ScriptTracker::finished() {
-  auto status = netio::reapProcess(child_.pid);
-  if (!status) return;  // spurious wake-up
-  timeoutTimer_.cancel();
-  exitWatch_.reset();
-  running_ = false;
-  if (killed_) {
-    killed_ = false;  // already recorded as a timeout
-    return;
-  }
-  record(*status == 0, "exit " + std::to_string(*status));
-}
-
-void ScriptTracker::timedOut() {
-  if (!running_) return;
-  netio::killProcessGroup(child_.pid);
-  killed_ = true;  // finished() reaps it when the pidfd says so
-  record(false, "timed out after " +
-                    config::formatDuration(script_.timeout.value_or(script_.interval)) +
-                    " (killed)");
 }
 
 void ScriptTracker::record(bool success, std::string what) {

@@ -11,7 +11,6 @@
 #include <sys/types.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <expected>
 #include <functional>
@@ -21,15 +20,9 @@
 
 #include "checkers/rise_fall.h"
 #include "core/config/model.h"
-#include "netio/process.h"
+#include "core/runtime/process_runner.h"
 
 namespace holdfast::runtime {
-
-struct ScriptIdentity {
-  std::string user;
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
 
 // `user` empty: the default unprivileged user.
 std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
@@ -57,21 +50,14 @@ class ScriptTracker {
  private:
   void schedule(std::chrono::microseconds in);
   void run();
-  void finished();
-  void timedOut();
   void record(bool success, std::string what);
 
-  boost::asio::io_context& io_;
   config::VrrpScript script_;
   ScriptIdentity who_;
   OnChange onChange_;
   checkers::RiseFall policy_;
   boost::asio::steady_timer intervalTimer_;
-  boost::asio::steady_timer timeoutTimer_;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> exitWatch_;
-  netio::Child child_;
-  bool running_ = false;
-  bool killed_ = false;  // the running child was killed by the timeout
+  ProcessRunner runner_;
   bool stopped_ = false;
   std::optional<std::string> refused_;
   std::string lastResult_ = "not run yet";

@@ -144,7 +144,8 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   return rt;
 }
 
-VrrpRuntime::VrrpRuntime(netio::AddressManager addresses) : addresses_(std::move(addresses)) {}
+VrrpRuntime::VrrpRuntime(netio::AddressManager addresses)
+    : addresses_(std::move(addresses)), graceTimer_(loop_.context()) {}
 
 VrrpRuntime::~VrrpRuntime() {
   stop();
@@ -342,7 +343,11 @@ void VrrpRuntime::applyHealth(Running& r, bool propagate) {
   const auto now = Clock::now();
   if (fault && !faulted) r.instance->setFault(true, why, now);
   r.instance->setPriority(score.effective, now);
-  if (!fault && faulted) r.instance->setFault(false, "nothing faults it any more", now);
+  if (!fault && faulted) {
+    r.instance->setFault(
+        false, "interface " + s.interface + " is up; no tracked item or group member faults it",
+        now);
+  }
   arm(r);
   if (propagate && r.group && wasFaulty != ownFault(r)) {
     for (Running* m : r.group->members) {
@@ -392,30 +397,27 @@ void VrrpRuntime::stop() {
     for (auto& c : channels_) c->readable.cancel();
     linksReadable_->cancel();
     // notify_stop scripts were just queued: let them run, for up to 3 s.
-    auto grace = std::make_shared<asio::steady_timer>(loop_.context());
-    auto polls = std::make_shared<int>(0);
-    auto check = std::make_shared<std::function<void()>>();
-    *check = [this, grace, polls, check, &done] {
-      bool idle = std::all_of(instances_.begin(), instances_.end(),
-                              [](auto& r) { return !r->notifier || r->notifier->idle(); }) &&
-                  std::all_of(groups_.begin(), groups_.end(),
-                              [](auto& g) { return !g->notifier || g->notifier->idle(); });
-      if (idle || ++*polls > 150) {
-        *check = nullptr;  // break the cycle
-        done.set_value();
-        return;
-      }
-      grace->expires_after(std::chrono::milliseconds(20));
-      grace->async_wait([check](const boost::system::error_code&) {
-        if (*check) (*check)();
-      });
-    };
-    (*check)();
+    awaitNotifiers(&done, 150);
   });
   // Bounded: a wedged loop must not keep the process from exiting.
   done.get_future().wait_for(std::chrono::seconds(8));
   loop_.stop();
   if (thread_.joinable()) thread_.join();
+}
+
+void VrrpRuntime::awaitNotifiers(std::promise<void>* done, int pollsLeft) {
+  const bool idle = std::all_of(instances_.begin(), instances_.end(),
+                                [](auto& r) { return !r->notifier || r->notifier->idle(); }) &&
+                    std::all_of(groups_.begin(), groups_.end(),
+                                [](auto& g) { return !g->notifier || g->notifier->idle(); });
+  if (idle || pollsLeft <= 0) {
+    done->set_value();
+    return;
+  }
+  graceTimer_.expires_after(std::chrono::milliseconds(20));
+  graceTimer_.async_wait([this, done, pollsLeft](const boost::system::error_code&) {
+    awaitNotifiers(done, pollsLeft - 1);
+  });
 }
 
 void VrrpRuntime::arm(Running& r) {

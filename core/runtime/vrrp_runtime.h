@@ -70,6 +70,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   void startAll();
   void removeStaleVips(Running& r);
   void arm(Running& r);
+  // Completes `done` once no notify script is queued or running, or after
+  // `pollsLeft` polls 20 ms apart.
+  void awaitNotifiers(std::promise<void>* done, int pollsLeft);
   void readLoop(Channel& c);
   void onPacket(Channel& c, const netio::ReceivedPacket& p);
   void watchLinks();
@@ -104,6 +107,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::string trackingSignature_;                   // what reload compares besides settings
   std::unique_ptr<netio::LinkMonitor> links_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;
+  boost::asio::steady_timer graceTimer_;
   bool started_ = false;
 };
 
