@@ -40,6 +40,8 @@ std::expected<VrrpSocket, std::string> VrrpSocket::open(const std::string& inter
   };
   const int one = 1, zero = 0, ttl = kTtl, tos = kTos;
   std::optional<std::string> e;
+  if ((e = set(SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one, "SO_TIMESTAMPNS")))
+    return std::unexpected(*e);
   // Only this interface's packets: several instances on other interfaces each get
   // their own socket.
   if ((e = set(SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
@@ -131,6 +133,13 @@ std::optional<ReceivedPacket> VrrpSocket::receive() {
   if (n <= 0) return std::nullopt;
 
   ReceivedPacket p;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts{};
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      p.receivedRealtimeNs = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+    }
+  }
   if (family_ == Family::kIPv4) {
     // IPv4 raw sockets deliver the IP header: TTL and addresses come from it.
     if (n < 20) return std::nullopt;

@@ -18,6 +18,9 @@ struct ReceivedPacket {
   IpAddress source;
   IpAddress destination;
   int ttl = 0;
+  // When the kernel received it (CLOCK_REALTIME, SO_TIMESTAMPNS); 0 if unknown.
+  // Protocol timers start from here, not from when the process got to it.
+  int64_t receivedRealtimeNs = 0;
   // The VRRP message, IP header stripped; valid until the next receive().
   std::span<const uint8_t> payload;
 };

@@ -448,6 +448,23 @@ void VrrpRuntime::readLoop(Channel& c) {
                         });
 }
 
+namespace {
+// The steady-clock time at which the kernel received a packet: the RFC's timers
+// start when the advert arrived, not when this thread got round to it (after a
+// second of idle that wake-up alone costs a few hundred microseconds).
+std::chrono::steady_clock::time_point arrival(const netio::ReceivedPacket& p) {
+  const auto now = std::chrono::steady_clock::now();
+  if (p.receivedRealtimeNs == 0) return now;
+  const int64_t realNow = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  const int64_t age = realNow - p.receivedRealtimeNs;
+  // A timestamp from the future or older than a second is not trusted (clock step).
+  if (age < 0 || age > 1'000'000'000) return now;
+  return now - std::chrono::nanoseconds(age);
+}
+}  // namespace
+
 void VrrpRuntime::onPacket(Channel& c, const netio::ReceivedPacket& p) {
   vrrp::PacketInfo info{p.source, p.destination, p.ttl};
   auto advert = vrrp::decode(p.payload, info);
@@ -459,7 +476,7 @@ void VrrpRuntime::onPacket(Channel& c, const netio::ReceivedPacket& p) {
   }
   for (auto& r : instances_) {
     if (r->channel == &c && r->instance->settings().vrid == advert->vrid) {
-      r->instance->receive(*advert, info, Clock::now());
+      r->instance->receive(*advert, info, arrival(p));
       arm(*r);
       return;
     }
