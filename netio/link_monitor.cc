@@ -48,7 +48,9 @@ std::vector<LinkEvent> LinkMonitor::drain() {
         bool usable = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
                       (ifi->ifi_flags & IFF_LOWER_UP);
         events.push_back({LinkEvent::Kind::kLinkChanged, ifi->ifi_index, usable, {}});
-      } else if (h->nlmsg_type == RTM_DELADDR) {
+      } else if (h->nlmsg_type == RTM_DELADDR || h->nlmsg_type == RTM_NEWADDR) {
+        const auto kind = h->nlmsg_type == RTM_NEWADDR ? LinkEvent::Kind::kAddressAdded
+                                                       : LinkEvent::Kind::kAddressRemoved;
         if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) continue;
         auto* ifa = static_cast<ifaddrmsg*>(NLMSG_DATA(h));
         int attrLen = static_cast<int>(IFA_PAYLOAD(h));
@@ -61,8 +63,7 @@ std::vector<LinkEvent> LinkMonitor::drain() {
           auto* p = static_cast<const uint8_t*>(RTA_DATA(rta));
           IpAddress a = v4 ? IpAddress::v4(std::span<const uint8_t, 4>(p, 4))
                            : IpAddress::v6(std::span<const uint8_t, 16>(p, 16));
-          events.push_back(
-              {LinkEvent::Kind::kAddressRemoved, static_cast<int>(ifa->ifa_index), false, a});
+          events.push_back({kind, static_cast<int>(ifa->ifa_index), false, a});
         }
       }
     }

@@ -12,10 +12,10 @@
 namespace holdfast::netio {
 
 struct LinkEvent {
-  enum class Kind { kLinkChanged, kAddressRemoved } kind;
+  enum class Kind { kLinkChanged, kAddressAdded, kAddressRemoved } kind;
   int ifindex = 0;
   bool usable = false;  // kLinkChanged: administratively up and with carrier
-  IpAddress address;    // kAddressRemoved
+  IpAddress address;    // kAddressAdded, kAddressRemoved
 };
 
 class LinkMonitor {

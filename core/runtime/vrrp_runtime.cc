@@ -35,6 +35,7 @@ struct VrrpRuntime::Running {
   std::vector<config::TrackRef> trackScripts;
   std::vector<config::TrackRef> trackInterfaces;
   bool linkDown = false;
+  bool sourceGone = false;  // the advert source address left the interface
   scoring::Score score;
   // notify_master/backup/fault/stop and notify, in keepalived's meaning.
   std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
@@ -313,7 +314,7 @@ std::vector<scoring::TrackedItem> VrrpRuntime::trackedItems(const Running& r) co
 }
 
 bool VrrpRuntime::ownFault(const Running& r) {
-  return r.linkDown || r.score.fault;
+  return r.linkDown || r.sourceGone || r.score.fault;
 }
 
 void VrrpRuntime::applyHealth(Running& r, bool propagate) {
@@ -327,8 +328,9 @@ void VrrpRuntime::applyHealth(Running& r, bool propagate) {
   }
   r.score = score;
   // A sync group is in FAULT while any member is, for its own reasons.
-  std::string why = r.linkDown ? "interface " + s.interface + " is down"
-                               : "tracked item down: " + score.explain();
+  std::string why = r.linkDown     ? "interface " + s.interface + " is down"
+                    : r.sourceGone ? "address " + s.source.str() + " is gone from " + s.interface
+                                   : "tracked item down: " + score.explain();
   bool fault = ownFault(r);
   if (!fault && r.group) {
     for (Running* m : r.group->members) {
@@ -426,12 +428,26 @@ void VrrpRuntime::arm(Running& r) {
     r.timer.cancel();
     return;
   }
-  r.timer.expires_at(*deadline);
-  r.timer.async_wait([this, &r](const boost::system::error_code& ec) {
-    if (ec) return;
-    r.instance->onTimer(Clock::now());
-    arm(r);
-  });
+  // A backup's timers (Master_Down_Interval, Skew_Time, preemption) decide when a
+  // failover happens, and they fire only when the master has really gone: every
+  // advert re-arms them before this early wake-up. Waking kSpin early and spinning
+  // the rest keeps the VM's wake-up latency (up to ~2 ms here after seconds of
+  // idle) out of the failover time, for at most kSpin of CPU per failover.
+  constexpr auto kSpin = std::chrono::microseconds(1500);
+  const bool precise = r.instance->state() == vrrp::State::kBackup;
+  const auto now = Clock::now();
+  const auto wake = precise && *deadline - now > kSpin ? *deadline - kSpin : *deadline;
+  r.timer.expires_at(wake);
+  r.timer.async_wait(
+      [this, &r, precise, deadline = *deadline](const boost::system::error_code& ec) {
+        if (ec) return;  // re-armed or stopped: the deadline moved
+        if (precise) {
+          while (Clock::now() < deadline) {
+          }
+        }
+        r.instance->onTimer(Clock::now());
+        arm(r);
+      });
 }
 
 void VrrpRuntime::readLoop(Channel& c) {
@@ -511,6 +527,17 @@ void VrrpRuntime::onLinkEvent(const netio::LinkEvent& e) {
   }
   for (auto& r : instances_) {
     const auto& s = r->instance->settings();
+    // The advert source leaving the interface (or coming back) is a fault of its own:
+    // RFC 5798 5.1.1.1 adverts must come from the interface's address.
+    if (e.address == s.source && r->ifindex == e.ifindex) {
+      const bool gone = e.kind == netio::LinkEvent::Kind::kAddressRemoved;
+      if (gone != r->sourceGone) {
+        r->sourceGone = gone;
+        applyHealth(*r);
+      }
+      continue;
+    }
+    if (e.kind != netio::LinkEvent::Kind::kAddressRemoved) continue;
     // A VIP removed while we are master was not removed by us: put it back.
     if (r->instance->state() != vrrp::State::kMaster) continue;
     for (const auto& v : s.vips) {

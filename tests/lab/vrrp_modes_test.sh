@@ -118,6 +118,14 @@ lab_wait "r1 to preempt back" 10 lab_has_vip "$R1" 192.0.2.102
 lab_wait "r2 to release" 5 gone "$R2" 192.0.2.102
 echo "ok: interface down -> FAULT -> failover; up -> BACKUP -> preempt back"
 
+# --- the advert source address removed -> FAULT; put back -> BACKUP -------------
+lab_exec "$R1" ip addr del 192.0.2.11/24 dev eth0
+lab_wait "r1 to fault on its lost address" 5 grep -qF "VI_1: MASTER -> FAULT: address 192.0.2.11 is gone from eth0" "$LAB_DIR/if-a.log"
+lab_wait "r2 to take over" 10 lab_has_vip "$R2" 192.0.2.102
+lab_exec "$R1" ip addr add 192.0.2.11/24 dev eth0
+lab_wait "r1 to preempt back" 10 lab_has_vip "$R1" 192.0.2.102
+echo "ok: source address removed -> FAULT -> failover; restored -> preempt back"
+
 # --- a VIP removed by hand from the master is put back ----------------------------
 lab_exec "$R1" ip addr del 192.0.2.102/24 dev eth0
 lab_wait "r1 to put the VIP back" 5 lab_has_vip "$R1" 192.0.2.102
