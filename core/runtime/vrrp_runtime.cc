@@ -75,6 +75,18 @@ std::string trackingSignature(const config::Config& cfg) {
   return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
 }
 
+// `cmd` if it may run, else nothing, with the refusal logged once, here at start
+// rather than at every transition.
+std::string vetScript(const std::string& cmd, const std::string& owner, const char* what,
+                      const config::SourceLocation& where) {
+  if (cmd.empty()) return cmd;
+  if (auto why = unsafeScript(cmd)) {
+    log::error(owner + ": refusing to run " + what + " (" + where.fileLine() + "): " + *why);
+    return {};
+  }
+  return cmd;
+}
+
 std::string vipList(const vrrp::InstanceSettings& s) {
   std::string out;
   for (const auto& v : s.vips) {
@@ -106,12 +118,7 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
     auto group = std::make_unique<SyncGroup>();
     group->name = g.name;
     auto vetted = [&](const std::string& cmd, const char* what) {
-      if (cmd.empty()) return cmd;
-      if (auto why = unsafeScript(cmd)) {
-        log::error("vrrp_sync_group " + g.name + ": refusing to run " + what + ": " + *why);
-        return std::string();
-      }
-      return cmd;
+      return vetScript(cmd, "vrrp_sync_group " + g.name, what, g.where);
     };
     group->notifyMaster = vetted(g.notifyMaster, "notify_master");
     group->notifyBackup = vetted(g.notifyBackup, "notify_backup");
@@ -237,12 +244,7 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
       std::make_unique<vrrp::Instance>(std::move(*settings), static_cast<vrrp::InstanceIo&>(*this));
   // Vetted once here: a refused notify script is logged at start, not at every transition.
   auto vetted = [&](const std::string& cmd, const char* what) {
-    if (cmd.empty()) return cmd;
-    if (auto why = unsafeScript(cmd)) {
-      log::error(vi.name + ": refusing to run " + what + " (" + vi.where.fileLine() + "): " + *why);
-      return std::string();
-    }
-    return cmd;
+    return vetScript(cmd, vi.name, what, vi.where);
   };
   r->notifyMaster = vetted(vi.notifyMaster, "notify_master");
   r->notifyBackup = vetted(vi.notifyBackup, "notify_backup");
