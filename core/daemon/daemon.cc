@@ -24,6 +24,14 @@ void warnInactive(const config::Config& cfg) {
       }
     };
     warn(vi.trackBackends, "track_backend");
+    if (vi.useVmac) {
+      log::warning(vi.name + ": use_vmac (" + vi.locations.at("use_vmac", vi.where).fileLine() +
+                   ") has no effect in this build: the VIPs use the interface's own MAC");
+    }
+    if (!vi.accept) {
+      log::warning(vi.name + ": no_accept (" + vi.locations.at("no_accept", vi.where).fileLine() +
+                   ") has no effect in this build: a master accepts traffic to its VIPs");
+    }
   }
 
   if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
