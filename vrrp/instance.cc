@@ -5,27 +5,22 @@
 namespace holdfast::vrrp {
 
 Instance::Instance(InstanceSettings settings, InstanceIo& io)
-    : settings_(std::move(settings)), io_(io), machine_(settings_.machine) {}
-
-Advert Instance::advertWith(int priority) const {
-  Advert a;
-  a.version = settings_.machine.version;
-  a.vrid = settings_.vrid;
-  a.priority = priority;
-  a.interval = settings_.machine.advertInterval;
-  a.family = settings_.family;
-  for (const Vip& v : settings_.vips) a.addresses.push_back(v.address);
-  a.authType = settings_.receive.authType;
-  a.authData = settings_.receive.authData;
-  return a;
+    : settings_(std::move(settings)), io_(io), machine_(settings_.machine) {
+  advert_.version = settings_.machine.version;
+  advert_.vrid = settings_.vrid;
+  advert_.interval = settings_.machine.advertInterval;
+  advert_.family = settings_.family;
+  for (const Vip& v : settings_.vips) advert_.addresses.push_back(v.address);
+  advert_.authType = settings_.receive.authType;
+  advert_.authData = settings_.receive.authData;
 }
 
 void Instance::apply(const Output& out, TimePoint now) {
   for (int priority : out.adverts) {
+    advert_.priority = priority;
     // Encoded per destination: the v3 checksum covers it (pseudo-header).
     for (const IpAddress& dst : settings_.destinations) {
-      io_.sendAdvert(settings_,
-                     encode(advertWith(priority), settings_.source, dst, settings_.checksum), dst);
+      io_.sendAdvert(settings_, encode(advert_, settings_.source, dst, settings_.checksum), dst);
       ++counters_.sent;
     }
   }

@@ -83,12 +83,12 @@ class Instance {
  private:
   void apply(const Output& out, TimePoint now);
   void scheduleAnnouncements(TimePoint from);
-  Advert advertWith(int priority) const;
 
   InstanceSettings settings_;
   InstanceIo& io_;
   StateMachine machine_;
   Counters counters_;
+  Advert advert_;                       // our advert, built once; priority set per send
   std::vector<TimePoint> announceDue_;  // sorted
 };
 

@@ -103,15 +103,14 @@ void buildAuthentication(BuildContext& ctx, const Node& n, Authentication& out) 
   }
 }
 
-void buildNotify(const Node& c, std::string& master, std::string& backup, std::string& fault,
-                 std::string& stop, std::string& notify) {
+void buildNotify(const Node& c, NotifyCommands& out) {
   const std::string& k = c.keyword.text;
   std::string cmd = BuildContext::joined(c);
-  if (k == "notify_master") master = cmd;
-  if (k == "notify_backup") backup = cmd;
-  if (k == "notify_fault") fault = cmd;
-  if (k == "notify_stop") stop = cmd;
-  if (k == "notify") notify = cmd;
+  if (k == "notify_master") out.master = cmd;
+  if (k == "notify_backup") out.backup = cmd;
+  if (k == "notify_fault") out.fault = cmd;
+  if (k == "notify_stop") out.stop = cmd;
+  if (k == "notify") out.notify = cmd;
 }
 
 bool smtpAlertValue(BuildContext& ctx, const Node& c) {
@@ -287,7 +286,7 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
         }
       }
     } else if (k.starts_with("notify")) {
-      buildNotify(c, vi.notifyMaster, vi.notifyBackup, vi.notifyFault, vi.notifyStop, vi.notify);
+      buildNotify(c, vi.notify);
     } else if (k == "smtp_alert") {
       vi.smtpAlert = smtpAlertValue(ctx, c);
     } else if (k == "garp_master_delay") {
@@ -334,7 +333,7 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
         g.members.push_back({item.keyword.text, 0, false, false, item.where()});
       }
     } else if (k.starts_with("notify")) {
-      buildNotify(c, g.notifyMaster, g.notifyBackup, g.notifyFault, g.notifyStop, g.notify);
+      buildNotify(c, g.notify);
     } else if (k == "smtp_alert") {
       g.smtpAlert = smtpAlertValue(ctx, c);
     }

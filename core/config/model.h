@@ -97,6 +97,15 @@ enum class InitialState { kBackup, kMaster };
 // the message alone (RFC 9568 errata). Both are accepted on receive.
 enum class ChecksumForm { kPseudoHeader, kMessageOnly };
 
+// notify_master/backup/fault/stop and notify, for an instance or a sync group.
+struct NotifyCommands {
+  std::string master, backup, fault, stop, notify;
+  bool any() const {
+    return !master.empty() || !backup.empty() || !fault.empty() || !stop.empty() || !notify.empty();
+  }
+  bool operator==(const NotifyCommands&) const = default;
+};
+
 struct VrrpInstance {
   KeywordLocations locations;  // where each keyword was given
   std::string name;
@@ -122,7 +131,7 @@ struct VrrpInstance {
   std::optional<IpAddress> mcastSrcIp;
   std::optional<IpAddress> unicastSrcIp;
   std::vector<IpAddress> unicastPeers;
-  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  NotifyCommands notify;
   bool smtpAlert = false;
   std::optional<Duration> garpMasterDelay;
   std::optional<int> garpMasterRepeat;
@@ -141,7 +150,7 @@ struct SyncGroup {
   std::string name;
   SourceLocation where;
   std::vector<TrackRef> members;  // instance names
-  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  NotifyCommands notify;
   bool smtpAlert = false;
 };
 

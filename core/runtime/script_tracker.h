@@ -8,8 +8,6 @@
 // else nobody), with a clean environment. A script file that a non-root user could
 // modify is refused: it never runs and counts as down.
 
-#include <sys/types.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <expected>

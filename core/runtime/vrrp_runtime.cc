@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <functional>
+#include <cassert>
 
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
@@ -22,7 +22,8 @@ struct VrrpRuntime::Channel {
   int ifindex = 0;
   netio::VrrpSocket socket;
   asio::posix::stream_descriptor readable;
-  vrrp::Counters counters;  // discards before an instance is known
+  vrrp::Counters counters;             // discards before an instance is known
+  std::array<Running*, 256> byVrid{};  // the instance for each VRID on this channel
 };
 
 struct VrrpRuntime::Running {
@@ -31,14 +32,14 @@ struct VrrpRuntime::Running {
   asio::steady_timer timer;
   Channel* channel = nullptr;
   int ifindex = 0;
+  std::vector<netio::AddressSpec> vips;        // the VIPs as the kernel needs them
   std::vector<netio::IpAddress> ownedAtStart;  // owner: the interface's own addresses
   std::vector<config::TrackRef> trackScripts;
   std::vector<config::TrackRef> trackInterfaces;
   bool linkDown = false;
   bool sourceGone = false;  // the advert source address left the interface
   scoring::Score score;
-  // notify_master/backup/fault/stop and notify, in keepalived's meaning.
-  std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+  config::NotifyCommands notify;  // vetted at start
   std::unique_ptr<Notifier> notifier;
   SyncGroup* group = nullptr;
   bool smtpAlert = false;
@@ -55,8 +56,9 @@ bool usable(const netio::InterfaceInfo& i) {
 std::string trackingSignature(const config::Config& cfg) {
   std::string sig;
   for (const auto& vi : cfg.instances) {
-    sig += vi.name + "{" + vi.notifyMaster + "|" + vi.notifyBackup + "|" + vi.notifyFault + "|" +
-           vi.notifyStop + "|" + vi.notify + "|";
+    const auto& n = vi.notify;
+    sig += vi.name + "{" + n.master + "|" + n.backup + "|" + n.fault + "|" + n.stop + "|" +
+           n.notify + "|";
     for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces}) {
       for (const auto& t : *refs) {
         sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
@@ -75,16 +77,40 @@ std::string trackingSignature(const config::Config& cfg) {
   return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
 }
 
-// `cmd` if it may run, else nothing, with the refusal logged once, here at start
-// rather than at every transition.
-std::string vetScript(const std::string& cmd, const std::string& owner, const char* what,
-                      const config::SourceLocation& where) {
-  if (cmd.empty()) return cmd;
-  if (auto why = unsafeScript(cmd)) {
-    log::error(owner + ": refusing to run " + what + " (" + where.fileLine() + "): " + *why);
-    return {};
+// The commands that may run: each refused one is logged once, here at start,
+// rather than at every transition, and dropped.
+config::NotifyCommands vetNotify(const config::NotifyCommands& in, const std::string& owner,
+                                 const config::SourceLocation& where) {
+  config::NotifyCommands out = in;
+  for (auto [cmd, what] : {std::pair{&out.master, "notify_master"},
+                           {&out.backup, "notify_backup"},
+                           {&out.fault, "notify_fault"},
+                           {&out.stop, "notify_stop"},
+                           {&out.notify, "notify"}}) {
+    if (cmd->empty()) continue;
+    if (auto why = unsafeScript(*cmd)) {
+      log::error(owner + ": refusing to run " + what + " (" + where.fileLine() + "): " + *why);
+      cmd->clear();
+    }
   }
-  return cmd;
+  return out;
+}
+
+// keepalived's order on entering `state`: the state's own script, then `notify`
+// with its arguments (INSTANCE name state priority, or GROUP name state).
+void queueNotify(Notifier& notifier, const config::NotifyCommands& cmds, vrrp::State state,
+                 const std::string& notifyArgs) {
+  const std::string* own = state == vrrp::State::kMaster   ? &cmds.master
+                           : state == vrrp::State::kBackup ? &cmds.backup
+                           : state == vrrp::State::kFault  ? &cmds.fault
+                           : state == vrrp::State::kStop   ? &cmds.stop
+                                                           : nullptr;
+  if (own && !own->empty()) {
+    std::string label = std::string("notify_") + vrrp::toString(state);
+    std::transform(label.begin(), label.end(), label.begin(), ::tolower);
+    notifier.enqueue(*own, label);
+  }
+  if (!cmds.notify.empty()) notifier.enqueue(cmds.notify + " " + notifyArgs, "notify");
 }
 
 std::string vipList(const vrrp::InstanceSettings& s) {
@@ -117,16 +143,8 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   for (const auto& g : cfg.syncGroups) {
     auto group = std::make_unique<SyncGroup>();
     group->name = g.name;
-    auto vetted = [&](const std::string& cmd, const char* what) {
-      return vetScript(cmd, "vrrp_sync_group " + g.name, what, g.where);
-    };
-    group->notifyMaster = vetted(g.notifyMaster, "notify_master");
-    group->notifyBackup = vetted(g.notifyBackup, "notify_backup");
-    group->notifyFault = vetted(g.notifyFault, "notify_fault");
-    group->notifyStop = vetted(g.notifyStop, "notify_stop");
-    group->notify = vetted(g.notify, "notify");
-    if (!g.notifyMaster.empty() || !g.notifyBackup.empty() || !g.notifyFault.empty() ||
-        !g.notifyStop.empty() || !g.notify.empty()) {
+    group->notify = vetNotify(g.notify, "vrrp_sync_group " + g.name, g.where);
+    if (g.notify.any()) {
       auto who = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
       if (!who) return std::unexpected("vrrp_sync_group " + g.name + ": " + who.error());
       group->notifier =
@@ -242,17 +260,8 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
   auto r = std::make_unique<Running>(loop_.context(), ch, info->index);
   r->instance =
       std::make_unique<vrrp::Instance>(std::move(*settings), static_cast<vrrp::InstanceIo&>(*this));
-  // Vetted once here: a refused notify script is logged at start, not at every transition.
-  auto vetted = [&](const std::string& cmd, const char* what) {
-    return vetScript(cmd, vi.name, what, vi.where);
-  };
-  r->notifyMaster = vetted(vi.notifyMaster, "notify_master");
-  r->notifyBackup = vetted(vi.notifyBackup, "notify_backup");
-  r->notifyFault = vetted(vi.notifyFault, "notify_fault");
-  r->notifyStop = vetted(vi.notifyStop, "notify_stop");
-  r->notify = vetted(vi.notify, "notify");
-  if (!vi.notifyMaster.empty() || !vi.notifyBackup.empty() || !vi.notifyFault.empty() ||
-      !vi.notifyStop.empty() || !vi.notify.empty()) {
+  r->notify = vetNotify(vi.notify, vi.name, vi.where);
+  if (vi.notify.any()) {
     auto who = resolveScriptUser(g.scriptUser, g.scriptGroup);
     if (!who) return std::unexpected("notify scripts: " + who.error());
     r->notifier = std::make_unique<Notifier>(loop_.context(), vi.name, *who);
@@ -263,15 +272,28 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
   r->trackScripts = vi.trackScripts;
   r->trackInterfaces = vi.trackInterfaces;
   r->linkDown = !usable(*info);
+  // The VIPs' interfaces are resolved once, here: a `dev` that does not exist is a
+  // start-up error, not a failure at the first transition.
+  for (const auto& v : r->instance->settings().vips) {
+    const int ifindex =
+        v.interface == vi.interface ? info->index
+                                    : static_cast<int>(::if_nametoindex(v.interface.c_str()));
+    if (ifindex == 0) {
+      return std::unexpected("virtual_ipaddress " + v.address.str() + ": no interface '" +
+                             v.interface + "'");
+    }
+    r->vips.push_back({v.address, v.prefixLength, ifindex, v.label});
+  }
+  // Config validation refuses two instances with one (interface, VRID, family).
+  assert(!ch->byVrid[vi.virtualRouterId]);
+  ch->byVrid[vi.virtualRouterId] = r.get();
+  bySettings_[&r->instance->settings()] = r.get();
   instances_.push_back(std::move(r));
   return {};
 }
 
 VrrpRuntime::Running& VrrpRuntime::running(const vrrp::InstanceSettings& s) {
-  for (auto& r : instances_) {
-    if (&r->instance->settings() == &s) return *r;
-  }
-  std::abort();  // a settings object always belongs to one of our instances
+  return *bySettings_.at(&s);  // a settings object always belongs to one of our instances
 }
 
 void VrrpRuntime::start() {
@@ -283,17 +305,17 @@ void VrrpRuntime::start() {
 
 void VrrpRuntime::removeStaleVips(Running& r) {
   const auto& s = r.instance->settings();
-  for (const auto& v : s.vips) {
-    int ifindex = static_cast<int>(::if_nametoindex(v.interface.c_str()));
-    auto present = addresses_.has(v.address, ifindex);
+  for (size_t i = 0; i < r.vips.size(); ++i) {
+    const netio::AddressSpec& v = r.vips[i];
+    auto present = addresses_.has(v.address, v.ifindex);
     if (!present || !*present) continue;
     if (s.machine.priority == vrrp::kOwnerPriority) {
       // The address owner's VIPs are its own addresses: never ours to remove.
       r.ownedAtStart.push_back(v.address);
       continue;
     }
-    if (auto rm = addresses_.remove({v.address, v.prefixLength, ifindex, v.label}); rm) {
-      log::warning(s.name + ": removed VIP " + v.address.str() + " from " + v.interface +
+    if (auto rm = addresses_.remove(v); rm) {
+      log::warning(s.name + ": removed VIP " + v.address.str() + " from " + s.vips[i].interface +
                    ", left by an earlier run");
     } else {
       log::error(s.name + ": cannot remove stale VIP: " + rm.error());
@@ -319,6 +341,22 @@ bool VrrpRuntime::ownFault(const Running& r) {
   return r.linkDown || r.sourceGone || r.score.fault;
 }
 
+std::optional<std::string> VrrpRuntime::faultReason(const Running& r) const {
+  const auto& s = r.instance->settings();
+  if (r.linkDown) return "interface " + s.interface + " is down";
+  if (r.sourceGone) return "address " + s.source.str() + " is gone from " + s.interface;
+  if (r.score.fault) return "tracked item down: " + r.score.explain();
+  // A sync group is in FAULT while any member is, for its own reasons.
+  if (r.group) {
+    for (const Running* m : r.group->members) {
+      if (m != &r && ownFault(*m)) {
+        return "sync group " + r.group->name + ": " + m->instance->settings().name + " is in FAULT";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 void VrrpRuntime::applyHealth(Running& r, bool propagate) {
   const auto& s = r.instance->settings();
   const bool wasFaulty = ownFault(r);
@@ -329,25 +367,12 @@ void VrrpRuntime::applyHealth(Running& r, bool propagate) {
               score.explain());
   }
   r.score = score;
-  // A sync group is in FAULT while any member is, for its own reasons.
-  std::string why = r.linkDown     ? "interface " + s.interface + " is down"
-                    : r.sourceGone ? "address " + s.source.str() + " is gone from " + s.interface
-                                   : "tracked item down: " + score.explain();
-  bool fault = ownFault(r);
-  if (!fault && r.group) {
-    for (Running* m : r.group->members) {
-      if (m != &r && ownFault(*m)) {
-        fault = true;
-        why = "sync group " + r.group->name + ": " + m->instance->settings().name + " is in FAULT";
-        break;
-      }
-    }
-  }
+  const auto why = faultReason(r);
   const bool faulted = r.instance->state() == vrrp::State::kFault;
   const auto now = Clock::now();
-  if (fault && !faulted) r.instance->setFault(true, why, now);
+  if (why && !faulted) r.instance->setFault(true, *why, now);
   r.instance->setPriority(score.effective, now);
-  if (!fault && faulted) {
+  if (!why && faulted) {
     r.instance->setFault(
         false, "interface " + s.interface + " is up; no tracked item or group member faults it",
         now);
@@ -367,9 +392,12 @@ void VrrpRuntime::startAll() {
   // Scripts start at once (keepalived does too), a little apart.
   int n = 0;
   for (auto& [name, t] : scripts_) t->start(std::chrono::milliseconds(10 * n++));
+  // Every score first: a member's FAULT depends on the rest of its sync group.
+  for (auto& r : instances_) {
+    r->score = scoring::computeScore(r->instance->settings().machine.priority, trackedItems(*r));
+  }
   for (auto& r : instances_) {
     const auto& s = r->instance->settings();
-    r->score = scoring::computeScore(s.machine.priority, trackedItems(*r));
     r->instance->setPriority(r->score.effective, Clock::now());  // before start: sets it only
     log::info(
         s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) + " VRRPv" +
@@ -380,10 +408,8 @@ void VrrpRuntime::startAll() {
     if (!r->trackScripts.empty() || !r->trackInterfaces.empty()) {
       log::info(s.name + ": initial score: " + r->score.explain());
     }
-    const bool fault = r->linkDown || r->score.fault;
-    r->instance->start(Clock::now(), fault,
-                       r->linkDown ? "interface " + s.interface + " is down"
-                                   : "tracked item down: " + r->score.explain());
+    const auto why = faultReason(*r);
+    r->instance->start(Clock::now(), why.has_value(), why.value_or(""));
     arm(*r);
   }
 }
@@ -492,12 +518,10 @@ void VrrpRuntime::onPacket(Channel& c, const netio::ReceivedPacket& p) {
                vrrp::toString(advert.error()));
     return;
   }
-  for (auto& r : instances_) {
-    if (r->channel == &c && r->instance->settings().vrid == advert->vrid) {
-      r->instance->receive(*advert, info, arrival(p));
-      arm(*r);
-      return;
-    }
+  if (Running* r = c.byVrid[advert->vrid]) {
+    r->instance->receive(*advert, info, arrival(p));
+    arm(*r);
+    return;
   }
   c.counters.discard(vrrp::DiscardReason::kUnknownVrid);
 }
@@ -542,14 +566,13 @@ void VrrpRuntime::onLinkEvent(const netio::LinkEvent& e) {
     if (e.kind != netio::LinkEvent::Kind::kAddressRemoved) continue;
     // A VIP removed while we are master was not removed by us: put it back.
     if (r->instance->state() != vrrp::State::kMaster) continue;
-    for (const auto& v : s.vips) {
-      int ifindex = static_cast<int>(::if_nametoindex(v.interface.c_str()));
-      if (v.address != e.address || ifindex != e.ifindex) continue;
-      log::warning(s.name + ": VIP " + v.address.str() + " was removed from " + v.interface +
-                   " while master; putting it back");
-      if (auto a = addresses_.add({v.address, v.prefixLength, ifindex, v.label}); !a) {
+    for (size_t i = 0; i < r->vips.size(); ++i) {
+      const netio::AddressSpec& v = r->vips[i];
+      if (v.address != e.address || v.ifindex != e.ifindex) continue;
+      log::warning(s.name + ": VIP " + v.address.str() + " was removed from " +
+                   s.vips[i].interface + " while master; putting it back");
+      if (auto a = addresses_.add(v); !a)
         log::error(s.name + ": cannot put VIP back: " + a.error());
-      }
     }
   }
 }
@@ -562,24 +585,19 @@ void VrrpRuntime::sendAdvert(const vrrp::InstanceSettings& s, std::span<const ui
 }
 
 void VrrpRuntime::addVips(const vrrp::InstanceSettings& s) {
-  for (const auto& v : s.vips) {
-    int ifindex = static_cast<int>(::if_nametoindex(v.interface.c_str()));
-    if (auto r = addresses_.add({v.address, v.prefixLength, ifindex, v.label}); !r) {
-      log::error(s.name + ": cannot add VIP: " + r.error());
-    }
+  for (const auto& v : running(s).vips) {
+    if (auto r = addresses_.add(v); !r) log::error(s.name + ": cannot add VIP: " + r.error());
   }
   log::info(s.name + ": VIPs added: " + vipList(s));
 }
 
 void VrrpRuntime::removeVips(const vrrp::InstanceSettings& s) {
   Running& r = running(s);
-  for (const auto& v : s.vips) {
+  for (const auto& v : r.vips) {
     if (std::find(r.ownedAtStart.begin(), r.ownedAtStart.end(), v.address) != r.ownedAtStart.end())
       continue;
-    int ifindex = static_cast<int>(::if_nametoindex(v.interface.c_str()));
-    if (auto rm = addresses_.remove({v.address, v.prefixLength, ifindex, v.label}); !rm) {
+    if (auto rm = addresses_.remove(v); !rm)
       log::error(s.name + ": cannot remove VIP: " + rm.error());
-    }
   }
   log::info(s.name + ": VIPs removed: " + vipList(s));
 }
@@ -637,18 +655,9 @@ void VrrpRuntime::notifyGroup(SyncGroup& g) {
   if (!now || !agree || *now == g.state || *now == vrrp::State::kInitialize) return;
   g.state = *now;
   log::info("vrrp_sync_group " + g.name + ": now " + vrrp::toString(g.state));
-  if (!g.notifier) return;
-  const char* state = vrrp::toString(g.state);
-  const std::string* own = g.state == vrrp::State::kMaster   ? &g.notifyMaster
-                           : g.state == vrrp::State::kBackup ? &g.notifyBackup
-                           : g.state == vrrp::State::kFault  ? &g.notifyFault
-                                                             : &g.notifyStop;
-  if (!own->empty()) {
-    std::string label = std::string("notify_") + state;
-    std::transform(label.begin(), label.end(), label.begin(), ::tolower);
-    g.notifier->enqueue(*own, label);
+  if (g.notifier) {
+    queueNotify(*g.notifier, g.notify, g.state, "GROUP " + g.name + " " + vrrp::toString(g.state));
   }
-  if (!g.notify.empty()) g.notifier->enqueue(g.notify + " GROUP " + g.name + " " + state, "notify");
 }
 
 void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Transition& t,
@@ -664,23 +673,9 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
   }
   followGroup(r, t);
   if (r.group) notifyGroup(*r.group);
-  if (!r.notifier) return;
-  // keepalived's order: the state's own script, then `notify` with its arguments
-  // (INSTANCE, name, state, priority).
-  const char* state = vrrp::toString(t.to);
-  const std::string* own = t.to == vrrp::State::kMaster   ? &r.notifyMaster
-                           : t.to == vrrp::State::kBackup ? &r.notifyBackup
-                           : t.to == vrrp::State::kFault  ? &r.notifyFault
-                           : t.to == vrrp::State::kStop   ? &r.notifyStop
-                                                          : nullptr;
-  if (own && !own->empty()) {
-    std::string label = std::string("notify_") + state;
-    std::transform(label.begin(), label.end(), label.begin(), ::tolower);
-    r.notifier->enqueue(*own, label);
-  }
-  if (!r.notify.empty()) {
-    r.notifier->enqueue(
-        r.notify + " INSTANCE " + s.name + " " + state + " " + std::to_string(priority), "notify");
+  if (r.notifier) {
+    queueNotify(*r.notifier, r.notify, t.to,
+                "INSTANCE " + s.name + " " + vrrp::toString(t.to) + " " + std::to_string(priority));
   }
 }
 

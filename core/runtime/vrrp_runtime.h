@@ -8,8 +8,10 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -52,7 +54,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
     std::string name;
     std::vector<Running*> members;
     vrrp::State state = vrrp::State::kInitialize;  // FAULT if any; else what all agree on
-    std::string notifyMaster, notifyBackup, notifyFault, notifyStop, notify;
+    config::NotifyCommands notify;                 // vetted at start
     std::unique_ptr<Notifier> notifier;
   };
 
@@ -63,6 +65,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   // Scores the tracked items of `r` and applies the result: priority, or FAULT.
   void applyHealth(Running& r, bool propagate = true);
   static bool ownFault(const Running& r);
+  // Why `r` must be in FAULT now (its interface, its source address, weight-0
+  // tracking, or another member of its sync group), or nothing.
+  std::optional<std::string> faultReason(const Running& r) const;
   std::vector<scoring::TrackedItem> trackedItems(const Running& r) const;
   Channel* channelFor(const std::string& interface, netio::Family family, int ifindex,
                       const netio::IpAddress& group, bool join, std::string& error);
@@ -98,6 +103,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::map<std::string, std::unique_ptr<netio::Announcer>> announcers_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<Running>> instances_;
+  std::unordered_map<const vrrp::InstanceSettings*, Running*> bySettings_;
   std::map<std::string, std::unique_ptr<ScriptTracker>> scripts_;
   std::vector<std::unique_ptr<SyncGroup>> groups_;
   std::unique_ptr<Mailer> mailer_;

@@ -101,8 +101,8 @@ TEST_CASE("the classic nginx pair config loads with keepalived's meaning") {
   REQUIRE(vi.trackScripts.size() == 1);
   CHECK(vi.trackScripts[0].name == "check_nginx");
   CHECK_FALSE(vi.trackScripts[0].hasWeight);
-  CHECK(vi.notifyMaster == "/etc/keepalived/notify.sh master");
-  CHECK(vi.notifyBackup == "/etc/keepalived/notify.sh backup");
+  CHECK(vi.notify.master == "/etc/keepalived/notify.sh master");
+  CHECK(vi.notify.backup == "/etc/keepalived/notify.sh backup");
   CHECK(vi.preempt);
 }
 
