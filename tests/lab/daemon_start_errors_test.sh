@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# What holdfastd says when a valid config cannot run on this machine: it refuses to
+# start (exit 1) with the instance, its config line and the reason, and leaves no
+# VIP behind; an unsafe notify script is refused with its line while the rest runs.
+set -uo pipefail
+HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
+source "$(dirname "$0")/lib.sh"
+
+lab_init daemon_start_errors 60
+chmod 755 "$LAB_DIR"
+lab_switch
+lab_router 1
+NS="$LAB-r1"
+
+# refuses CASE EXPECTED CONFIG: holdfastd exits 1 and logs EXPECTED.
+refuses() {
+  local conf="$LAB_DIR/$1.conf"
+  printf '%s\n' "$3" >"$conf"
+  out=$(timeout 10 ip netns exec "$NS" "$HOLDFASTD" -l --no-syslog -f "$conf" \
+    --pid-file "$LAB_DIR/$1.pid" 2>&1)
+  rc=$?
+  [ "$rc" -eq 1 ] || lab_fail "$1: exit $rc, expected 1: $out"
+  grep -qF -- "$2" <<<"$out" || lab_fail "$1: expected '$2' in:
+$out"
+  lab_has_vip "$NS" 192.0.2.100 && lab_fail "$1: a VIP was left behind"
+  echo "ok: $1 refused: $2"
+}
+
+refuses no-interface \
+  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-interface.conf:1): no interface 'nosuch0'" \
+  'vrrp_instance VI_1 {
+  interface nosuch0
+  virtual_router_id 1
+  virtual_ipaddress { 192.0.2.100/24 }
+}'
+
+refuses no-vip-dev \
+  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-vip-dev.conf:1): virtual_ipaddress 192.0.2.100: no interface 'nosuch1'" \
+  'vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+  virtual_ipaddress { 192.0.2.100/24 dev nosuch1 }
+}'
+
+refuses no-script-user \
+  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-script-user.conf:5): vrrp_script chk: script user 'nosuchuser' does not exist" \
+  'vrrp_script chk {
+  script "true"
+  user nosuchuser
+}
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+  virtual_ipaddress { 192.0.2.100/24 }
+  track_script { chk }
+}'
+
+# An unsafe notify script: refused with its line, the instance still runs.
+printf '#!/bin/sh\n' >"$LAB_DIR/open.sh"
+chmod 777 "$LAB_DIR/open.sh"
+cat >"$LAB_DIR/unsafe-notify.conf" <<CONF
+vrrp_instance VI_1 {
+  interface eth0
+  version 3
+  virtual_router_id 1
+  advert_int 0.1
+  virtual_ipaddress { 192.0.2.100/24 }
+  notify_master "$LAB_DIR/open.sh"
+}
+CONF
+lab_spawn "$NS" "$LAB_DIR/unsafe-notify.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/unsafe-notify.conf" \
+  --pid-file "$LAB_DIR/unsafe-notify.pid"
+PID=$LAB_PID
+lab_wait "the instance to run anyway" 5 lab_has_vip "$NS" 192.0.2.100
+lab_expect_log "$LAB_DIR/unsafe-notify.log" \
+  "error: VI_1: refusing to run notify_master ($LAB_DIR/unsafe-notify.conf:1): $LAB_DIR/open.sh is writable by everyone" \
+  "refusal"
+kill -TERM "$PID"
+wait "$PID"
+echo "ok: unsafe notify script refused with its config line; the instance ran"
+echo "PASS daemon_start_errors"
