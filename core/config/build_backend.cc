@@ -11,8 +11,9 @@ namespace {
 // Which keywords make sense for which check kind; the rest are errors so that a
 // typo'd kind ("check icmp { port 80 }") does not silently check something else.
 bool appliesTo(std::string_view keyword, CheckKind kind) {
-  static const std::set<std::string_view> kCommon{"interval", "timeout", "rise", "fall",
-                                                  "initial_state"};
+  static const std::set<std::string_view> kCommon{
+      "interval", "timeout", "fast_interval", "down_interval", "jitter", "rise", "fall",
+      "initial_state"};
   static const std::set<std::string_view> kTcp{"port", "send", "expect"};
   static const std::set<std::string_view> kHttp{"port",
                                                 "path",
@@ -26,7 +27,8 @@ bool appliesTo(std::string_view keyword, CheckKind kind) {
                                                 "tls_verify",
                                                 "sni",
                                                 "ca_file",
-                                                "follow_redirects"};
+                                                "follow_redirects",
+                                                "reuse_connection"};
   if (kCommon.contains(keyword)) return true;
   switch (kind) {
     case CheckKind::kIcmp:
@@ -57,6 +59,12 @@ void buildCheck(BuildContext& ctx, const Node& n, CheckSpec& chk) {
       if (auto d = ctx.duration(c)) chk.interval = *d;
     } else if (k == "timeout") {
       if (auto d = ctx.duration(c)) chk.timeout = *d;
+    } else if (k == "fast_interval") {
+      if (auto d = ctx.duration(c)) chk.fastInterval = *d;
+    } else if (k == "down_interval") {
+      if (auto d = ctx.duration(c)) chk.downInterval = *d;
+    } else if (k == "jitter") {
+      if (auto d = ctx.duration(c)) chk.jitter = *d;
     } else if (k == "rise") {
       if (auto v = ctx.integer(c, 1, 1000)) chk.rise = *v;
     } else if (k == "fall") {
@@ -120,6 +128,8 @@ void buildCheck(BuildContext& ctx, const Node& n, CheckSpec& chk) {
       chk.caFile = c.args[0].text;
     } else if (k == "follow_redirects") {
       chk.followRedirects = true;
+    } else if (k == "reuse_connection") {
+      chk.reuseConnection = true;
     } else if (k == "script") {
       chk.script = BuildContext::joined(c);
     }
@@ -133,9 +143,19 @@ void buildCheck(BuildContext& ctx, const Node& n, CheckSpec& chk) {
   if (chk.kind == CheckKind::kScript && chk.script.empty()) {
     ctx.diags().error(chk.where, "script check needs a 'script' command");
   }
-  if (chk.interval < std::chrono::milliseconds(10)) {
-    ctx.diags().error(chk.where, "check interval " + formatDuration(chk.interval) +
-                                     " is below the minimum of 10ms");
+  for (auto [d, what] : {std::pair{std::optional(chk.interval), "interval"},
+                         {chk.fastInterval, "fast_interval"},
+                         {chk.downInterval, "down_interval"}}) {
+    if (d && *d < std::chrono::milliseconds(10)) {
+      ctx.diags().error(chk.locations.at(what, chk.where),
+                        std::string("check ") + what + " " + formatDuration(*d) +
+                            " is below the minimum of 10ms");
+    }
+  }
+  if (chk.timeout < std::chrono::milliseconds(1)) {
+    ctx.diags().error(chk.locations.at("timeout", chk.where),
+                      "check timeout " + formatDuration(chk.timeout) +
+                          " is below the minimum of 1ms");
   }
   if (chk.timeout > chk.interval) {
     ctx.diags().warning(chk.where, "check timeout " + formatDuration(chk.timeout) +

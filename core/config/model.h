@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "checkers/check_kind.h"
+#include "checkers/check_params.h"
 #include "core/config/source_location.h"
 
 namespace holdfast::config {
@@ -156,36 +156,12 @@ struct SyncGroup {
 
 using checkers::CheckKind;
 
-struct StatusRange {
-  int low = 200;
-  int high = 299;
-};
+using checkers::StatusRange;
 
-struct CheckSpec {
+// A `check` block: the check's parameters and where each was written.
+struct CheckSpec : checkers::CheckParams {
   KeywordLocations locations;  // where each keyword was given
-  CheckKind kind = CheckKind::kIcmp;
   SourceLocation where;
-  Duration interval = std::chrono::seconds(2);
-  Duration timeout = std::chrono::seconds(1);
-  int rise = 2;
-  int fall = 3;
-  bool initiallyUp = false;
-  int port = 0;
-  std::string path = "/";
-  std::string method = "GET";
-  std::string host;
-  std::vector<std::string> headers;
-  std::vector<StatusRange> expectStatus{{200, 299}};
-  std::string expectBody;
-  std::string expectBodyRegex;
-  std::string send;
-  std::string expect;
-  bool tls = false;
-  bool tlsVerify = true;
-  std::string sni;
-  std::string caFile;
-  bool followRedirects = false;
-  std::string script;
 };
 
 struct Backend {

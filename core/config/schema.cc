@@ -236,6 +236,9 @@ constexpr BlockSpec kSyncGroup{
 constexpr std::array kCheckKeywords{
     KeywordSpec{"interval", 1, 1, "a duration"},
     KeywordSpec{"timeout", 1, 1, "a duration"},
+    KeywordSpec{"fast_interval", 1, 1, "a duration"},
+    KeywordSpec{"down_interval", 1, 1, "a duration"},
+    KeywordSpec{"jitter", 1, 1, "a duration"},
     KeywordSpec{"rise", 1, 1, "a count"},
     KeywordSpec{"fall", 1, 1, "a count"},
     KeywordSpec{"port", 1, 1, "a port 1-65535"},
@@ -253,6 +256,7 @@ constexpr std::array kCheckKeywords{
     KeywordSpec{"sni", 1, 1, "a server name"},
     KeywordSpec{"ca_file", 1, 1, "a file of CA certificates"},
     KeywordSpec{"follow_redirects", 0, 0, ""},
+    KeywordSpec{"reuse_connection", 0, 0, ""},
     KeywordSpec{"script", 1, U, "a command"},
     KeywordSpec{"initial_state", 1, 1, "up or down"},
 };

@@ -4,7 +4,7 @@
 
 namespace holdfast::runtime {
 
-Notifier::Notifier(boost::asio::io_context& io, std::string owner, ScriptIdentity who)
+Notifier::Notifier(boost::asio::io_context& io, std::string owner, netio::ScriptIdentity who)
     : owner_(std::move(owner)), who_(std::move(who)), runner_(io) {}
 
 Notifier::~Notifier() {
@@ -26,7 +26,7 @@ void Notifier::next() {
   auto [command, what] = std::move(queue_.front());
   queue_.pop_front();
   log::debug(owner_ + ": running " + what + ": " + command);
-  runner_.start(command, who_, kTimeout, [this, what = what](const RunResult& r) {
+  runner_.start(command, who_, kTimeout, [this, what = what](const netio::RunResult& r) {
     if (!r.error.empty()) {
       log::warning(owner_ + ": " + what + ": " + r.error);
     } else if (r.timedOut) {

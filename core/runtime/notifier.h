@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "core/runtime/process_runner.h"
+#include "netio/process_runner.h"
 
 namespace holdfast::runtime {
 
@@ -17,7 +17,7 @@ class Notifier {
  public:
   static constexpr std::chrono::seconds kTimeout{10};
 
-  Notifier(boost::asio::io_context& io, std::string owner, ScriptIdentity who);
+  Notifier(boost::asio::io_context& io, std::string owner, netio::ScriptIdentity who);
   ~Notifier();
 
   // Queues `command` (run by /bin/sh -c); `what` names it in logs. The caller has
@@ -30,9 +30,9 @@ class Notifier {
   void next();
 
   std::string owner_;
-  ScriptIdentity who_;
+  netio::ScriptIdentity who_;
   std::deque<std::pair<std::string, std::string>> queue_;
-  ProcessRunner runner_;
+  netio::ProcessRunner runner_;
 };
 
 }  // namespace holdfast::runtime

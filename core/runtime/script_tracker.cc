@@ -12,13 +12,13 @@
 
 namespace holdfast::runtime {
 
-std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
+std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
                                                              const std::string& group) {
   std::string name = user;
   if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
   const passwd* pw = ::getpwnam(name.c_str());
   if (!pw) return std::unexpected("script user '" + name + "' does not exist");
-  ScriptIdentity id{name, pw->pw_uid, pw->pw_gid};
+  netio::ScriptIdentity id{name, pw->pw_uid, pw->pw_gid};
   if (!group.empty()) {
     const struct group* gr = ::getgrnam(group.c_str());
     if (!gr) return std::unexpected("script group '" + group + "' does not exist");
@@ -52,7 +52,7 @@ std::optional<std::string> unsafeScript(const std::string& command) {
 }
 
 ScriptTracker::ScriptTracker(boost::asio::io_context& io, config::VrrpScript script,
-                             ScriptIdentity who, OnChange onChange)
+                             netio::ScriptIdentity who, OnChange onChange)
     : script_(std::move(script)),
       who_(std::move(who)),
       onChange_(std::move(onChange)),
@@ -95,7 +95,7 @@ void ScriptTracker::schedule(std::chrono::microseconds in) {
 void ScriptTracker::run() {
   if (runner_.running()) return;  // the previous run has not finished: never two at once
   const auto timeout = script_.timeout.value_or(script_.interval);
-  runner_.start(script_.command, who_, timeout, [this, timeout](const RunResult& r) {
+  runner_.start(script_.command, who_, timeout, [this, timeout](const netio::RunResult& r) {
     if (!r.error.empty()) {
       record(false, r.error);
     } else if (r.timedOut) {

@@ -18,12 +18,12 @@
 
 #include "checkers/rise_fall.h"
 #include "core/config/model.h"
-#include "core/runtime/process_runner.h"
+#include "netio/process_runner.h"
 
 namespace holdfast::runtime {
 
 // `user` empty: the default unprivileged user.
-std::expected<ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
+std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
                                                              const std::string& group);
 // Why the script must not run (its file is writable by someone other than root), or
 // nothing. Only a command whose first word is an absolute path is checked.
@@ -33,7 +33,7 @@ class ScriptTracker {
  public:
   using OnChange = std::function<void(const ScriptTracker&)>;
 
-  ScriptTracker(boost::asio::io_context& io, config::VrrpScript script, ScriptIdentity who,
+  ScriptTracker(boost::asio::io_context& io, config::VrrpScript script, netio::ScriptIdentity who,
                 OnChange onChange);
   ~ScriptTracker();
 
@@ -51,11 +51,11 @@ class ScriptTracker {
   void record(bool success, std::string what);
 
   config::VrrpScript script_;
-  ScriptIdentity who_;
+  netio::ScriptIdentity who_;
   OnChange onChange_;
   checkers::RiseFall policy_;
   boost::asio::steady_timer intervalTimer_;
-  ProcessRunner runner_;
+  netio::ProcessRunner runner_;
   bool stopped_ = false;
   std::optional<std::string> refused_;
   std::string lastResult_ = "not run yet";

@@ -16,7 +16,7 @@
 
 #include "netio/process.h"
 
-namespace holdfast::runtime {
+namespace holdfast::netio {
 
 struct ScriptIdentity {
   std::string user;
@@ -54,9 +54,9 @@ class ProcessRunner {
   boost::asio::io_context& io_;
   boost::asio::steady_timer timer_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> exitWatch_;
-  netio::Child child_;
+  Child child_;
   Done done_;
   bool running_ = false;
 };
 
-}  // namespace holdfast::runtime
+}  // namespace holdfast::netio

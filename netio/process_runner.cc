@@ -1,8 +1,8 @@
-#include "core/runtime/process_runner.h"
+#include "netio/process_runner.h"
 
 #include <unistd.h>
 
-namespace holdfast::runtime {
+namespace holdfast::netio {
 
 namespace asio = boost::asio;
 
@@ -24,7 +24,7 @@ std::vector<std::string> shellArgv(const std::string& command, const ScriptIdent
 
 void ProcessRunner::start(const std::string& command, const ScriptIdentity& who,
                           std::chrono::microseconds timeout, Done done) {
-  auto child = netio::spawnProcess(shellArgv(command, who), {kSafePath});
+  auto child = spawnProcess(shellArgv(command, who), {kSafePath});
   if (!child) {
     done(RunResult{0, false, child.error()});
     return;
@@ -47,7 +47,7 @@ void ProcessRunner::start(const std::string& command, const ScriptIdentity& who,
 }
 
 void ProcessRunner::exited() {
-  auto status = netio::reapProcess(child_.pid);
+  auto status = reapProcess(child_.pid);
   if (!status) return;  // spurious wake-up
   timer_.cancel();
   exitWatch_.reset();  // closes the pidfd
@@ -63,10 +63,10 @@ void ProcessRunner::kill() {
   timer_.cancel();
   done_ = nullptr;
   if (!running_) return;
-  netio::killProcessGroup(child_.pid);
+  killProcessGroup(child_.pid);
   exitWatch_.reset();
-  for (int i = 0; i < 100 && !netio::reapProcess(child_.pid); ++i) ::usleep(1000);
+  for (int i = 0; i < 100 && !reapProcess(child_.pid); ++i) ::usleep(1000);
   running_ = false;
 }
 
-}  // namespace holdfast::runtime
+}  // namespace holdfast::netio

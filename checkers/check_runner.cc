@@ -1,0 +1,64 @@
+#include "checkers/check_runner.h"
+
+#include "checkers/schedule.h"
+
+namespace holdfast::checkers {
+
+CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params,
+                         netio::IpAddress address, std::unique_ptr<Checker> checker,
+                         std::mt19937_64& random)
+    : params_(std::move(params)),
+      address_(address),
+      target_(describeTarget(params_, address_)),
+      checker_(std::move(checker)),
+      random_(random),
+      policy_(params_.rise, params_.fall, params_.initiallyUp),
+      timer_(io) {
+  stats_.last.reason = "not run yet";
+}
+
+void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
+  onChange_ = std::move(onChange);
+  stopped_ = false;
+  nextRun_ = Clock::now() + firstIn;
+  timer_.expires_at(nextRun_);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) fire();
+  });
+}
+
+void CheckRunner::stop() {
+  stopped_ = true;
+  timer_.cancel();
+  checker_->cancel();
+  inFlight_ = false;
+}
+
+void CheckRunner::fire() {
+  if (stopped_ || inFlight_) return;
+  inFlight_ = true;
+  started_ = Clock::now();
+  ++stats_.probes;
+  checker_->probe([this](ProbeResult r) { completed(std::move(r)); });
+}
+
+void CheckRunner::completed(ProbeResult r) {
+  if (stopped_) return;
+  inFlight_ = false;
+  ++stats_.results[static_cast<size_t>(r.failure)];
+  if (r.ok()) {
+    stats_.latencySum += r.latency;
+    ++stats_.latencyCount;
+  }
+  const bool changed = policy_.feed(r.ok());
+  stats_.last = std::move(r);
+  // From the start of this probe, so a slow answer does not stretch the interval.
+  nextRun_ = std::max(Clock::now(), started_ + nextInterval(params_, policy_, random_()));
+  timer_.expires_at(nextRun_);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) fire();
+  });
+  if (changed && onChange_) onChange_(*this);
+}
+
+}  // namespace holdfast::checkers

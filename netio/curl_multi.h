@@ -1,0 +1,54 @@
+#pragma once
+// libcurl's multi interface driven by an Asio event loop: curl tells us which
+// sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to time out
+// (CURLMOPT_TIMERFUNCTION); we wait on them with the loop and hand readiness back
+// with curl_multi_socket_action. No thread per transfer, no blocking call.
+//
+// Sockets curl opens are closed through us (CURLOPT_CLOSESOCKETFUNCTION, set by
+// prepare()), so that the loop stops watching a descriptor before it is closed.
+
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace holdfast::netio {
+
+class CurlMulti {
+ public:
+  using Done = std::function<void(CURLcode)>;
+
+  explicit CurlMulti(boost::asio::io_context& io);
+  ~CurlMulti();
+  CurlMulti(const CurlMulti&) = delete;
+  CurlMulti& operator=(const CurlMulti&) = delete;
+
+  // Sets the options every handle run here needs (socket close hook, no signals).
+  void prepare(CURL* easy);
+  // Starts the transfer of `easy`; `done` is called once from the loop when it
+  // ends, after the handle was removed from the multi (so it can be added again).
+  void add(CURL* easy, Done done);
+  // Stops a transfer without calling its `done`.
+  void remove(CURL* easy);
+  size_t running() const { return transfers_.size(); }
+
+ private:
+  struct Watch;
+  static int onSocket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
+  static int onTimer(CURLM* multi, long timeoutMs, void* self);
+  static int onClose(void* self, curl_socket_t s);
+  void arm(const std::shared_ptr<Watch>& w);
+  void action(curl_socket_t s, int events);
+  void collect();
+
+  boost::asio::io_context& io_;
+  CURLM* multi_;
+  boost::asio::steady_timer timer_;
+  std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
+  std::map<CURL*, Done> transfers_;
+};
+
+}  // namespace holdfast::netio
