@@ -109,8 +109,10 @@ Verdict CheckEngine::judge(const Group& g) const {
 
 std::map<std::string, HealthChange> CheckEngine::health() const {
   std::map<std::string, HealthChange> out;
-  for (const Backend& b : backends_) out[b.name] = {b.name, false, b.verdict.up, b.verdict.reason};
-  for (const Group& g : groups_) out[g.name] = {g.name, true, g.verdict.up, g.verdict.reason};
+  for (const Backend& b : backends_) {
+    out[b.name] = {b.name, false, b.verdict.up, b.verdict.reason, false};
+  }
+  for (const Group& g : groups_) out[g.name] = {g.name, true, g.verdict.up, g.verdict.reason, false};
   return out;
 }
 
@@ -140,15 +142,20 @@ void CheckEngine::checkChanged(CheckRunner& r) {
     Backend& b = backends_[it->second];
     const Verdict v = judge(b);
     const bool flipped = v.up != b.verdict.up;
+    const bool newReason = v.reason != b.verdict.reason;
     b.verdict = v;
-    if (!flipped) continue;
-    if (onChange_) onChange_({b.name, false, v.up, v.reason});
+    if (!flipped && !newReason) continue;
+    if (onChange_) onChange_({b.name, false, v.up, v.reason, flipped});
+    if (!flipped) continue;  // a group's state and reason depend on members' up/down only
     for (size_t gi : b.groups) {
       Group& g = groups_[gi];
       const Verdict gv = judge(g);
       const bool gFlipped = gv.up != g.verdict.up;
+      const bool gNewReason = gv.reason != g.verdict.reason;
       g.verdict = gv;
-      if (gFlipped && onChange_) onChange_({g.name, true, gv.up, gv.reason});
+      if ((gFlipped || gNewReason) && onChange_) {
+        onChange_({g.name, true, gv.up, gv.reason, gFlipped});
+      }
     }
   }
 }

@@ -51,6 +51,7 @@ struct HealthChange {
   bool group = false;
   bool up = false;
   std::string reason;  // why it is down; empty when up
+  bool flipped = true;  // false: still down, for a new reason
 };
 
 class CheckEngine {

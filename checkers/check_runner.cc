@@ -14,7 +14,7 @@ CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params,
       random_(random),
       policy_(params_.rise, params_.fall, params_.initiallyUp),
       timer_(io) {
-  stats_.last.reason = "not run yet";
+  stats_.last.reason = "not checked yet";
 }
 
 void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
@@ -51,6 +51,7 @@ void CheckRunner::completed(ProbeResult r) {
     ++stats_.latencyCount;
   }
   const bool changed = policy_.feed(r.ok());
+  const bool newReason = !policy_.up() && r.reason != stats_.last.reason;
   stats_.last = std::move(r);
   // From the start of this probe, so a slow answer does not stretch the interval.
   nextRun_ = std::max(Clock::now(), started_ + nextInterval(params_, policy_, random_()));
@@ -58,7 +59,7 @@ void CheckRunner::completed(ProbeResult r) {
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) fire();
   });
-  if (changed && onChange_) onChange_(*this);
+  if ((changed || newReason) && onChange_) onChange_(*this);
 }
 
 }  // namespace holdfast::checkers

@@ -31,6 +31,8 @@ struct CheckStats {
 class CheckRunner {
  public:
   using Clock = std::chrono::steady_clock;
+  // Called after a result that changed the state, or that changed the reason of a
+  // check that is down (so that the cause shown is the current one).
   using OnChange = std::function<void(CheckRunner&)>;
 
   CheckRunner(boost::asio::io_context& io, CheckParams params, netio::IpAddress address,

@@ -115,9 +115,9 @@ void buildCheck(BuildContext& ctx, const Node& n, CheckSpec& chk) {
         ctx.error(c.args[0], k, std::string("invalid regular expression: ") + e.what());
       }
     } else if (k == "send") {
-      chk.send = c.args[0].text;
+      chk.send = unescapeProtocolString(c.args[0].text);
     } else if (k == "expect") {
-      chk.expect = c.args[0].text;
+      chk.expect = unescapeProtocolString(c.args[0].text);
     } else if (k == "tls") {
       chk.tls = true;
     } else if (k == "tls_verify") {

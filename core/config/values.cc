@@ -122,4 +122,33 @@ std::string formatDuration(Duration d) {
   return std::to_string(us) + "us";
 }
 
+std::string unescapeProtocolString(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    switch (text[i + 1]) {
+      case 'r':
+        out += '\r';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      default:
+        out += text[i];
+        continue;  // not an escape: keep the backslash, read the next char normally
+    }
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace holdfast::config

@@ -31,6 +31,10 @@ std::expected<bool, std::string> parseBool(std::string_view text);
 // "200", "200-299".
 std::expected<StatusRange, std::string> parseStatusRange(std::string_view text);
 
+// The escapes a protocol string needs (TCP check send/expect): \r \n \t \\; any
+// other backslash stays as written.
+std::string unescapeProtocolString(std::string_view text);
+
 // "1.5s", "300ms": the shortest exact form, for summaries and messages.
 std::string formatDuration(Duration d);
 

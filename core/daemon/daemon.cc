@@ -17,13 +17,6 @@ namespace {
 // reload, so that nobody relies on them silently.
 void warnInactive(const config::Config& cfg) {
   for (const auto& vi : cfg.instances) {
-    auto warn = [&](const std::vector<config::TrackRef>& refs, const char* what) {
-      for (const auto& t : refs) {
-        log::warning(vi.name + ": " + what + " '" + t.name + "' (" + t.where.fileLine() +
-                     ") is not acted on by this build yet; it does not change the priority");
-      }
-    };
-    warn(vi.trackBackends, "track_backend");
     if (vi.useVmac) {
       log::warning(vi.name + ": use_vmac (" + vi.locations.at("use_vmac", vi.where).fileLine() +
                    ") has no effect in this build: the VIPs use the interface's own MAC");
@@ -33,21 +26,35 @@ void warnInactive(const config::Config& cfg) {
                    ") has no effect in this build: a master accepts traffic to its VIPs");
     }
   }
-
-  if (!cfg.backends.empty()) log::warning("backend checks are not run by this build yet");
 }
 
 }  // namespace
 
-bool Daemon::startVrrp(const config::Config& cfg) {
-  auto rt = runtime::VrrpRuntime::create(cfg);
-  if (!rt) {
-    log::error("cannot start VRRP: " + rt.error());
-    return false;
-  }
-  vrrp_ = std::move(*rt);
+std::expected<Daemon::Runtimes, std::string> Daemon::build(const config::Config& cfg) {
+  Runtimes r;
+  auto health = runtime::HealthMonitor::create(cfg);
+  if (!health) return std::unexpected("cannot start checks: " + health.error());
+  r.health = std::move(*health);
+  auto vrrp = runtime::VrrpRuntime::create(cfg, r.health->initial());
+  if (!vrrp) return std::unexpected("cannot start VRRP: " + vrrp.error());
+  r.vrrp = std::move(*vrrp);
+  return r;
+}
+
+void Daemon::startRuntimes(Runtimes r) {
+  health_ = std::move(r.health);
+  vrrp_ = std::move(r.vrrp);
   vrrp_->start();
-  return true;
+  runtime::VrrpRuntime* vrrp = vrrp_.get();
+  health_->start([vrrp](const runtime::TrackedHealth& h) { vrrp->backendChanged(h); });
+}
+
+void Daemon::stopRuntimes() {
+  // Checks first: no change may reach a VRRP runtime that is stopping.
+  if (health_) health_->stop();
+  if (vrrp_) vrrp_->stop();
+  health_.reset();
+  vrrp_.reset();
 }
 
 int Daemon::run() {
@@ -56,9 +63,14 @@ int Daemon::run() {
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
   warnInactive(*config_);
-  if (!startVrrp(*config_)) return 1;
+  auto runtimes = build(*config_);
+  if (!runtimes) {
+    log::error(runtimes.error());
+    return 1;
+  }
+  startRuntimes(std::move(*runtimes));
   loop_.run();
-  if (vrrp_) vrrp_->stop();
+  stopRuntimes();
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
   return 0;
@@ -87,21 +99,23 @@ bool Daemon::reload() {
     return false;
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
-  if (vrrp_ && vrrp_->runsSameInstances(*next)) {
-    log::info("reload: VRRP instances unchanged; they keep running untouched");
+  if (vrrp_ && vrrp_->runsSameInstances(*next) &&
+      runtime::healthSignature(*next) == runtime::healthSignature(*config_)) {
+    log::info("reload: VRRP instances and backends unchanged; they keep running untouched");
   } else {
-    // Not yet hitless: changed instances restart (a master hands over with priority
-    // 0 first). Per-instance reload comes with the operations issue.
-    log::warning("reload: VRRP instances changed; restarting them");
-    auto rt = runtime::VrrpRuntime::create(*next);
-    if (!rt) {
+    // Not yet hitless: both runtimes restart (a master hands over with priority 0
+    // first, and backends start from their initial state). Per-instance reload
+    // comes with the operations issue.
+    log::warning("reload: VRRP instances or backends changed; restarting them");
+    auto runtimes = build(*next);
+    if (!runtimes) {
       ++refusedReloads_;
-      log::error("reload refused: " + rt.error() + "; the running configuration is kept unchanged");
+      log::error("reload refused: " + runtimes.error() +
+                 "; the running configuration is kept unchanged");
       return false;
     }
-    if (vrrp_) vrrp_->stop();
-    vrrp_ = std::move(*rt);
-    vrrp_->start();
+    stopRuntimes();
+    startRuntimes(std::move(*runtimes));
   }
   config_ = std::move(next);
   warnInactive(*config_);

@@ -1,12 +1,14 @@
 #pragma once
 // The running daemon: owns the current config and the main event loop, and handles
-// the signals that drive it (SIGTERM/SIGINT stop, SIGHUP reload). The VRRP and
-// checker loops hang off this class as their issues land.
+// the signals that drive it (SIGTERM/SIGINT stop, SIGHUP reload). The VRRP runtime
+// and the health monitor (backend checks) each run on a thread of their own; backend
+// changes flow from the monitor to the VRRP runtime.
 
 #include <memory>
 
 #include "core/config/model.h"
 #include "core/daemon/options.h"
+#include "core/runtime/health_monitor.h"
 #include "core/runtime/vrrp_runtime.h"
 #include "netio/event_loop.h"
 
@@ -27,11 +29,19 @@ class Daemon {
 
  private:
   void onSignal(int signo);
-  bool startVrrp(const config::Config& cfg);
+  // Builds both runtimes for `cfg`; nothing of the running ones is touched.
+  struct Runtimes {
+    std::unique_ptr<runtime::HealthMonitor> health;
+    std::unique_ptr<runtime::VrrpRuntime> vrrp;
+  };
+  static std::expected<Runtimes, std::string> build(const config::Config& cfg);
+  void startRuntimes(Runtimes r);
+  void stopRuntimes();
 
   Options options_;
   std::shared_ptr<const config::Config> config_;
   netio::EventLoop loop_;
+  std::unique_ptr<runtime::HealthMonitor> health_;
   std::unique_ptr<runtime::VrrpRuntime> vrrp_;
   int reloads_ = 0;
   int refusedReloads_ = 0;

@@ -36,6 +36,7 @@ struct VrrpRuntime::Running {
   std::vector<netio::IpAddress> ownedAtStart;  // owner: the interface's own addresses
   std::vector<config::TrackRef> trackScripts;
   std::vector<config::TrackRef> trackInterfaces;
+  std::vector<config::TrackRef> trackBackends;
   bool linkDown = false;
   bool sourceGone = false;  // the advert source address left the interface
   scoring::Score score;
@@ -59,7 +60,7 @@ std::string trackingSignature(const config::Config& cfg) {
     const auto& n = vi.notify;
     sig += vi.name + "{" + n.master + "|" + n.backup + "|" + n.fault + "|" + n.stop + "|" +
            n.notify + "|";
-    for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces}) {
+    for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces, &vi.trackBackends}) {
       for (const auto& t : *refs) {
         sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
                std::to_string(t.reverse) + ",";
@@ -124,7 +125,7 @@ std::string vipList(const vrrp::InstanceSettings& s) {
 }  // namespace
 
 std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
-    const config::Config& cfg) {
+    const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends) {
   auto am = netio::AddressManager::open();
   if (!am) return std::unexpected(am.error());
   std::unique_ptr<VrrpRuntime> rt(new VrrpRuntime(std::move(*am)));
@@ -134,6 +135,7 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   rt->linksReadable_ = std::make_unique<asio::posix::stream_descriptor>(rt->loop_.context(),
                                                                         ::dup(rt->links_->fd()));
   rt->trackingSignature_ = trackingSignature(cfg);
+  rt->backends_ = backends;
   for (const auto& vi : cfg.instances) {
     if (auto r = rt->add(vi, cfg); !r) {
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
@@ -271,6 +273,7 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
   r->smtpAlert = mailConfigured(g) && (vi.locations.has("smtp_alert") ? vi.smtpAlert : true);
   r->trackScripts = vi.trackScripts;
   r->trackInterfaces = vi.trackInterfaces;
+  r->trackBackends = vi.trackBackends;
   r->linkDown = !usable(*info);
   // The VIPs' interfaces are resolved once, here: a `dev` that does not exist is a
   // start-up error, not a failure at the first transition.
@@ -333,6 +336,14 @@ std::vector<scoring::TrackedItem> VrrpRuntime::trackedItems(const Running& r) co
   for (const auto& ref : r.trackInterfaces) {
     items.push_back(
         {"interface", ref.name, ref.weight, ref.reverse, trackedInterfaceUp_.at(ref.name)});
+  }
+  for (const auto& ref : r.trackBackends) {
+    // Validation made every name a backend or group; the monitor reports them all.
+    auto it = backends_.find(ref.name);
+    const bool known = it != backends_.end();
+    items.push_back({known && it->second.group ? "backend_group" : "backend", ref.name,
+                     ref.weight, ref.reverse, known && it->second.up,
+                     known ? it->second.reason : "not checked"});
   }
   return items;
 }
@@ -405,7 +416,7 @@ void VrrpRuntime::startAll() {
         ", adverts from " + s.source.str() + " to " + s.destinations.front().str() +
         (s.destinations.size() > 1 ? " and " + std::to_string(s.destinations.size() - 1) + " more"
                                    : ""));
-    if (!r->trackScripts.empty() || !r->trackInterfaces.empty()) {
+    if (!r->trackScripts.empty() || !r->trackInterfaces.empty() || !r->trackBackends.empty()) {
       log::info(s.name + ": initial score: " + r->score.explain());
     }
     const auto why = faultReason(*r);
@@ -433,6 +444,20 @@ void VrrpRuntime::stop() {
   done.get_future().wait_for(std::chrono::seconds(8));
   loop_.stop();
   if (thread_.joinable()) thread_.join();
+}
+
+void VrrpRuntime::backendChanged(const TrackedHealth& h) {
+  loop_.post([this, h] {
+    backends_[h.name] = h;
+    for (auto& r : instances_) {
+      for (const auto& ref : r->trackBackends) {
+        if (ref.name == h.name) {
+          applyHealth(*r);
+          break;
+        }
+      }
+    }
+  });
 }
 
 void VrrpRuntime::awaitNotifiers(std::promise<void>* done, int pollsLeft) {

@@ -17,6 +17,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "checkers/check_engine.h"
 #include "core/config/model.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
@@ -32,10 +33,14 @@
 
 namespace holdfast::runtime {
 
+using TrackedHealth = checkers::HealthChange;
+
 class VrrpRuntime : private vrrp::InstanceIo {
  public:
   // Resolves interfaces and opens sockets; an error names the instance and why.
-  static std::expected<std::unique_ptr<VrrpRuntime>, std::string> create(const config::Config& cfg);
+  // `backends`: every backend's and group's state at start (HealthMonitor::initial).
+  static std::expected<std::unique_ptr<VrrpRuntime>, std::string> create(
+      const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends = {});
   ~VrrpRuntime() override;
 
   // Starts the VRRP thread: removes VIPs a crashed run left behind, then starts
@@ -46,6 +51,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   // Stops every instance (a master advertises priority 0 and removes its VIPs) and
   // joins the thread. Idempotent.
   void stop();
+  // A backend or backend_group changed (from any thread): instances tracking it are
+  // rescored on the VRRP thread at once, and a master advertises the new priority.
+  void backendChanged(const TrackedHealth& h);
 
  private:
   struct Channel;
@@ -110,6 +118,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::string routerId_;    // set when smtp_server and notification_email are
   bool following_ = false;  // a sync group member is following another
   std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
+  std::map<std::string, TrackedHealth> backends_;   // track_backend name -> state
   std::string trackingSignature_;                   // what reload compares besides settings
   std::unique_ptr<netio::LinkMonitor> links_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;

@@ -28,7 +28,8 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
 std::string Score::explain() const {
   std::string out = "base " + std::to_string(base);
   for (const Contribution& c : why) {
-    out += "; " + c.item.kind + " " + c.item.name + (c.item.up ? " up" : " down") + ": ";
+    out += "; " + c.item.kind + " " + c.item.name + (c.item.up ? " up" : " down") +
+           (c.item.up || c.item.detail.empty() ? "" : " (" + c.item.detail + ")") + ": ";
     if (c.faults) {
       out += "FAULT";
     } else if (c.added == 0) {

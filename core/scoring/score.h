@@ -14,11 +14,12 @@
 namespace holdfast::scoring {
 
 struct TrackedItem {
-  std::string kind;  // "script", "interface", "backend"
+  std::string kind;  // "script", "interface", "backend", "backend_group"
   std::string name;
   int weight = 0;
   bool reverse = false;
   bool up = true;
+  std::string detail;  // why it is down, when known: "L5: status 503, expected 200-299"
 };
 
 struct Contribution {

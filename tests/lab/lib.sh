@@ -199,3 +199,68 @@ lab_arp_mac() {
   ip netns exec "$1" ping -c1 -W1 "$2" >/dev/null 2>&1 || return 1
   ip -n "$1" neigh show "$2" dev eth0 | sed -nE 's/.*lladdr ([0-9a-f:]+).*/\1/p'
 }
+
+# lab_nginx NS NAME [PORT]: starts a real nginx (one process, no daemon) in NS on
+# PORT (8080) for IPv4 and IPv6, and waits until it answers. Its pid is in
+# LAB_NGINX_PID. What it serves:
+#   /health   200 "UP", or 503 "DOWN" while $LAB_DIR/NAME-down exists
+#   /status/301, /status/503 return that status;  /body  200 "status: degraded"
+#   Host: app.example  /health  200 "APP"
+# Logs go to $LAB_DIR/NAME-nginx-*.log.
+lab_nginx() {
+  local ns=$1 name=$2 port=${3:-8080} d="$LAB_DIR/$2-nginx"
+  mkdir -p "$d"
+  cat >"$d.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log $d-access.log;
+    client_body_temp_path $d/body;
+    proxy_temp_path $d/proxy;
+    fastcgi_temp_path $d/fastcgi;
+    uwsgi_temp_path $d/uwsgi;
+    scgi_temp_path $d/scgi;
+    default_type text/plain;
+    server {
+        listen $port default_server;
+        listen [::]:$port default_server;
+        location = /health {
+            if (-f $LAB_DIR/$name-down) { return 503 "DOWN\n"; }
+            return 200 "UP\n";
+        }
+        location = /status/301 { return 301 /health; }
+        location = /status/503 { return 503 "status 503\n"; }
+        location = /body { return 200 "status: degraded\n"; }
+    }
+    server {
+        listen $port;
+        listen [::]:$port;
+        server_name app.example;
+        location = /health { return 200 "APP\n"; }
+    }
+}
+CONF
+  lab_spawn "$ns" "$d-stderr.log" nginx -e "$d-error.log" -c "$d.conf" -p "$d"
+  LAB_NGINX_PID=$LAB_PID
+  lab_wait "nginx $name on port $port in $ns" 10 \
+    ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+}
+
+# lab_stop PID: SIGTERM to a process this test started, and wait (bounded) for it.
+# (A child that exited stays a zombie until waited for, so /proc tells, not kill -0.)
+lab_stop() {
+  kill -TERM "$1" 2>/dev/null
+  local i stat
+  for ((i = 0; i < 50; i++)); do
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || break
+    [[ "$stat" == *") Z "* ]] && break
+    sleep 0.1
+  done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0
+}

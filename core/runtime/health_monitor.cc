@@ -1,0 +1,133 @@
+#include "core/runtime/health_monitor.h"
+
+#include "core/log/logger.h"
+#include "core/runtime/script_tracker.h"
+
+namespace holdfast::runtime {
+
+namespace {
+netio::IpAddress toNetio(const config::IpAddress& a) {
+  return *netio::IpAddress::parse(a.to_string());  // a parsed address always reparses
+}
+
+std::string describe(const checkers::HealthChange& c) {
+  std::string s = std::string(c.group ? "backend_group " : "backend ") + c.name + ": ";
+  return s + (c.up ? "up" : "down (" + c.reason + ")");
+}
+}  // namespace
+
+std::string healthSignature(const config::Config& cfg) {
+  std::string sig;
+  for (const auto& b : cfg.backends) {
+    sig += b.name + "@" + b.address.to_string() + "|" + b.notifyUp + "|" + b.notifyDown + "{";
+    for (const auto& c : b.checks) sig += checkers::checkKey(c, toNetio(b.address)) + ";";
+    sig += "}";
+  }
+  for (const auto& g : cfg.backendGroups) {
+    sig += g.name + "/" + std::to_string(g.quorum) + "{";
+    for (const auto& m : g.members) sig += m.name + ",";
+    sig += "}";
+  }
+  return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
+}
+
+std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create(
+    const config::Config& cfg) {
+  std::unique_ptr<HealthMonitor> m(new HealthMonitor());
+  checkers::EngineSpec spec;
+  bool scripts = false;
+  for (const auto& b : cfg.backends) {
+    checkers::BackendSpec bs{b.name, toNetio(b.address), {}};
+    for (const auto& c : b.checks) {
+      bs.checks.push_back(c);  // the parameters, without their source locations
+      scripts = scripts || c.kind == checkers::CheckKind::kScript;
+    }
+    spec.backends.push_back(std::move(bs));
+  }
+  for (const auto& g : cfg.backendGroups) {
+    checkers::GroupSpec gs{g.name, {}, g.quorum};
+    for (const auto& mem : g.members) gs.members.push_back(mem.name);
+    spec.groups.push_back(std::move(gs));
+  }
+  const bool anyNotify = std::any_of(cfg.backends.begin(), cfg.backends.end(), [](auto& b) {
+    return !b.notifyUp.empty() || !b.notifyDown.empty();
+  });
+  std::optional<netio::ScriptIdentity> who;
+  if (scripts || anyNotify) {
+    auto w = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
+    if (!w) return std::unexpected("backend scripts: " + w.error());
+    who = *w;
+    spec.scriptUser = *w;
+  }
+  for (const auto& b : cfg.backends) {
+    for (const auto& c : b.checks) {
+      if (c.kind != checkers::CheckKind::kScript) continue;
+      if (auto why = unsafeScript(c.script)) {
+        return std::unexpected("backend " + b.name + ": script check (" + c.where.fileLine() +
+                               "): " + *why);
+      }
+    }
+  }
+  auto engine = checkers::CheckEngine::create(std::move(spec));
+  if (!engine) return std::unexpected(engine.error());
+  m->engine_ = std::move(*engine);
+  m->initial_ = m->engine_->health();
+  for (const auto& b : cfg.backends) {
+    if (b.notifyUp.empty() && b.notifyDown.empty()) continue;
+    Notify n;
+    for (auto [in, out, what] : {std::tuple{&b.notifyUp, &n.up, "notify_up"},
+                                 {&b.notifyDown, &n.down, "notify_down"}}) {
+      if (in->empty()) continue;
+      if (auto why = unsafeScript(*in)) {
+        log::error("backend " + b.name + ": refusing to run " + what + " (" +
+                   b.locations.at(what, b.where).fileLine() + "): " + *why);
+        continue;
+      }
+      *out = *in;
+    }
+    n.notifier =
+        std::make_unique<Notifier>(m->engine_->loop().context(), "backend " + b.name, *who);
+    m->notify_[b.name] = std::move(n);
+  }
+  return m;
+}
+
+HealthMonitor::~HealthMonitor() {
+  stop();
+}
+
+void HealthMonitor::start(Forward forward) {
+  forward_ = std::move(forward);
+  if (engine_->distinctChecks() == 0) return;
+  log::info("checks: " + std::to_string(engine_->declaredChecks()) + " declared, " +
+            std::to_string(engine_->distinctChecks()) + " distinct, on their own thread");
+  for (const auto& [name, h] : initial_) {
+    if (!h.up) log::info(describe(h) + " until its checks pass");
+  }
+  engine_->start([this](const checkers::HealthChange& c) { changed(c); });
+}
+
+void HealthMonitor::stop() {
+  if (!engine_) return;
+  engine_->stop();
+  for (auto& [name, n] : notify_) n.notifier->stop();
+}
+
+void HealthMonitor::changed(const checkers::HealthChange& c) {
+  if (!c.flipped) {
+    log::info(std::string(c.group ? "backend_group " : "backend ") + c.name + ": still down (" +
+              c.reason + ")");
+  } else {
+    (c.up ? log::info : log::warning)(describe(c));
+  }
+  if (!c.group && c.flipped) {
+    auto it = notify_.find(c.name);
+    if (it != notify_.end()) {
+      const std::string& cmd = c.up ? it->second.up : it->second.down;
+      if (!cmd.empty()) it->second.notifier->enqueue(cmd, c.up ? "notify_up" : "notify_down");
+    }
+  }
+  if (forward_) forward_(c);
+}
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,51 @@
+#pragma once
+// The config's backends and backend_groups under check: builds the check engine
+// (checkers/check_engine.h) from the typed config, logs every backend and group
+// transition with its reason, runs notify_up / notify_down (ordered, one at a
+// time, never blocking the checks), and forwards each change to whoever scores
+// it (the VRRP runtime).
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "checkers/check_engine.h"
+#include "core/config/model.h"
+#include "core/runtime/notifier.h"
+
+namespace holdfast::runtime {
+
+class HealthMonitor {
+ public:
+  using Forward = std::function<void(const checkers::HealthChange&)>;
+
+  static std::expected<std::unique_ptr<HealthMonitor>, std::string> create(
+      const config::Config& cfg);
+  ~HealthMonitor();
+
+  // Every backend's and group's state before start(): what scoring starts from.
+  std::map<std::string, checkers::HealthChange> initial() const { return initial_; }
+  // Starts the checks; `forward` runs on the checker thread after each change.
+  void start(Forward forward);
+  void stop();
+
+ private:
+  struct Notify {
+    std::string up, down;  // vetted
+    std::unique_ptr<Notifier> notifier;
+  };
+  HealthMonitor() = default;
+  void changed(const checkers::HealthChange& c);
+
+  std::unique_ptr<checkers::CheckEngine> engine_;
+  std::map<std::string, checkers::HealthChange> initial_;
+  std::map<std::string, Notify> notify_;  // by backend name, only those with scripts
+  Forward forward_;
+};
+
+// The parts of a config the health monitor depends on, as text: reload keeps the
+// running checks only when it is unchanged.
+std::string healthSignature(const config::Config& cfg);
+
+}  // namespace holdfast::runtime

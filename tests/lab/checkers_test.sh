@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Each checker against real servers: a real nginx in its own namespace for HTTP
+# (status, body, Host) and TCP (open port, closed port -> refused, an address
+# nobody holds -> timeout, an unreachable route -> unreachable), ICMP to a
+# namespace whose link then goes down, IPv6 for each; the layer ladder's cause;
+# identical checks run once; notify_up / notify_down run in order.
+set -uo pipefail
+HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
+source "$(dirname "$0")/lib.sh"
+
+lab_init checkers 120
+chmod 755 "$LAB_DIR"  # notify scripts run as an unprivileged user and write here
+lab_switch
+lab_router 1 # holdfastd
+lab_router 3 # the web server: 192.0.2.13, 2001:db8::13
+lab_router 4 # a host that drops what r1 sends: it answers ARP but its replies to r1 go nowhere
+R1="$LAB-r1" SRV="$LAB-r3"
+ip -n "$LAB-r4" route add blackhole 192.0.2.11/32
+ip -n "$LAB-r4" route add blackhole 2001:db8::11/128
+# An address with no route at all from r1: connect fails at once, EHOSTUNREACH.
+ip -n "$R1" route add unreachable 192.0.2.201/32
+lab_nginx "$SRV" web
+NGINX=$LAB_NGINX_PID
+
+# notify scripts run as an unprivileged user: a file it may append to.
+printf '#!/bin/sh\necho "$1" >> %s/notify.txt\n' "$LAB_DIR" >"$LAB_DIR/note.sh"
+chmod 755 "$LAB_DIR/note.sh"
+: >"$LAB_DIR/notify.txt"
+chmod 666 "$LAB_DIR/notify.txt"
+
+T="interval 200ms  timeout 300ms  rise 1  fall 2"
+cat >"$LAB_DIR/h.conf" <<CONF
+backend http_ok {
+    address 192.0.2.13
+    check http { port 8080  path /health  expect_body "UP"  $T }
+    notify_up "$LAB_DIR/note.sh up"
+    notify_down "$LAB_DIR/note.sh down"
+}
+backend http_host {
+    address 192.0.2.13
+    check http { port 8080  path /health  host app.example  expect_body APP  $T }
+}
+backend http_status {
+    address 192.0.2.13
+    check http { port 8080  path /status/503  expect_status 200-299 301  $T }
+}
+backend http_status_set {
+    address 192.0.2.13
+    check http { port 8080  path /status/301  expect_status 200-299 301  $T }
+}
+backend http_body {
+    address 192.0.2.13
+    check http { port 8080  path /body  expect_body_regex "status: (ok|fine)"  $T }
+}
+backend http_head {
+    address 192.0.2.13
+    check http { port 8080  path /health  method HEAD  $T }
+}
+backend tcp_open {
+    address 192.0.2.13
+    check tcp { port 8080  $T }
+}
+backend tcp_expect {
+    address 192.0.2.13
+    check tcp { port 8080  send "GET /health HTTP/1.0\r\n\r\n"  expect "UP"  $T }
+}
+backend tcp_refused {
+    address 192.0.2.13
+    check tcp { port 8081  $T }
+}
+backend tcp_timeout {
+    address 192.0.2.14
+    check tcp { port 8080  $T }
+}
+backend tcp_unreachable {
+    address 192.0.2.201
+    check tcp { port 8080  $T }
+}
+backend icmp4 {
+    address 192.0.2.13
+    check icmp { $T }
+}
+backend icmp6 {
+    address 2001:db8::13
+    check icmp { $T }
+}
+backend http6 {
+    address 2001:db8::13
+    check http { port 8080  path /health  expect_status 200  $T }
+}
+backend tcp6_refused {
+    address 2001:db8::13
+    check tcp { port 8081  $T }
+}
+backend ladder {
+    address 192.0.2.13
+    check icmp { $T }
+    check tcp  { port 8080  $T }
+    check http { port 8080  path /health  $T }
+}
+backend ladder_dead {
+    address 192.0.2.14
+    check icmp { $T }
+    check http { port 8080  path /health  $T }
+}
+backend_group web {
+    backends http_ok ladder icmp4
+    quorum 2
+}
+CONF
+lab_spawn "$R1" "$LAB_DIR/h.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/h.conf" \
+  --pid-file "$LAB_DIR/h.pid" --control-socket "$LAB_DIR/h.sock"
+LOG="$LAB_DIR/h.log"
+up() { grep -qF "backend $1: up" "$LOG"; }
+down() { grep -qF "backend $1: down ($2)" "$LOG"; }
+
+# ladder shares its icmp check with icmp4 and its tcp check with tcp_open.
+lab_wait "the check count" 5 grep -qF "checks: 20 declared, 18 distinct, on their own thread" "$LOG"
+for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder; do
+  lab_wait "backend $b up" 10 up "$b"
+done
+lab_wait "group web up" 5 grep -qF "backend_group web: up" "$LOG"
+echo "ok: HTTP (status set, Host, HEAD), TCP (open, send/expect), ICMP, IPv4 and IPv6 all up"
+
+# Down from the start: said once with the reason, never "up".
+lab_expect_log "$LOG" "backend http_status: down (L5: not checked yet) until its checks pass" "initial down"
+sleep 1.5 # several intervals: the failing ones stay down and no flapping
+for b in http_status http_body tcp_refused tcp_timeout tcp_unreachable tcp6_refused ladder_dead; do
+  up "$b" && lab_fail "backend $b came up"
+done
+echo "ok: failing backends never came up"
+
+lab_wait "http_status's reason" 5 grep -qF "backend http_status: still down (L5: status 503, expected 200-299 301)" "$LOG"
+lab_wait "http_body's reason" 5 grep -qF "backend http_body: still down (L5: body does not match /status: (ok|fine)/)" "$LOG"
+lab_wait "tcp_refused's reason" 5 grep -qF "backend tcp_refused: still down (L4: connection refused)" "$LOG"
+lab_wait "tcp6_refused's reason" 5 grep -qF "backend tcp6_refused: still down (L4: connection refused)" "$LOG"
+lab_wait "tcp_timeout's reason" 5 grep -qF "backend tcp_timeout: still down (L4: no connection in 300ms)" "$LOG"
+lab_wait "tcp_unreachable's reason" 5 grep -qF "backend tcp_unreachable: still down (L4: No route to host)" "$LOG"
+lab_wait "ladder_dead's reason" 5 grep -qF "backend ladder_dead: still down (L3: no echo reply in 300ms)" "$LOG"
+echo "ok: every failure cause named: status, body regex, refused (v4, v6), timeout, unreachable, L3"
+
+# nginx stops: the HTTP checks fail at L5, the ladder names L4 (its TCP check) as
+# the cause, and the group loses its quorum.
+lab_stop "$NGINX"
+lab_wait "http_ok down" 5 down http_ok "L5: connection refused"
+lab_wait "ladder down at L4" 5 down ladder "L4: connection refused"
+lab_wait "group web down" 5 grep -qF "backend_group web: down (1 of 3 up, quorum 2; down: http_ok, ladder)" "$LOG"
+lab_wait "notify_down to run" 5 grep -qx down "$LAB_DIR/notify.txt"
+echo "ok: nginx stopped -> L5 refused, ladder cause L4, group below quorum, notify_down ran"
+
+lab_nginx "$SRV" web
+NGINX=$LAB_NGINX_PID
+lab_wait "group web up again" 5 bash -c "[ \$(grep -cF 'backend_group web: up' $LOG) -ge 2 ]"
+lab_wait "notify_up to run again" 5 bash -c "[ \"\$(tr '\n' ' ' <$LAB_DIR/notify.txt)\" = 'up down up ' ]"
+echo "ok: nginx back -> backends and group up; notify scripts ran in order: $(tr '\n' ' ' <"$LAB_DIR/notify.txt")"
+
+# The server's link goes down: ICMP fails (v4 and v6), and the ladder blames L3
+# while its TCP and HTTP checks fail too.
+ip -n "$SRV" link set eth0 down
+lab_wait "icmp4 down" 5 down icmp4 "L3: no echo reply in 300ms"
+lab_wait "icmp6 down" 5 down icmp6 "L3: no echo reply in 300ms"
+lab_wait "ladder down at L3" 5 grep -qE "backend ladder: (down|still down) \(L3: no echo reply in 300ms\)" "$LOG"
+echo "ok: link down -> L3 is the cause"
+ip -n "$SRV" link set eth0 up
+lab_wait "icmp4 up again" 10 bash -c "[ \$(grep -cF 'backend icmp4: up' $LOG) -ge 2 ]"
+echo "ok: link up -> ICMP up again"
+
+grep -qE "ERROR|AddressSanitizer|runtime error" "$LOG" && lab_fail "errors in the daemon log"
+echo "PASS"
