@@ -96,7 +96,7 @@ std::unique_ptr<Checker> CheckEngine::makeChecker(const CheckParams& p,
 Verdict CheckEngine::judge(const Backend& b) const {
   std::vector<CheckStatus> st;
   for (const CheckRunner* r : b.checks) {
-    st.push_back({layerOf(r->params().kind), r->up(), r->stats().last.reason});
+    st.push_back({layerOf(r->params().kind), r->up(), r->stats().lastFailure});
   }
   return judgeBackend(st);
 }

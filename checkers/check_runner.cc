@@ -14,7 +14,6 @@ CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params,
       random_(random),
       policy_(params_.rise, params_.fall, params_.initiallyUp),
       timer_(io) {
-  stats_.last.reason = "not checked yet";
 }
 
 void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
@@ -51,7 +50,8 @@ void CheckRunner::completed(ProbeResult r) {
     ++stats_.latencyCount;
   }
   const bool changed = policy_.feed(r.ok());
-  const bool newReason = !policy_.up() && r.reason != stats_.last.reason;
+  const bool newReason = !policy_.up() && !r.ok() && r.reason != stats_.lastFailure;
+  if (!r.ok()) stats_.lastFailure = r.reason;
   stats_.last = std::move(r);
   // From the start of this probe, so a slow answer does not stretch the interval.
   nextRun_ = std::max(Clock::now(), started_ + nextInterval(params_, policy_, random_()));

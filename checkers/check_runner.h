@@ -23,7 +23,8 @@ namespace holdfast::checkers {
 struct CheckStats {
   uint64_t probes = 0;
   ResultCounters results{};  // by Failure, [0] = successes
-  ProbeResult last;          // reason "not run yet" before the first
+  ProbeResult last;
+  std::string lastFailure = "not checked yet";  // the reason of the last failed probe
   std::chrono::microseconds latencySum{0};
   uint64_t latencyCount = 0;  // successful probes only
 };
