@@ -59,7 +59,8 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
     Group g{gs.name, {}, gs.quorum, {}};
     for (const auto& m : gs.members) {
       auto it = backendIndex.find(m);
-      if (it == backendIndex.end()) return std::unexpected("backend_group " + gs.name + ": no backend '" + m + "'");
+      if (it == backendIndex.end())
+        return std::unexpected("backend_group " + gs.name + ": no backend '" + m + "'");
       g.members.push_back(it->second);
       e->backends_[it->second].groups.push_back(e->groups_.size());
     }
@@ -112,7 +113,8 @@ std::map<std::string, HealthChange> CheckEngine::health() const {
   for (const Backend& b : backends_) {
     out[b.name] = {b.name, false, b.verdict.up, b.verdict.reason, false};
   }
-  for (const Group& g : groups_) out[g.name] = {g.name, true, g.verdict.up, g.verdict.reason, false};
+  for (const Group& g : groups_)
+    out[g.name] = {g.name, true, g.verdict.up, g.verdict.reason, false};
   return out;
 }
 

@@ -50,7 +50,7 @@ struct HealthChange {
   std::string name;
   bool group = false;
   bool up = false;
-  std::string reason;  // why it is down; empty when up
+  std::string reason;   // why it is down; empty when up
   bool flipped = true;  // false: still down, for a new reason
 };
 

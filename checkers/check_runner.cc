@@ -4,17 +4,15 @@
 
 namespace holdfast::checkers {
 
-CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params,
-                         netio::IpAddress address, std::unique_ptr<Checker> checker,
-                         std::mt19937_64& random)
+CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params, netio::IpAddress address,
+                         std::unique_ptr<Checker> checker, std::mt19937_64& random)
     : params_(std::move(params)),
       address_(address),
       target_(describeTarget(params_, address_)),
       checker_(std::move(checker)),
       random_(random),
       policy_(params_.rise, params_.fall, params_.initiallyUp),
-      timer_(io) {
-}
+      timer_(io) {}
 
 void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
   onChange_ = std::move(onChange);

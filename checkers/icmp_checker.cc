@@ -25,7 +25,8 @@ std::expected<uint16_t, int> IcmpPinger::send(const netio::IpAddress& to, Reply 
   // Skip sequences still waiting (a wrap within one timeout needs 65,536 probes).
   for (int i = 0; i < 65536 && waiting_.contains(nextSequence_); ++i) ++nextSequence_;
   const uint16_t seq = nextSequence_++;
-  static constexpr uint8_t kPayload[] = "holdfast echo check.....";  // 24 bytes, like ping's 56 in spirit
+  static constexpr uint8_t kPayload[] =
+      "holdfast echo check.....";  // 24 bytes, like ping's 56 in spirit
   if (int err = socket_.sendEcho(to, seq, kPayload); err != 0) return std::unexpected(err);
   waiting_[seq] = {to, std::move(reply)};
   return seq;
@@ -59,18 +60,19 @@ void IcmpChecker::probe(Done done) {
   sent_ = IcmpPinger::Clock::now();
   auto seq = pinger_.send(address_, [this] {
     sequence_.reset();
-    finish(ProbeResult::success(std::chrono::duration_cast<std::chrono::microseconds>(
-        IcmpPinger::Clock::now() - sent_)));
+    finish(ProbeResult::success(
+        std::chrono::duration_cast<std::chrono::microseconds>(IcmpPinger::Clock::now() - sent_)));
   });
   if (!seq) {
     const int err = seq.error();
-    const Failure f = (err == EHOSTUNREACH || err == ENETUNREACH) ? Failure::kUnreachable
-                                                                   : Failure::kLocalError;
+    const Failure f =
+        (err == EHOSTUNREACH || err == ENETUNREACH) ? Failure::kUnreachable : Failure::kLocalError;
     // Report from the loop, never from inside probe().
     timer_.expires_after(std::chrono::microseconds(0));
     timer_.async_wait([this, f, err](const boost::system::error_code& ec) {
-      if (!ec) finish(ProbeResult::failed(f, std::string("echo not sent: ") + std::strerror(err),
-                                          std::chrono::microseconds(0)));
+      if (!ec)
+        finish(ProbeResult::failed(f, std::string("echo not sent: ") + std::strerror(err),
+                                   std::chrono::microseconds(0)));
     });
     return;
   }

@@ -8,9 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <expected>
-#include <optional>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "checkers/checker.h"

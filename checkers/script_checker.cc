@@ -11,14 +11,12 @@ void ScriptChecker::probe(Done done) {
         std::chrono::steady_clock::now() - started);
     if (!r.error.empty()) return done(ProbeResult::failed(Failure::kLocalError, r.error, latency));
     if (r.timedOut) {
-      return done(ProbeResult::failed(Failure::kTimeout,
-                                      "still running after " + formatShort(timeout_) + "; killed",
-                                      latency));
+      return done(ProbeResult::failed(
+          Failure::kTimeout, "still running after " + formatShort(timeout_) + "; killed", latency));
     }
     if (r.exitStatus != 0) {
-      return done(ProbeResult::failed(Failure::kScriptFailed,
-                                      "exited with status " + std::to_string(r.exitStatus),
-                                      latency));
+      return done(ProbeResult::failed(
+          Failure::kScriptFailed, "exited with status " + std::to_string(r.exitStatus), latency));
     }
     done(ProbeResult::success(latency));
   });

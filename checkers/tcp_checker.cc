@@ -8,8 +8,7 @@ namespace {
 constexpr size_t kMaxReply = 64 * 1024;  // an `expect` must show up in the first 64 KiB
 }
 
-TcpChecker::TcpChecker(boost::asio::io_context& io, netio::IpAddress address,
-                       const CheckParams& p)
+TcpChecker::TcpChecker(boost::asio::io_context& io, netio::IpAddress address, const CheckParams& p)
     : io_(io),
       address_(address),
       port_(p.port),
@@ -32,15 +31,14 @@ void TcpChecker::probe(Done done) {
   timer_.expires_after(timeout_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    std::string what = !connected_          ? "no connection in " + formatShort(timeout_)
-                       : !expect_.empty()   ? "no '" + expect_ + "' in the reply within " +
-                                                formatShort(timeout_)
-                                            : "timed out after " + formatShort(timeout_);
+    std::string what = !connected_ ? "no connection in " + formatShort(timeout_)
+                       : !expect_.empty()
+                           ? "no '" + expect_ + "' in the reply within " + formatShort(timeout_)
+                           : "timed out after " + formatShort(timeout_);
     finish(ProbeResult::failed(Failure::kTimeout, what, timeout_));
   });
-  client_->connect(address_, port_, [this](netio::ConnectOutcome o, const std::string& e) {
-    connected(o, e);
-  });
+  client_->connect(address_, port_,
+                   [this](netio::ConnectOutcome o, const std::string& e) { connected(o, e); });
 }
 
 void TcpChecker::connected(netio::ConnectOutcome outcome, const std::string& error) {

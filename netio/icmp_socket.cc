@@ -28,7 +28,7 @@ uint16_t checksum(std::span<const uint8_t> b) {
 
 std::expected<IcmpSocket, std::string> IcmpSocket::open(Family family) {
   const int domain = family == Family::kIPv4 ? AF_INET : AF_INET6;
-  const int proto = family == Family::kIPv4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+  const int proto = family == Family::kIPv4 ? int{IPPROTO_ICMP} : int{IPPROTO_ICMPV6};
   int fd = ::socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   bool raw = false;
   if (fd < 0) {
@@ -117,12 +117,12 @@ std::optional<EchoReply> IcmpSocket::receive(bool& more) {
       msg = msg.subspan(ihl);
     }
     auto* sin = reinterpret_cast<const sockaddr_in*>(&from);
-    reply.from = IpAddress::v4(std::span<const uint8_t, 4>(
-        reinterpret_cast<const uint8_t*>(&sin->sin_addr), 4));
+    reply.from = IpAddress::v4(
+        std::span<const uint8_t, 4>(reinterpret_cast<const uint8_t*>(&sin->sin_addr), 4));
   } else {
     auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&from);
-    reply.from = IpAddress::v6(std::span<const uint8_t, 16>(
-        reinterpret_cast<const uint8_t*>(&sin6->sin6_addr), 16));
+    reply.from = IpAddress::v6(
+        std::span<const uint8_t, 16>(reinterpret_cast<const uint8_t*>(&sin6->sin6_addr), 16));
   }
   if (msg.size() < 8) return std::nullopt;
   const uint8_t expectType = family_ == Family::kIPv4 ? kEchoReply4 : kEchoReply6;

@@ -9,8 +9,8 @@ namespace asio = boost::asio;
 namespace {
 asio::ip::address toAsio(const IpAddress& a) {
   if (a.family == Family::kIPv4) {
-    return asio::ip::address_v4(std::array<unsigned char, 4>{a.bytes[0], a.bytes[1], a.bytes[2],
-                                                             a.bytes[3]});
+    return asio::ip::address_v4(
+        std::array<unsigned char, 4>{a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]});
   }
   asio::ip::address_v6::bytes_type b;
   std::copy(a.bytes.begin(), a.bytes.end(), b.begin());

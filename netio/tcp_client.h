@@ -20,8 +20,8 @@ class TcpClient {
   using Connected = std::function<void(ConnectOutcome, const std::string& error)>;
   using Written = std::function<void(bool ok, const std::string& error)>;
   // bytes empty with `eof` true: the peer closed; `error` non-empty: a failure.
-  using Received = std::function<void(std::span<const char> bytes, bool eof,
-                                      const std::string& error)>;
+  using Received =
+      std::function<void(std::span<const char> bytes, bool eof, const std::string& error)>;
 
   explicit TcpClient(boost::asio::io_context& io) : socket_(io) {}
   ~TcpClient() { close(); }

@@ -11,9 +11,9 @@ namespace {
 // Which keywords make sense for which check kind; the rest are errors so that a
 // typo'd kind ("check icmp { port 80 }") does not silently check something else.
 bool appliesTo(std::string_view keyword, CheckKind kind) {
-  static const std::set<std::string_view> kCommon{
-      "interval", "timeout", "fast_interval", "down_interval", "jitter", "rise", "fall",
-      "initial_state"};
+  static const std::set<std::string_view> kCommon{"interval",      "timeout",      "fast_interval",
+                                                  "down_interval", "jitter",       "rise",
+                                                  "fall",          "initial_state"};
   static const std::set<std::string_view> kTcp{"port", "send", "expect"};
   static const std::set<std::string_view> kHttp{"port",
                                                 "path",
@@ -147,15 +147,15 @@ void buildCheck(BuildContext& ctx, const Node& n, CheckSpec& chk) {
                          {chk.fastInterval, "fast_interval"},
                          {chk.downInterval, "down_interval"}}) {
     if (d && *d < std::chrono::milliseconds(10)) {
-      ctx.diags().error(chk.locations.at(what, chk.where),
-                        std::string("check ") + what + " " + formatDuration(*d) +
-                            " is below the minimum of 10ms");
+      ctx.diags().error(chk.locations.at(what, chk.where), std::string("check ") + what + " " +
+                                                               formatDuration(*d) +
+                                                               " is below the minimum of 10ms");
     }
   }
   if (chk.timeout < std::chrono::milliseconds(1)) {
-    ctx.diags().error(chk.locations.at("timeout", chk.where),
-                      "check timeout " + formatDuration(chk.timeout) +
-                          " is below the minimum of 1ms");
+    ctx.diags().error(
+        chk.locations.at("timeout", chk.where),
+        "check timeout " + formatDuration(chk.timeout) + " is below the minimum of 1ms");
   }
   if (chk.timeout > chk.interval) {
     ctx.diags().warning(chk.where, "check timeout " + formatDuration(chk.timeout) +

@@ -75,8 +75,8 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
   for (const auto& b : cfg.backends) {
     if (b.notifyUp.empty() && b.notifyDown.empty()) continue;
     Notify n;
-    for (auto [in, out, what] : {std::tuple{&b.notifyUp, &n.up, "notify_up"},
-                                 {&b.notifyDown, &n.down, "notify_down"}}) {
+    for (auto [in, out, what] :
+         {std::tuple{&b.notifyUp, &n.up, "notify_up"}, {&b.notifyDown, &n.down, "notify_down"}}) {
       if (in->empty()) continue;
       if (auto why = unsafeScript(*in)) {
         log::error("backend " + b.name + ": refusing to run " + what + " (" +

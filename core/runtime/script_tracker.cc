@@ -13,7 +13,7 @@
 namespace holdfast::runtime {
 
 std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
-                                                             const std::string& group) {
+                                                                    const std::string& group) {
   std::string name = user;
   if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
   const passwd* pw = ::getpwnam(name.c_str());

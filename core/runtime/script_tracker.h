@@ -24,7 +24,7 @@ namespace holdfast::runtime {
 
 // `user` empty: the default unprivileged user.
 std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
-                                                             const std::string& group);
+                                                                    const std::string& group);
 // Why the script must not run (its file is writable by someone other than root), or
 // nothing. Only a command whose first word is an absolute path is checked.
 std::optional<std::string> unsafeScript(const std::string& command);

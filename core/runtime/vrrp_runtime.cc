@@ -331,18 +331,18 @@ std::vector<scoring::TrackedItem> VrrpRuntime::trackedItems(const Running& r) co
   for (const auto& ref : r.trackScripts) {
     const ScriptTracker& t = *scripts_.at(ref.name);
     items.push_back({"script", ref.name, ref.hasWeight ? ref.weight : t.script().weight,
-                     ref.reverse || t.script().reverse, t.up()});
+                     ref.reverse || t.script().reverse, t.up(), ""});
   }
   for (const auto& ref : r.trackInterfaces) {
     items.push_back(
-        {"interface", ref.name, ref.weight, ref.reverse, trackedInterfaceUp_.at(ref.name)});
+        {"interface", ref.name, ref.weight, ref.reverse, trackedInterfaceUp_.at(ref.name), ""});
   }
   for (const auto& ref : r.trackBackends) {
     // Validation made every name a backend or group; the monitor reports them all.
     auto it = backends_.find(ref.name);
     const bool known = it != backends_.end();
-    items.push_back({known && it->second.group ? "backend_group" : "backend", ref.name,
-                     ref.weight, ref.reverse, known && it->second.up,
+    items.push_back({known && it->second.group ? "backend_group" : "backend", ref.name, ref.weight,
+                     ref.reverse, known && it->second.up,
                      known ? it->second.reason : "not checked"});
   }
   return items;
