@@ -4,6 +4,19 @@
 
 namespace holdfast::checkers {
 
+namespace {
+// Probe start times are rounded up to a 4 ms grid: thousands of checks then share
+// a few hundred wake-ups a second (one timer expiry starts every probe due),
+// instead of one wake-up and one timer reprogramming per probe.
+constexpr auto kTick = std::chrono::milliseconds(4);
+
+CheckRunner::Clock::time_point onTick(CheckRunner::Clock::time_point t) {
+  const auto since = t.time_since_epoch();
+  const auto rem = since % kTick;
+  return rem.count() == 0 ? t : t + (kTick - rem);
+}
+}  // namespace
+
 CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params, netio::IpAddress address,
                          std::unique_ptr<Checker> checker, std::mt19937_64& random)
     : params_(std::move(params)),
@@ -17,7 +30,7 @@ CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params, netio:
 void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
   onChange_ = std::move(onChange);
   stopped_ = false;
-  nextRun_ = Clock::now() + firstIn;
+  nextRun_ = onTick(Clock::now() + firstIn);
   timer_.expires_at(nextRun_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) fire();
@@ -52,7 +65,7 @@ void CheckRunner::completed(ProbeResult r) {
   if (!r.ok()) stats_.lastFailure = r.reason;
   stats_.last = std::move(r);
   // From the start of this probe, so a slow answer does not stretch the interval.
-  nextRun_ = std::max(Clock::now(), started_ + nextInterval(params_, policy_, random_()));
+  nextRun_ = onTick(std::max(Clock::now(), started_ + nextInterval(params_, policy_, random_())));
   timer_.expires_at(nextRun_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) fire();

@@ -94,7 +94,7 @@ HttpChecker::HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, Chec
   if (!params_.expectBodyRegex.empty()) {
     bodyRegex_.emplace(params_.expectBodyRegex, std::regex::extended);  // validated by config
   }
-  multi_.prepare(easy_);
+  multi_.prepare(easy_, !params_.reuseConnection);
   curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, "holdfast-check");

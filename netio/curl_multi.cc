@@ -1,5 +1,6 @@
 #include "netio/curl_multi.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -39,10 +40,17 @@ CurlMulti::~CurlMulti() {
   }
 }
 
-void CurlMulti::prepare(CURL* easy) {
+void CurlMulti::prepare(CURL* easy, bool abortiveClose) {
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::onClose);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  if (abortiveClose) curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlMulti::onSockopt);
+}
+
+int CurlMulti::onSockopt(void*, curl_socket_t s, curlsocktype) {
+  linger l{1, 0};
+  ::setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  return CURL_SOCKOPT_OK;
 }
 
 void CurlMulti::add(CURL* easy, Done done) {
@@ -86,6 +94,18 @@ int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
   auto* m = static_cast<CurlMulti*>(self);
   m->timer_.cancel();
   if (timeoutMs < 0) return 0;
+  if (timeoutMs == 0) {
+    // "As soon as possible" (after every add): a posted call, not a timer that
+    // would reprogram the loop's timerfd for each transfer.
+    if (!m->kickPosted_) {
+      m->kickPosted_ = true;
+      asio::post(m->io_, [m] {
+        m->kickPosted_ = false;
+        m->action(CURL_SOCKET_TIMEOUT, 0);
+      });
+    }
+    return 0;
+  }
   // Never call back into curl from inside its callback: even a 0 wait goes
   // through the loop.
   m->timer_.expires_after(std::chrono::milliseconds(timeoutMs));

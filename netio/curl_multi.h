@@ -27,7 +27,9 @@ class CurlMulti {
   CurlMulti& operator=(const CurlMulti&) = delete;
 
   // Sets the options every handle run here needs (socket close hook, no signals).
-  void prepare(CURL* easy);
+  // `abortiveClose`: sockets close with a reset (SO_LINGER 0), so that a check
+  // every second per backend leaves no TIME_WAIT behind; for one-shot connections.
+  void prepare(CURL* easy, bool abortiveClose);
   // Starts the transfer of `easy`; `done` is called once from the loop when it
   // ends, after the handle was removed from the multi (so it can be added again).
   void add(CURL* easy, Done done);
@@ -40,6 +42,7 @@ class CurlMulti {
   static int onSocket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
   static int onTimer(CURLM* multi, long timeoutMs, void* self);
   static int onClose(void* self, curl_socket_t s);
+  static int onSockopt(void* self, curl_socket_t s, curlsocktype purpose);
   void arm(const std::shared_ptr<Watch>& w);
   void action(curl_socket_t s, int events);
   void collect();
@@ -49,6 +52,7 @@ class CurlMulti {
   boost::asio::steady_timer timer_;
   std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::map<CURL*, Done> transfers_;
+  bool kickPosted_ = false;
 };
 
 }  // namespace holdfast::netio
