@@ -44,6 +44,7 @@ class HttpChecker : public Checker {
   netio::CurlMulti& multi_;
   CheckParams params_;
   CURL* easy_;
+  CURLSH* dns_ = nullptr;
   curl_slist* headers_ = nullptr;
   curl_slist* connectTo_ = nullptr;
   std::optional<std::regex> bodyRegex_;

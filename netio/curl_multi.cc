@@ -92,11 +92,14 @@ int CurlMulti::onClose(void* self, curl_socket_t s) {
 
 int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
   auto* m = static_cast<CurlMulti*>(self);
-  m->timer_.cancel();
-  if (timeoutMs < 0) return 0;
+  if (timeoutMs < 0) {
+    m->deadline_.reset();  // an armed wait finds nothing to do
+    return 0;
+  }
   if (timeoutMs == 0) {
     // "As soon as possible" (after every add): a posted call, not a timer that
     // would reprogram the loop's timerfd for each transfer.
+    m->deadline_.reset();
     if (!m->kickPosted_) {
       m->kickPosted_ = true;
       asio::post(m->io_, [m] {
@@ -106,14 +109,29 @@ int CurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
     }
     return 0;
   }
-  // Never call back into curl from inside its callback: even a 0 wait goes
-  // through the loop.
-  m->timer_.expires_after(std::chrono::milliseconds(timeoutMs));
-  m->timer_.async_wait([m](const boost::system::error_code& ec) {
-    if (ec) return;
-    m->action(CURL_SOCKET_TIMEOUT, 0);
-  });
+  // curl moves its deadline on almost every call. The wait is re-armed only when
+  // the new deadline is earlier; a wait that wakes before the deadline re-arms
+  // itself. Never call back into curl from inside its callback.
+  m->deadline_ = Clock::now() + std::chrono::milliseconds(timeoutMs);
+  if (!m->timerArmed_ || *m->deadline_ < m->armedFor_) m->armTimer(*m->deadline_);
   return 0;
+}
+
+void CurlMulti::armTimer(Clock::time_point at) {
+  timerArmed_ = true;
+  armedFor_ = at;
+  timer_.expires_at(at);  // cancels a wait for a later time
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // replaced by an earlier deadline
+    timerArmed_ = false;
+    if (!deadline_) return;
+    if (*deadline_ > Clock::now()) {
+      armTimer(*deadline_);
+      return;
+    }
+    deadline_.reset();
+    action(CURL_SOCKET_TIMEOUT, 0);
+  });
 }
 
 void CurlMulti::arm(const std::shared_ptr<Watch>& w) {

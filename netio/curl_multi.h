@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace holdfast::netio {
 
@@ -43,7 +44,9 @@ class CurlMulti {
   static int onTimer(CURLM* multi, long timeoutMs, void* self);
   static int onClose(void* self, curl_socket_t s);
   static int onSockopt(void* self, curl_socket_t s, curlsocktype purpose);
+  using Clock = std::chrono::steady_clock;
   void arm(const std::shared_ptr<Watch>& w);
+  void armTimer(Clock::time_point at);
   void action(curl_socket_t s, int events);
   void collect();
 
@@ -53,6 +56,9 @@ class CurlMulti {
   std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::map<CURL*, Done> transfers_;
   bool kickPosted_ = false;
+  std::optional<Clock::time_point> deadline_;  // when curl wants its timeout action
+  bool timerArmed_ = false;
+  Clock::time_point armedFor_;
 };
 
 }  // namespace holdfast::netio

@@ -103,6 +103,10 @@ backend ladder_dead {
     check icmp { $T }
     check http { port 8080  path /health  $T }
 }
+backend scripted {
+    address 192.0.2.13
+    check script { script "/usr/bin/test ! -e $LAB_DIR/script-down"  $T }
+}
 backend_group web {
     backends http_ok ladder icmp4
     quorum 2
@@ -115,12 +119,25 @@ up() { grep -qF "backend $1: up" "$LOG"; }
 down() { grep -qF "backend $1: down ($2)" "$LOG"; }
 
 # ladder shares its icmp check with icmp4 and its tcp check with tcp_open.
-lab_wait "the check count" 5 grep -qF "checks: 20 declared, 18 distinct, on their own thread" "$LOG"
-for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder; do
+lab_wait "the check count" 5 grep -qF "checks: 21 declared, 19 distinct, on their own thread" "$LOG"
+for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted; do
   lab_wait "backend $b up" 10 up "$b"
 done
 lab_wait "group web up" 5 grep -qF "backend_group web: up" "$LOG"
-echo "ok: HTTP (status set, Host, HEAD), TCP (open, send/expect), ICMP, IPv4 and IPv6 all up"
+echo "ok: HTTP (status set, Host, HEAD), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
+
+touch "$LAB_DIR/script-down"
+lab_wait "the script check down" 5 down scripted "script: exited with status 1"
+rm "$LAB_DIR/script-down"
+lab_wait "the script check up again" 5 bash -c "[ \$(grep -cF 'backend scripted: up' $LOG) -ge 2 ]"
+echo "ok: a script check follows its command's exit status"
+
+# A reload with the same file keeps every check running (no restart, no new
+# initial state).
+kill -HUP "$(cat "$LAB_DIR/h.pid")"
+lab_wait "the reload" 5 grep -qF "reload: VRRP instances and backends unchanged; they keep running untouched" "$LOG"
+[ "$(grep -cF "checks: 21 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
+echo "ok: an unchanged reload keeps the checks running"
 
 # Down from the start: said once with the reason, never "up".
 lab_expect_log "$LOG" "backend http_status: down (L5: not checked yet) until its checks pass" "initial down"

@@ -206,7 +206,8 @@ lab_arp_mac() {
 #   /health   200 "UP", or 503 "DOWN" while $LAB_DIR/NAME-down exists
 #   /status/301, /status/503 return that status;  /body  200 "status: degraded"
 #   Host: app.example  /health  200 "APP"
-# Logs go to $LAB_DIR/NAME-nginx-*.log.
+# Logs go to $LAB_DIR/NAME-nginx-*.log; the access log's times are epoch seconds
+# with milliseconds ([$msec]), comparable with a capture's timestamps.
 lab_nginx() {
   local ns=$1 name=$2 port=${3:-8080} d="$LAB_DIR/$2-nginx"
   mkdir -p "$d"
@@ -218,7 +219,8 @@ pid $d/nginx.pid;
 error_log $d-error.log warn;
 events { worker_connections 4096; }
 http {
-    access_log $d-access.log;
+    log_format timed '\$remote_addr [\$msec] "\$request" \$status \$body_bytes_sent "\$http_user_agent"';
+    access_log $d-access.log timed;
     client_body_temp_path $d/body;
     proxy_temp_path $d/proxy;
     fastcgi_temp_path $d/fastcgi;
