@@ -14,53 +14,77 @@
 
 namespace holdfast::checkers {
 
-CheckEngine::CheckEngine() : random_(std::random_device{}()) {}
+int autoThreads(size_t distinctChecks, unsigned cores) {
+  const size_t wanted = (distinctChecks + kChecksPerThread - 1) / kChecksPerThread;
+  return static_cast<int>(std::clamp<size_t>(wanted, 1, std::max(1u, cores)));
+}
+
+CheckEngine::Shard::~Shard() {
+  // Checkers (holding curl handles and pinger references) are gone by now.
+  ping4.reset();
+  ping6.reset();
+  curl.reset();
+}
 
 std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(EngineSpec spec) {
   static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (!curlReady) return std::unexpected("libcurl failed to initialise");
   std::unique_ptr<CheckEngine> e(new CheckEngine());
-  auto& io = e->loop_.context();
-  std::unordered_map<std::string, CheckRunner*> byKey;
+
+  // First the distinct checks, to know how many threads they need.
+  struct Distinct {
+    const CheckParams* params;
+    netio::IpAddress address;
+    std::string backend;
+  };
+  std::vector<Distinct> distinct;
+  std::unordered_map<std::string, size_t> byKey;
   std::map<std::string, size_t> backendIndex;
   for (const BackendSpec& bs : spec.backends) {
     Backend b{bs.name, {}, {}, {}};
     for (const CheckParams& p : bs.checks) {
       ++e->declared_;
-      const std::string key = checkKey(p, bs.address);
-      auto it = byKey.find(key);
-      if (it == byKey.end()) {
-        if (p.kind == CheckKind::kIcmp) {
-          auto& pinger = bs.address.family == netio::Family::kIPv4 ? e->ping4_ : e->ping6_;
-          if (!pinger) {
-            auto sock = netio::IcmpSocket::open(bs.address.family);
-            if (!sock) return std::unexpected("backend " + bs.name + ": " + sock.error());
-            pinger = std::make_unique<IcmpPinger>(io, std::move(*sock));
-          }
-        }
-        if (p.kind == CheckKind::kHttp && !e->curl_) {
-          e->curl_ = std::make_unique<netio::CurlMulti>(io);
-        }
-        e->runners_.push_back(std::make_unique<CheckRunner>(
-            io, p, bs.address, e->makeChecker(p, bs.address, spec.scriptUser), e->random_));
-        it = byKey.emplace(key, e->runners_.back().get()).first;
-      }
+      auto [it, fresh] = byKey.emplace(checkKey(p, bs.address), distinct.size());
+      if (fresh) distinct.push_back({&p, bs.address, bs.name});
       // A backend that declares one check twice still counts it once.
       if (std::find(b.checks.begin(), b.checks.end(), it->second) == b.checks.end()) {
         b.checks.push_back(it->second);
-        e->usedBy_.emplace(it->second, e->backends_.size());
       }
     }
-    b.verdict = e->judge(b);
     backendIndex[b.name] = e->backends_.size();
     e->backends_.push_back(std::move(b));
+  }
+
+  const int threads = spec.threads > 0
+                          ? spec.threads
+                          : autoThreads(distinct.size(), std::thread::hardware_concurrency());
+  for (int i = 0; i < threads; ++i) e->shards_.push_back(std::make_unique<Shard>());
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    const size_t si = i % e->shards_.size();
+    Shard& shard = *e->shards_[si];
+    auto checker = e->makeChecker(shard, static_cast<int>(si), *distinct[i].params,
+                                  distinct[i].address, spec.scriptUser);
+    if (!checker) return std::unexpected("backend " + distinct[i].backend + ": " + checker.error());
+    e->runners_.push_back(std::make_unique<CheckRunner>(shard.loop.context(), *distinct[i].params,
+                                                        distinct[i].address, std::move(*checker),
+                                                        shard.random));
+    e->shardOf_.push_back(si);
+    e->views_.push_back({layerOf(distinct[i].params->kind),
+                         distinct[i].params->initiallyUp,
+                         e->runners_.back()->stats().lastFailure,
+                         {}});
+  }
+  for (size_t bi = 0; bi < e->backends_.size(); ++bi) {
+    for (size_t ci : e->backends_[bi].checks) e->views_[ci].backends.push_back(bi);
+    e->backends_[bi].verdict = e->judge(e->backends_[bi]);
   }
   for (const GroupSpec& gs : spec.groups) {
     Group g{gs.name, {}, gs.quorum, {}};
     for (const auto& m : gs.members) {
       auto it = backendIndex.find(m);
-      if (it == backendIndex.end())
+      if (it == backendIndex.end()) {
         return std::unexpected("backend_group " + gs.name + ": no backend '" + m + "'");
+      }
       g.members.push_back(it->second);
       e->backends_[it->second].groups.push_back(e->groups_.size());
     }
@@ -72,33 +96,39 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
 
 CheckEngine::~CheckEngine() {
   stop();
-  // Checkers hold the curl handles and pingers; they go before curl_ and the pingers.
-  runners_.clear();
+  runners_.clear();  // before the shards' curl handles and pingers
+  shards_.clear();
 }
 
-std::unique_ptr<Checker> CheckEngine::makeChecker(const CheckParams& p,
-                                                  const netio::IpAddress& address,
-                                                  const netio::ScriptIdentity& who) {
-  auto& io = loop_.context();
+std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
+    Shard& shard, int shardIndex, const CheckParams& p, const netio::IpAddress& address,
+    const netio::ScriptIdentity& who) {
+  auto& io = shard.loop.context();
   switch (p.kind) {
-    case CheckKind::kIcmp:
-      return std::make_unique<IcmpChecker>(
-          io, address.family == netio::Family::kIPv4 ? *ping4_ : *ping6_, address, p.timeout);
+    case CheckKind::kIcmp: {
+      auto& pinger = address.family == netio::Family::kIPv4 ? shard.ping4 : shard.ping6;
+      if (!pinger) {
+        auto sock = netio::IcmpSocket::open(address.family, shardIndex);
+        if (!sock) return std::unexpected(sock.error());
+        pinger = std::make_unique<IcmpPinger>(io, std::move(*sock));
+      }
+      return std::make_unique<IcmpChecker>(io, *pinger, address, p.timeout);
+    }
     case CheckKind::kTcp:
       return std::make_unique<TcpChecker>(io, address, p);
     case CheckKind::kHttp:
-      return std::make_unique<HttpChecker>(*curl_, address, p);
+      if (!shard.curl) shard.curl = std::make_unique<netio::CurlMulti>(io);
+      return std::make_unique<HttpChecker>(*shard.curl, address, p);
     case CheckKind::kScript:
       return std::make_unique<ScriptChecker>(io, p.script, who, p.timeout);
   }
-  return nullptr;
+  return std::unexpected("unknown check kind");
 }
 
 Verdict CheckEngine::judge(const Backend& b) const {
   std::vector<CheckStatus> st;
-  for (const CheckRunner* r : b.checks) {
-    st.push_back({layerOf(r->params().kind), r->up(), r->stats().lastFailure});
-  }
+  for (size_t ci : b.checks)
+    st.push_back({views_[ci].layer, views_[ci].up, views_[ci].lastFailure});
   return judgeBackend(st);
 }
 
@@ -122,26 +152,40 @@ void CheckEngine::start(OnChange onChange) {
   if (started_) return;
   started_ = true;
   onChange_ = std::move(onChange);
-  thread_ = std::thread([this] { loop_.run(); });
-  loop_.post([this] { startAll(); });
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    Shard& s = *shards_[i];
+    s.thread = std::thread([&s] { s.loop.run(); });
+    s.loop.post([this, i] { startShard(i); });
+  }
 }
 
-void CheckEngine::startAll() {
+void CheckEngine::startShard(size_t index) {
   // First runs spread evenly over each interval: no thundering herd at start.
-  std::map<Duration, std::vector<CheckRunner*>> byInterval;
-  for (auto& r : runners_) byInterval[r->params().interval].push_back(r.get());
+  std::map<Duration, std::vector<size_t>> byInterval;
+  for (size_t ri = 0; ri < runners_.size(); ++ri) {
+    if (shardOf_[ri] == index) byInterval[runners_[ri]->params().interval].push_back(ri);
+  }
+  netio::EventLoop& home = loop();
   for (auto& [interval, list] : byInterval) {
     for (size_t i = 0; i < list.size(); ++i) {
-      list[i]->start(firstRunOffset(interval, i, list.size()),
-                     [this](CheckRunner& r) { checkChanged(r); });
+      const size_t ri = list[i];
+      runners_[ri]->start(firstRunOffset(interval, i, list.size()),
+                          [this, ri, &home](CheckRunner& r) {
+                            home.post([this, ri, up = r.up(), reason = r.stats().lastFailure] {
+                              checkChanged(ri, up, reason);
+                            });
+                          });
     }
   }
 }
 
-void CheckEngine::checkChanged(CheckRunner& r) {
-  auto [from, to] = usedBy_.equal_range(&r);
-  for (auto it = from; it != to; ++it) {
-    Backend& b = backends_[it->second];
+void CheckEngine::checkChanged(size_t index, bool up, std::string reason) {
+  if (!started_) return;
+  CheckView& view = views_[index];
+  view.up = up;
+  view.lastFailure = std::move(reason);
+  for (size_t bi : view.backends) {
+    Backend& b = backends_[bi];
     const Verdict v = judge(b);
     const bool flipped = v.up != b.verdict.up;
     const bool newReason = v.reason != b.verdict.reason;
@@ -164,15 +208,21 @@ void CheckEngine::checkChanged(CheckRunner& r) {
 
 void CheckEngine::stop() {
   if (!started_) return;
-  started_ = false;
-  std::promise<void> done;
-  loop_.post([this, &done] {
-    for (auto& r : runners_) r->stop();
-    done.set_value();
-  });
-  done.get_future().wait_for(std::chrono::seconds(5));
-  loop_.stop();
-  if (thread_.joinable()) thread_.join();
+  started_ = false;  // the home thread ignores changes still queued
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    std::promise<void> done;
+    shards_[i]->loop.post([this, i, &done] {
+      for (size_t ri = 0; ri < runners_.size(); ++ri) {
+        if (shardOf_[ri] == i) runners_[ri]->stop();
+      }
+      done.set_value();
+    });
+    done.get_future().wait_for(std::chrono::seconds(5));
+  }
+  for (auto& s : shards_) {
+    s->loop.stop();
+    if (s->thread.joinable()) s->thread.join();
+  }
 }
 
 }  // namespace holdfast::checkers

@@ -1,11 +1,17 @@
 #pragma once
-// Every backend's checks on one event loop thread of their own (DESIGN.md: ten
-// thousand checks never delay an advert). Identical checks declared by several
-// backends run once and share their result. A check's change of state re-judges
-// the backends that use it (the layer ladder) and the groups those belong to
-// (quorum); each backend or group that goes up or down is reported through the
-// OnChange callback, on the engine's thread.
+// Every backend's checks, on checker threads of their own (DESIGN.md: ten thousand
+// checks never delay an advert). Distinct checks are dealt round-robin to the
+// threads (one by default; more for many checks, see EngineSpec::threads), each
+// thread with its own loop, curl multi handle and ICMP sockets. Identical checks
+// declared by several backends run once and share their result.
+//
+// Judgement happens on the first ("home") thread: a check's change of state is
+// posted there as a value, re-judges the backends that use it (the layer ladder)
+// and the groups those belong to (quorum), and each backend or group that goes up
+// or down, or stays down for a new reason, is reported through OnChange, on the
+// home thread.
 
+#include <atomic>
 #include <expected>
 #include <map>
 #include <memory>
@@ -44,7 +50,12 @@ struct EngineSpec {
   std::vector<BackendSpec> backends;
   std::vector<GroupSpec> groups;
   netio::ScriptIdentity scriptUser;  // for script checks
+  int threads = 0;                   // 0: one per kChecksPerThread distinct checks, up to the cores
 };
+
+// Where one checker thread is comfortably within a core (HTTP checks at 1 s).
+inline constexpr size_t kChecksPerThread = 4000;
+int autoThreads(size_t distinctChecks, unsigned cores);
 
 struct HealthChange {
   std::string name;
@@ -58,26 +69,43 @@ class CheckEngine {
  public:
   using OnChange = std::function<void(const HealthChange&)>;
 
-  // Opens what the checks need (an ICMP socket per family in use); an error says why.
+  // Opens what the checks need (ICMP sockets per family in use); an error says why.
   static std::expected<std::unique_ptr<CheckEngine>, std::string> create(EngineSpec spec);
   ~CheckEngine();
 
   // Every backend's and group's health: the initial states before start(); after
-  // start(), only from the engine's thread.
+  // start(), only from the home thread.
   std::map<std::string, HealthChange> health() const;
   size_t distinctChecks() const { return runners_.size(); }
   size_t declaredChecks() const { return declared_; }
+  size_t threads() const { return shards_.size(); }
 
   void start(OnChange onChange);
-  // Stops every check and joins the thread. Idempotent.
+  // Stops every check and joins the threads. Idempotent.
   void stop();
-  netio::EventLoop& loop() { return loop_; }
+  // The home thread's loop: OnChange runs there, and so may its consumers.
+  netio::EventLoop& loop() { return shards_.front()->loop; }
 
  private:
+  struct Shard {
+    netio::EventLoop loop;
+    std::thread thread;
+    std::mt19937_64 random{std::random_device{}()};
+    std::unique_ptr<netio::CurlMulti> curl;
+    std::unique_ptr<IcmpPinger> ping4, ping6;
+    ~Shard();
+  };
+  // What the home thread knows of each check: a copy, never the runner itself.
+  struct CheckView {
+    Layer layer = Layer::kL3;
+    bool up = false;
+    std::string lastFailure;
+    std::vector<size_t> backends;  // indexes into backends_
+  };
   struct Backend {
     std::string name;
-    std::vector<CheckRunner*> checks;  // in the order declared
-    std::vector<size_t> groups;        // indexes into groups_
+    std::vector<size_t> checks;  // indexes into runners_, in the order declared
+    std::vector<size_t> groups;  // indexes into groups_
     Verdict verdict;
   };
   struct Group {
@@ -87,26 +115,25 @@ class CheckEngine {
     Verdict verdict;
   };
 
-  CheckEngine();
-  std::unique_ptr<Checker> makeChecker(const CheckParams& p, const netio::IpAddress& address,
-                                       const netio::ScriptIdentity& who);
-  void startAll();
-  void checkChanged(CheckRunner& r);
+  CheckEngine() = default;
+  std::expected<std::unique_ptr<Checker>, std::string> makeChecker(
+      Shard& shard, int shardIndex, const CheckParams& p, const netio::IpAddress& address,
+      const netio::ScriptIdentity& who);
+  void startShard(size_t index);
+  // On the home thread: check `index` is now `up`, its last failure `reason`.
+  void checkChanged(size_t index, bool up, std::string reason);
   Verdict judge(const Backend& b) const;
   Verdict judge(const Group& g) const;
 
-  netio::EventLoop loop_;
-  std::thread thread_;
-  std::mt19937_64 random_;
-  std::unique_ptr<netio::CurlMulti> curl_;
-  std::unique_ptr<IcmpPinger> ping4_, ping6_;
+  std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<CheckRunner>> runners_;
-  std::multimap<const CheckRunner*, size_t> usedBy_;  // runner -> backend indexes
+  std::vector<size_t> shardOf_;   // by runner index
+  std::vector<CheckView> views_;  // by runner index; home thread only
   std::vector<Backend> backends_;
   std::vector<Group> groups_;
   size_t declared_ = 0;
   OnChange onChange_;
-  bool started_ = false;
+  std::atomic<bool> started_ = false;  // read by the home thread
 };
 
 }  // namespace holdfast::checkers

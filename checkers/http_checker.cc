@@ -122,6 +122,9 @@ HttpChecker::HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, Chec
   curl_share_setopt(dns_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   curl_easy_setopt(easy_, CURLOPT_SHARE, dns_);
   curl_easy_setopt(easy_, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
+  // A health answer is small: a 4 KiB receive buffer instead of curl's 16 KiB
+  // saves 12 KiB per check (120 MiB at ten thousand checks).
+  curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, 4096L);
   curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpChecker::onBody);
   curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);

@@ -26,7 +26,7 @@ uint16_t checksum(std::span<const uint8_t> b) {
 }
 }  // namespace
 
-std::expected<IcmpSocket, std::string> IcmpSocket::open(Family family) {
+std::expected<IcmpSocket, std::string> IcmpSocket::open(Family family, int instance) {
   const int domain = family == Family::kIPv4 ? AF_INET : AF_INET6;
   const int proto = family == Family::kIPv4 ? int{IPPROTO_ICMP} : int{IPPROTO_ICMPV6};
   int fd = ::socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
@@ -51,7 +51,7 @@ std::expected<IcmpSocket, std::string> IcmpSocket::open(Family family) {
   }
   int big = 1 << 20;  // thousands of replies can arrive between two reads
   ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-  return IcmpSocket(fd, family, raw, static_cast<uint16_t>(::getpid()));
+  return IcmpSocket(fd, family, raw, static_cast<uint16_t>(::getpid() + instance));
 }
 
 IcmpSocket::IcmpSocket(IcmpSocket&& o) noexcept

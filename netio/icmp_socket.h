@@ -23,7 +23,9 @@ struct EchoReply {
 
 class IcmpSocket {
  public:
-  static std::expected<IcmpSocket, std::string> open(Family family);
+  // `instance` tells apart the raw sockets of one process (their echo identifier
+  // is the pid plus it), since every raw socket sees every echo reply.
+  static std::expected<IcmpSocket, std::string> open(Family family, int instance = 0);
   IcmpSocket(IcmpSocket&& o) noexcept;
   IcmpSocket& operator=(IcmpSocket&&) = delete;
   ~IcmpSocket();

@@ -35,6 +35,7 @@ struct GlobalDefs {
   std::string scriptGroup;
   bool enableScriptSecurity = false;
   int vrrpVersion = 2;
+  int checkerThreads = 0;  // 0: one per 4,000 distinct checks, up to the cores
   bool skipCheckAdvAddr = false;
   bool strict = false;
   Duration garpInterval{0};

@@ -77,6 +77,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_garp_master_refresh_repeat", 1, 1, "a count"},
     KeywordSpec{"vrrp_mcast_group4", 1, 1, "an IPv4 multicast address"},
     KeywordSpec{"vrrp_mcast_group6", 1, 1, "an IPv6 multicast address"},
+    KeywordSpec{"checker_threads", 1, 1, "a count 0-64 (0: automatic)"},
 };
 constexpr std::array<std::string_view, 47> kGlobalUnimplemented{"enable_snmp_vrrp",
                                                                 "enable_snmp_checker",

@@ -28,13 +28,15 @@ std::string healthSignature(const config::Config& cfg) {
     for (const auto& m : g.members) sig += m.name + ",";
     sig += "}";
   }
-  return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
+  return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup + "|" +
+         std::to_string(cfg.global.checkerThreads);
 }
 
 std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create(
     const config::Config& cfg) {
   std::unique_ptr<HealthMonitor> m(new HealthMonitor());
   checkers::EngineSpec spec;
+  spec.threads = cfg.global.checkerThreads;
   bool scripts = false;
   for (const auto& b : cfg.backends) {
     checkers::BackendSpec bs{b.name, toNetio(b.address), {}};
@@ -100,7 +102,9 @@ void HealthMonitor::start(Forward forward) {
   forward_ = std::move(forward);
   if (engine_->distinctChecks() == 0) return;
   log::info("checks: " + std::to_string(engine_->declaredChecks()) + " declared, " +
-            std::to_string(engine_->distinctChecks()) + " distinct, on their own thread");
+            std::to_string(engine_->distinctChecks()) + " distinct, on " +
+            std::to_string(engine_->threads()) + " checker thread" +
+            (engine_->threads() == 1 ? "" : "s"));
   for (const auto& [name, h] : initial_) {
     if (!h.up) log::info(describe(h) + " until its checks pass");
   }
