@@ -152,6 +152,8 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       g.enableScriptSecurity = true;
     } else if (k == "vrrp_version") {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
+    } else if (k == "vrrp_rt_priority") {
+      setIf(g.vrrpRtPriority, ctx.integer(c, 0, 99));
     } else if (k == "checker_threads") {
       setIf(g.checkerThreads, ctx.integer(c, 0, 64));
     } else if (k == "vrrp_skip_check_adv_addr") {

@@ -35,7 +35,10 @@ struct GlobalDefs {
   std::string scriptGroup;
   bool enableScriptSecurity = false;
   int vrrpVersion = 2;
-  int checkerThreads = 0;  // 0: one per 4,000 distinct checks, up to the cores
+  int checkerThreads = 0;
+  // SCHED_FIFO priority of the VRRP thread (keepalived's keyword); 0: the normal
+  // class. On by default so that busy checks or a loaded host never delay adverts.
+  int vrrpRtPriority = 10;  // 0: one per 4,000 distinct checks, up to the cores
   bool skipCheckAdvAddr = false;
   bool strict = false;
   Duration garpInterval{0};

@@ -78,8 +78,9 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_mcast_group4", 1, 1, "an IPv4 multicast address"},
     KeywordSpec{"vrrp_mcast_group6", 1, 1, "an IPv6 multicast address"},
     KeywordSpec{"checker_threads", 1, 1, "a count 0-64 (0: automatic)"},
+    KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
 };
-constexpr std::array<std::string_view, 47> kGlobalUnimplemented{"enable_snmp_vrrp",
+constexpr std::array<std::string_view, 46> kGlobalUnimplemented{"enable_snmp_vrrp",
                                                                 "enable_snmp_checker",
                                                                 "enable_snmp_rfc",
                                                                 "enable_snmp_rfcv2",
@@ -103,7 +104,6 @@ constexpr std::array<std::string_view, 47> kGlobalUnimplemented{"enable_snmp_vrr
                                                                 "checker_no_swap",
                                                                 "vrrp_priority",
                                                                 "checker_priority",
-                                                                "vrrp_rt_priority",
                                                                 "vrrp_iptables",
                                                                 "vrrp_ipsets",
                                                                 "nftables",

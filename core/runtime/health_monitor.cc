@@ -6,6 +6,9 @@
 namespace holdfast::runtime {
 
 namespace {
+// Above this many, the start says how many are down, not each one.
+constexpr size_t kDetailedStartLines = 32;
+
 netio::IpAddress toNetio(const config::IpAddress& a) {
   return *netio::IpAddress::parse(a.to_string());  // a parsed address always reparses
 }
@@ -105,8 +108,14 @@ void HealthMonitor::start(Forward forward) {
             std::to_string(engine_->distinctChecks()) + " distinct, on " +
             std::to_string(engine_->threads()) + " checker thread" +
             (engine_->threads() == 1 ? "" : "s"));
-  for (const auto& [name, h] : initial_) {
-    if (!h.up) log::info(describe(h) + " until its checks pass");
+  size_t down = 0;
+  for (const auto& [name, h] : initial_) down += h.up ? 0 : 1;
+  if (down > kDetailedStartLines) {
+    log::info(std::to_string(down) + " backends and groups down until their checks pass");
+  } else {
+    for (const auto& [name, h] : initial_) {
+      if (!h.up) log::info(describe(h) + " until its checks pass");
+    }
   }
   engine_->start([this](const checkers::HealthChange& c) { changed(c); });
 }

@@ -1,11 +1,14 @@
 #include "core/runtime/vrrp_runtime.h"
 
 #include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cassert>
+#include <cstring>
 
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
@@ -136,6 +139,7 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
                                                                         ::dup(rt->links_->fd()));
   rt->trackingSignature_ = trackingSignature(cfg);
   rt->backends_ = backends;
+  rt->rtPriority_ = cfg.global.vrrpRtPriority;
   for (const auto& vi : cfg.instances) {
     if (auto r = rt->add(vi, cfg); !r) {
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
@@ -302,7 +306,21 @@ VrrpRuntime::Running& VrrpRuntime::running(const vrrp::InstanceSettings& s) {
 void VrrpRuntime::start() {
   if (started_) return;
   started_ = true;
-  thread_ = std::thread([this] { loop_.run(); });
+  thread_ = std::thread([this] {
+    if (rtPriority_ > 0) {
+      // Adverts and failover timers must not wait behind checks, scripts or
+      // anything else busy on the host (keepalived's "thread timer expired").
+      sched_param sp{};
+      sp.sched_priority = rtPriority_;
+      if (int rc = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp); rc != 0) {
+        log::warning("VRRP thread stays in the normal scheduling class: SCHED_FIFO " +
+                     std::to_string(rtPriority_) + ": " + std::strerror(rc));
+      } else {
+        log::info("VRRP thread runs SCHED_FIFO priority " + std::to_string(rtPriority_));
+      }
+    }
+    loop_.run();
+  });
   loop_.post([this] { startAll(); });
 }
 

@@ -124,6 +124,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;
   boost::asio::steady_timer graceTimer_;
   bool started_ = false;
+  int rtPriority_ = 0;  // SCHED_FIFO priority of the thread; 0: normal class
 };
 
 }  // namespace holdfast::runtime
