@@ -21,4 +21,21 @@ class Checker {
   virtual void cancel() = 0;
 };
 
+// The `done` of the probe in flight: called at most once, then forgotten, so a
+// late timer or socket completion after a result (or after cancel) does nothing.
+class PendingProbe {
+ public:
+  void arm(Checker::Done done) { done_ = std::move(done); }
+  void drop() { done_ = nullptr; }
+  void complete(ProbeResult r) {
+    if (!done_) return;
+    Checker::Done d = std::move(done_);
+    done_ = nullptr;
+    d(std::move(r));
+  }
+
+ private:
+  Checker::Done done_;
+};
+
 }  // namespace holdfast::checkers

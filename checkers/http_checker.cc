@@ -148,7 +148,7 @@ size_t HttpChecker::onBody(char* data, size_t size, size_t n, void* self) {
 }
 
 void HttpChecker::probe(Done done) {
-  done_ = std::move(done);
+  pending_.arm(std::move(done));
   body_.clear();
   error_[0] = '\0';
   started_ = std::chrono::steady_clock::now();
@@ -161,15 +161,13 @@ void HttpChecker::probe(Done done) {
     o.curlError = error_;
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_);
-    Done d = std::move(done_);
-    done_ = nullptr;
-    if (d) d(judgeHttp(params_, bodyRegex_, o, latency));
+    pending_.complete(judgeHttp(params_, bodyRegex_, o, latency));
   });
 }
 
 void HttpChecker::cancel() {
   multi_.remove(easy_);
-  done_ = nullptr;
+  pending_.drop();
 }
 
 }  // namespace holdfast::checkers

@@ -51,7 +51,7 @@ class HttpChecker : public Checker {
   bool keepBody_ = false;
   std::string body_;
   char error_[CURL_ERROR_SIZE] = {};
-  Done done_;
+  PendingProbe pending_;
   std::chrono::steady_clock::time_point started_;
 };
 

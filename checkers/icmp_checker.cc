@@ -56,7 +56,7 @@ IcmpChecker::IcmpChecker(asio::io_context& io, IcmpPinger& pinger, netio::IpAddr
     : pinger_(pinger), address_(address), timeout_(timeout), timer_(io) {}
 
 void IcmpChecker::probe(Done done) {
-  done_ = std::move(done);
+  pending_.arm(std::move(done));
   sent_ = IcmpPinger::Clock::now();
   auto seq = pinger_.send(address_, [this] {
     sequence_.reset();
@@ -89,17 +89,14 @@ void IcmpChecker::probe(Done done) {
 
 void IcmpChecker::finish(ProbeResult r) {
   timer_.cancel();
-  if (!done_) return;
-  Done d = std::move(done_);
-  done_ = nullptr;
-  d(std::move(r));
+  pending_.complete(std::move(r));
 }
 
 void IcmpChecker::cancel() {
   timer_.cancel();
   if (sequence_) pinger_.forget(*sequence_);
   sequence_.reset();
-  done_ = nullptr;
+  pending_.drop();
 }
 
 }  // namespace holdfast::checkers

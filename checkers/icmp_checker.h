@@ -60,7 +60,7 @@ class IcmpChecker : public Checker {
   netio::IpAddress address_;
   std::chrono::microseconds timeout_;
   boost::asio::steady_timer timer_;
-  Done done_;
+  PendingProbe pending_;
   std::optional<uint16_t> sequence_;
   IcmpPinger::Clock::time_point sent_;
 };

@@ -23,7 +23,7 @@ std::chrono::microseconds TcpChecker::elapsed() const {
 }
 
 void TcpChecker::probe(Done done) {
-  done_ = std::move(done);
+  pending_.arm(std::move(done));
   started_ = std::chrono::steady_clock::now();
   received_.clear();
   connected_ = false;
@@ -87,16 +87,13 @@ void TcpChecker::readMore() {
 void TcpChecker::finish(ProbeResult r) {
   timer_.cancel();
   client_.reset();  // abortive close: no TIME_WAIT per check
-  if (!done_) return;
-  Done d = std::move(done_);
-  done_ = nullptr;
-  d(std::move(r));
+  pending_.complete(std::move(r));
 }
 
 void TcpChecker::cancel() {
   timer_.cancel();
   client_.reset();
-  done_ = nullptr;
+  pending_.drop();
 }
 
 }  // namespace holdfast::checkers

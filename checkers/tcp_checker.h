@@ -38,7 +38,7 @@ class TcpChecker : public Checker {
   std::unique_ptr<netio::TcpClient> client_;
   std::string received_;
   bool connected_ = false;
-  Done done_;
+  PendingProbe pending_;
   std::chrono::steady_clock::time_point started_;
 };
 

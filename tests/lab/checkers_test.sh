@@ -19,8 +19,9 @@ ip -n "$LAB-r4" route add blackhole 192.0.2.11/32
 ip -n "$LAB-r4" route add blackhole 2001:db8::11/128
 # An address with no route at all from r1: connect fails at once, EHOSTUNREACH.
 ip -n "$R1" route add unreachable 192.0.2.201/32
-lab_nginx "$SRV" web
+LAB_NGINX_TLS=1 lab_nginx "$SRV" web
 NGINX=$LAB_NGINX_PID
+CERT="$LAB_DIR/web-cert.pem"
 
 # notify scripts run as an unprivileged user: a file it may append to.
 printf '#!/bin/sh\necho "$1" >> %s/notify.txt\n' "$LAB_DIR" >"$LAB_DIR/note.sh"
@@ -108,6 +109,22 @@ backend ladder_dead {
     check icmp { $T }
     check http { port 8080  path /health  $T }
 }
+backend https_insecure {
+    address 192.0.2.13
+    check http { tls  port 8443  path /health  tls_verify off  expect_body TLS  $T }
+}
+backend https_verified {
+    address 192.0.2.13
+    check http { tls  port 8443  path /health  sni app.example  ca_file $CERT  expect_body TLS  $T }
+}
+backend https_untrusted {
+    address 192.0.2.13
+    check http { tls  port 8443  path /health  sni app.example  $T }
+}
+backend https_wrong_name {
+    address 2001:db8::13
+    check http { tls  port 8443  path /health  ca_file $CERT  $T }
+}
 backend scripted {
     address 192.0.2.13
     check script { script "/usr/bin/test ! -e $LAB_DIR/script-down"  $T }
@@ -124,12 +141,13 @@ up() { grep -qF "backend $1: up" "$LOG"; }
 down() { grep -qF "backend $1: down ($2)" "$LOG"; }
 
 # ladder shares its icmp check with icmp4 and its tcp check with tcp_open.
-lab_wait "the check count" 5 grep -qF "checks: 21 declared, 19 distinct, on 2 checker threads" "$LOG"
-for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted; do
+lab_wait "the check count" 5 grep -qF "checks: 25 declared, 23 distinct, on 2 checker threads" "$LOG"
+for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted \
+  https_insecure https_verified; do
   lab_wait "backend $b up" 10 up "$b"
 done
 lab_wait "group web up" 5 grep -qF "backend_group web: up" "$LOG"
-echo "ok: HTTP (status set, Host, HEAD), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
+echo "ok: HTTP (status set, Host, HEAD), HTTPS (verify off; SNI + CA file), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
 
 touch "$LAB_DIR/script-down"
 lab_wait "the script check down" 5 down scripted "script: exited with status 1"
@@ -141,13 +159,14 @@ echo "ok: a script check follows its command's exit status"
 # initial state).
 kill -HUP "$(cat "$LAB_DIR/h.pid")"
 lab_wait "the reload" 5 grep -qF "reload: VRRP instances and backends unchanged; they keep running untouched" "$LOG"
-[ "$(grep -cF "checks: 21 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
+[ "$(grep -cF "checks: 25 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
 echo "ok: an unchanged reload keeps the checks running"
 
 # Down from the start: said once with the reason, never "up".
 lab_expect_log "$LOG" "backend http_status: down (L5: not checked yet) until its checks pass" "initial down"
 sleep 1.5 # several intervals: the failing ones stay down and no flapping
-for b in http_status http_body tcp_refused tcp_timeout tcp_unreachable tcp6_refused ladder_dead; do
+for b in http_status http_body tcp_refused tcp_timeout tcp_unreachable tcp6_refused ladder_dead \
+  https_untrusted https_wrong_name; do
   up "$b" && lab_fail "backend $b came up"
 done
 echo "ok: failing backends never came up"
@@ -159,7 +178,9 @@ lab_wait "tcp6_refused's reason" 5 grep -qF "backend tcp6_refused: still down (L
 lab_wait "tcp_timeout's reason" 5 grep -qF "backend tcp_timeout: still down (L4: no connection in 300ms)" "$LOG"
 lab_wait "tcp_unreachable's reason" 5 grep -qF "backend tcp_unreachable: still down (L4: No route to host)" "$LOG"
 lab_wait "ladder_dead's reason" 5 grep -qF "backend ladder_dead: still down (L3: no echo reply in 300ms)" "$LOG"
-echo "ok: every failure cause named: status, body regex, refused (v4, v6), timeout, unreachable, L3"
+lab_wait "https_untrusted's reason" 5 grep -qF "backend https_untrusted: still down (L5: SSL certificate problem: self-signed certificate)" "$LOG"
+lab_wait "https_wrong_name's reason" 5 grep -qF "backend https_wrong_name: still down (L5: SSL: no alternative certificate subject name matches target host name '2001:db8::13')" "$LOG"
+echo "ok: every failure cause named: status, body regex, refused (v4, v6), timeout, unreachable, L3, untrusted and misnamed certificates"
 
 # nginx stops: the HTTP checks fail at L5, the ladder names L4 (its TCP check) as
 # the cause, and the group loses its quorum.

@@ -206,11 +206,26 @@ lab_arp_mac() {
 #   /health   200 "UP", or 503 "DOWN" while $LAB_DIR/NAME-down exists
 #   /status/301, /status/503 return that status;  /body  200 "status: degraded"
 #   Host: app.example  /health  200 "APP"
+# With LAB_NGINX_TLS=1 it also serves HTTPS on port 8443 with a self-signed
+# certificate for app.example ($LAB_DIR/NAME-cert.pem): /health 200 "TLS".
 # Logs go to $LAB_DIR/NAME-nginx-*.log; the access log's times are epoch seconds
 # with milliseconds ([$msec]), comparable with a capture's timestamps.
 lab_nginx() {
-  local ns=$1 name=$2 port=${3:-8080} d="$LAB_DIR/$2-nginx"
+  local ns=$1 name=$2 port=${3:-8080} d="$LAB_DIR/$2-nginx" tls=""
   mkdir -p "$d"
+  if [ -n "${LAB_NGINX_TLS:-}" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=app.example" \
+      -addext "subjectAltName=DNS:app.example" -keyout "$LAB_DIR/$name-key.pem" \
+      -out "$LAB_DIR/$name-cert.pem" >/dev/null 2>&1 || lab_fail "openssl cannot make a certificate"
+    tls="server {
+        listen 8443 ssl;
+        listen [::]:8443 ssl;
+        server_name app.example;
+        ssl_certificate $LAB_DIR/$name-cert.pem;
+        ssl_certificate_key $LAB_DIR/$name-key.pem;
+        location = /health { return 200 \"TLS\\n\"; }
+    }"
+  fi
   cat >"$d.conf" <<CONF
 daemon off;
 master_process off;
@@ -244,6 +259,7 @@ http {
         server_name app.example;
         location = /health { return 200 "APP\n"; }
     }
+    $tls
 }
 CONF
   lab_spawn "$ns" "$d-stderr.log" nginx -e "$d-error.log" -c "$d.conf" -p "$d"
