@@ -87,6 +87,19 @@ lab_has_vip "$R1" "$VIP" || lab_fail "r1 (90) lost the VIP to r2 (40)"
 gone "$R2" "$VIP" || lab_fail "r2 (40) holds the VIP too"
 echo "ok: nginx down on both -> r1 (90) keeps the VIP over r2 (40)"
 
+# Without a weight a down backend is a FAULT (keepalived's rule for weight 0):
+# r1 reloads with that, its nginx still down -> FAULT, r2 (40) takes the VIP;
+# r1's nginx back -> r1 leaves FAULT and preempts.
+sed -i 's/nginx_local weight -60/nginx_local/' "$LAB_DIR/a.conf"
+kill -HUP "$(cat "$LAB_DIR/a.pid")"
+lab_wait "r1 in FAULT" 10 grep -qE "VI_1: [A-Z]+ -> FAULT: tracked item down: base 150; backend nginx_local down \(L5: (connection refused|not checked yet)\): FAULT => FAULT" "$LAB_DIR/a.log"
+lab_wait "r2 to take over from the faulted r1" 10 lab_has_vip "$R2" "$VIP"
+gone "$R1" "$VIP" || lab_fail "r1 holds the VIP in FAULT"
+lab_nginx "$R1" n1
+lab_wait "r1 back as master" 10 lab_has_vip "$R1" "$VIP"
+lab_wait "r2 to release" 5 gone "$R2" "$VIP"
+echo "ok: track_backend without weight: down -> FAULT (VIP to r2), up -> master again"
+
 grep -qE "ERROR|error:|AddressSanitizer|runtime error" "$LAB_DIR/a.log" "$LAB_DIR/b.log" &&
   lab_fail "errors in a daemon log"
 echo "PASS"
