@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The holdfast demo: two load-balancer routers and a client in network namespaces on
 # one bridge. Shows the config check, both daemons starting, a typo caught at reload
-# without disturbing the running daemon, and a clean stop. Nothing leaves the lab's
-# namespaces, and the lab is removed at the end.
+# without disturbing the running daemon, and a clean stop; then the same pair with
+# native checks: each router's own nginx checked over HTTP, its failure moving the
+# VIP within milliseconds. Nothing leaves the lab's namespaces, and the lab is
+# removed at the end.
 set -uo pipefail
 HOLDFASTD=$(realpath "${1:-build/holdfastd}")
 HOLDFASTCTL=$(realpath "${2:-build/holdfastctl}")
@@ -10,7 +12,7 @@ source "$(dirname "$0")/../../tests/lab/lib.sh"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-lab_init demo 120
+lab_init demo 180
 step "Lab: routers lb1 (192.0.2.11) and lb2 (192.0.2.12), a client (192.0.2.250), one bridge"
 lab_switch
 lab_router 1
@@ -110,6 +112,55 @@ for n in 1 2; do
   wait "${!pid_var}"
   echo "lb$n exited with status $?"
   tail -n 1 "$LAB_DIR/lb$n.log"
+done
+
+step "Native checks: nginx on each router, checked over HTTP by holdfastd itself (no script)"
+for n in 1 2; do
+  lab_nginx "$LAB-r$n" "nginx$n"
+  eval "NGINX$n=$LAB_NGINX_PID"
+  cat >"$LAB_DIR/native$n.conf" <<CONF
+backend nginx_local {
+    address 127.0.0.1
+    check http { port 8080  path /health  expect_status 200  interval 500ms  timeout 300ms  fall 2  rise 2 }
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority $((200 - 50 * n))
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+    track_backend {
+        nginx_local weight -60
+    }
+}
+CONF
+  lab_spawn "$LAB-r$n" "$LAB_DIR/native$n.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/native$n.conf" \
+    --pid-file "$LAB_DIR/native$n.pid" --control-socket "$LAB_DIR/native$n.sock"
+  eval "PID$n=$LAB_PID"
+done
+cat "$LAB_DIR/native1.conf"
+lab_wait "lb1 to hold the VIP" 15 lab_has_vip "$LAB-r1" 192.0.2.100
+lab_wait "lb1's nginx checked up" 10 grep -q "priority 90 -> 150" "$LAB_DIR/native1.log"
+grep -E "backend|priority|MASTER" "$LAB_DIR/native1.log"
+
+step "Stop lb1's nginx: lb1 advertises its lower priority at once and lb2 preempts at once"
+lab_stop "$NGINX1"
+lab_wait "lb2 to take the VIP" 10 lab_has_vip "$LAB-r2" 192.0.2.100
+grep -hE "backend nginx_local: down|priority 150 -> 90|-> MASTER|-> BACKUP" "$LAB_DIR/native1.log" "$LAB_DIR/native2.log" |
+  sort | tail -n 4
+lab_exec "$LAB-c" ping -c2 -W1 192.0.2.100 | grep -E "packet loss"
+
+step "Start lb1's nginx again: its check rises, its priority comes back, it preempts"
+lab_nginx "$LAB-r1" nginx1
+lab_wait "lb1 to take the VIP back" 10 lab_has_vip "$LAB-r1" 192.0.2.100
+grep -hE "backend nginx_local: up|-> MASTER" "$LAB_DIR/native1.log" | tail -n 2
+for n in 1 2; do
+  pid_var="PID$n"
+  kill -TERM "${!pid_var}"
+  wait "${!pid_var}"
 done
 
 step "Done; removing the lab"
