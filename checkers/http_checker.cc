@@ -72,19 +72,17 @@ ProbeResult judgeHttp(const CheckParams& p, const std::optional<std::regex>& bod
 }
 
 HttpChecker::HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, CheckParams p)
-    : multi_(multi), params_(std::move(p)), easy_(curl_easy_init()) {
+    : multi_(multi), params_(std::move(p)) {
   const std::string scheme = params_.tls ? "https://" : "http://";
   const std::string port = std::to_string(params_.port);
-  std::string url;
   if (params_.tls && !params_.sni.empty()) {
     // The URL names the SNI host (it is what TLS sends and verifies); the
     // connection still goes to the backend's address.
-    url = scheme + params_.sni + ":" + port + params_.path;
+    url_ = scheme + params_.sni + ":" + port + params_.path;
     connectTo_ = curl_slist_append(
         nullptr, (params_.sni + ":" + port + ":" + hostForUrl(address) + ":" + port).c_str());
-    curl_easy_setopt(easy_, CURLOPT_CONNECT_TO, connectTo_);
   } else {
-    url = scheme + hostForUrl(address) + ":" + port + params_.path;
+    url_ = scheme + hostForUrl(address) + ":" + port + params_.path;
   }
   if (!params_.host.empty()) {
     headers_ = curl_slist_append(headers_, ("Host: " + params_.host).c_str());
@@ -94,46 +92,40 @@ HttpChecker::HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, Chec
   if (!params_.expectBodyRegex.empty()) {
     bodyRegex_.emplace(params_.expectBodyRegex, std::regex::extended);  // validated by config
   }
-  multi_.prepare(easy_, !params_.reuseConnection);
-  curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
-  curl_easy_setopt(easy_, CURLOPT_USERAGENT, "holdfast-check");
-  if (params_.method == "HEAD") curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+}
+
+void HttpChecker::configure(CURL* easy) {
+  curl_easy_setopt(easy, CURLOPT_URL, url_.c_str());
+  if (connectTo_) curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connectTo_);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "holdfast-check");
+  if (params_.method == "HEAD") curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   const long timeoutMs = std::max<long>(1, static_cast<long>(params_.timeout.count() / 1000));
-  curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, timeoutMs);
-  curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
-  curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, params_.followRedirects ? 1L : 0L);
-  curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, params_.tlsVerify ? 1L : 0L);
-  curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, params_.tlsVerify ? 2L : 0L);
-  if (!params_.caFile.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, params_.caFile.c_str());
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeoutMs);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, params_.followRedirects ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, params_.tlsVerify ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, params_.tlsVerify ? 2L : 0L);
+  if (!params_.caFile.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, params_.caFile.c_str());
   if (!params_.reuseConnection) {
-    curl_easy_setopt(easy_, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(easy_, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
   }
-  // A DNS and connection cache of this check's own. The multi handle's shared
-  // caches would hold an entry per backend, and curl (7.88) walks a whole cache
-  // at every connection: pruning the DNS cache, and finding a host's connection
-  // bundle to drop it at close. Quadratic: the checker thread saturates well
-  // before ten thousand checks a second. The host is an address (or the SNI name
-  // pinned to one by CONNECT_TO), so the single DNS entry never needs to expire.
-  dns_ = curl_share_init();
-  curl_share_setopt(dns_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(dns_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-  curl_easy_setopt(easy_, CURLOPT_SHARE, dns_);
-  curl_easy_setopt(easy_, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
-  // A health answer is small: a 4 KiB receive buffer instead of curl's 16 KiB
-  // saves 12 KiB per check (120 MiB at ten thousand checks).
-  curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, 4096L);
-  curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpChecker::onBody);
-  curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-  curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
+  // No DNS cache: the host is an address (or the SNI name pinned to one by
+  // CONNECT_TO). curl (7.88) walks its whole DNS cache to prune it at every
+  // connection; a cache holding an entry per backend made ten thousand checks a
+  // second quadratic.
+  curl_easy_setopt(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+  // A health answer is small: a 4 KiB receive buffer instead of curl's 16 KiB.
+  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &HttpChecker::onBody);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_);
 }
 
 HttpChecker::~HttpChecker() {
   cancel();
-  curl_easy_cleanup(easy_);
-  curl_share_cleanup(dns_);
   curl_slist_free_all(headers_);
   curl_slist_free_all(connectTo_);
 }
@@ -152,6 +144,8 @@ void HttpChecker::probe(Done done) {
   body_.clear();
   error_[0] = '\0';
   started_ = std::chrono::steady_clock::now();
+  easy_ = multi_.acquire(!params_.reuseConnection);
+  configure(easy_);
   multi_.add(easy_, [this](CURLcode code) {
     HttpOutcome o;
     o.code = code;
@@ -159,6 +153,8 @@ void HttpChecker::probe(Done done) {
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &o.status);
     o.body = std::move(body_);
     o.curlError = error_;
+    multi_.release(easy_);
+    easy_ = nullptr;
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_);
     pending_.complete(judgeHttp(params_, bodyRegex_, o, latency));
@@ -166,7 +162,8 @@ void HttpChecker::probe(Done done) {
 }
 
 void HttpChecker::cancel() {
-  multi_.remove(easy_);
+  if (easy_) multi_.release(easy_);
+  easy_ = nullptr;
   pending_.drop();
 }
 

@@ -40,11 +40,12 @@ class HttpChecker : public Checker {
 
  private:
   static size_t onBody(char* data, size_t size, size_t n, void* self);
+  void configure(CURL* easy);
 
   netio::CurlMulti& multi_;
   CheckParams params_;
-  CURL* easy_;
-  CURLSH* dns_ = nullptr;
+  CURL* easy_ = nullptr;  // while a probe is in flight
+  std::string url_;
   curl_slist* headers_ = nullptr;
   curl_slist* connectTo_ = nullptr;
   std::optional<std::regex> bodyRegex_;

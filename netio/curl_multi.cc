@@ -32,6 +32,8 @@ CurlMulti::CurlMulti(asio::io_context& io) : io_(io), multi_(curl_multi_init()),
 CurlMulti::~CurlMulti() {
   for (auto& [easy, done] : transfers_) curl_multi_remove_handle(multi_, easy);
   transfers_.clear();
+  for (CURL* easy : idle_) curl_easy_cleanup(easy);
+  idle_.clear();
   curl_multi_cleanup(multi_);  // closes cached connections through onClose
   for (auto& [fd, w] : watches_) {
     w->closed = true;
@@ -40,11 +42,30 @@ CurlMulti::~CurlMulti() {
   }
 }
 
-void CurlMulti::prepare(CURL* easy, bool abortiveClose) {
+CURL* CurlMulti::acquire(bool abortiveClose) {
+  CURL* easy = nullptr;
+  if (idle_.empty()) {
+    easy = curl_easy_init();
+  } else {
+    easy = idle_.back();
+    idle_.pop_back();
+  }
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::onClose);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   if (abortiveClose) curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlMulti::onSockopt);
+  return easy;
+}
+
+void CurlMulti::release(CURL* easy) {
+  remove(easy);
+  if (idle_.size() < kIdleHandles) {
+    // Reset now: the handle must not keep pointers into the check that used it.
+    curl_easy_reset(easy);
+    idle_.push_back(easy);
+  } else {
+    curl_easy_cleanup(easy);
+  }
 }
 
 int CurlMulti::onSockopt(void*, curl_socket_t s, curlsocktype) {

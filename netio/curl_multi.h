@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace holdfast::netio {
 
@@ -27,10 +28,16 @@ class CurlMulti {
   CurlMulti(const CurlMulti&) = delete;
   CurlMulti& operator=(const CurlMulti&) = delete;
 
-  // Sets the options every handle run here needs (socket close hook, no signals).
-  // `abortiveClose`: sockets close with a reset (SO_LINGER 0), so that a check
-  // every second per backend leaves no TIME_WAIT behind; for one-shot connections.
-  void prepare(CURL* easy, bool abortiveClose);
+  // An easy handle for one transfer, with the options every handle run here
+  // needs (socket close hook, no signals): an idle one from the pool (reset), or a
+  // new one. Handles exist for transfers in flight, not for every check: ten
+  // thousand checks need a few dozen. `abortiveClose`: sockets close with a reset
+  // (SO_LINGER 0), so that a check every second per backend leaves no TIME_WAIT
+  // behind; for one-shot connections.
+  CURL* acquire(bool abortiveClose);
+  // Takes a handle back once its transfer is over (or was removed).
+  void release(CURL* easy);
+  static constexpr size_t kIdleHandles = 256;
   // Starts the transfer of `easy`; `done` is called once from the loop when it
   // ends, after the handle was removed from the multi (so it can be added again).
   void add(CURL* easy, Done done);
@@ -55,6 +62,7 @@ class CurlMulti {
   boost::asio::steady_timer timer_;
   std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::map<CURL*, Done> transfers_;
+  std::vector<CURL*> idle_;
   bool kickPosted_ = false;
   std::optional<Clock::time_point> deadline_;  // when curl wants its timeout action
   bool timerArmed_ = false;
