@@ -35,50 +35,49 @@ CheckParams fast() {
   p.fall = 1;
   return p;
 }
+
+// A runner with a fake checker, on a loop whose run_for runs its whole time.
+struct Rig {
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+  std::mt19937_64 random{1};
+  FakeChecker* fake = new FakeChecker;  // owned by the runner
+  CheckRunner runner{io, fast(), *holdfast::netio::IpAddress::parse("192.0.2.1"),
+                     std::unique_ptr<Checker>(fake), random};
+  ~Rig() { runner.stop(); }
+  // Runs the loop for 20 ms (two intervals at most), then answers the probe.
+  void answer(ProbeResult r) {
+    io.run_for(20ms);
+    REQUIRE(fake->pending);
+    fake->complete(std::move(r));
+  }
+};
 }  // namespace
 
 TEST_CASE("a probe still running is not started again", "[check_runner]") {
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);  // run_for runs its whole time
-  std::mt19937_64 random(1);
-  auto fake = std::make_unique<FakeChecker>();
-  FakeChecker& f = *fake;
-  CheckRunner r(io, fast(), *holdfast::netio::IpAddress::parse("192.0.2.1"), std::move(fake),
-                random);
-  r.start(0ms, nullptr);
-  io.run_for(100ms);  // ten intervals
-  CHECK(f.started == 1);
-  CHECK(r.inFlight());
-  f.complete(ProbeResult::success(1ms));
-  io.run_for(15ms);
-  CHECK(f.started == 2);
-  r.stop();
+  Rig rig;
+  rig.runner.start(0ms, nullptr);
+  rig.io.run_for(100ms);  // ten intervals
+  CHECK(rig.fake->started == 1);
+  CHECK(rig.runner.inFlight());
+  rig.fake->complete(ProbeResult::success(1ms));
+  rig.io.run_for(20ms);
+  CHECK(rig.fake->started == 2);
 }
 
 TEST_CASE("rise successes bring a check up, and the change is reported once", "[check_runner]") {
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);  // run_for runs its whole time
-  std::mt19937_64 random(1);
-  auto fake = std::make_unique<FakeChecker>();
-  FakeChecker& f = *fake;
-  CheckRunner r(io, fast(), *holdfast::netio::IpAddress::parse("192.0.2.1"), std::move(fake),
-                random);
+  Rig rig;
   int changes = 0;
-  r.start(0ms, [&](CheckRunner&) { ++changes; });
-  for (int i = 0; i < 3 && f.started < 3; ++i) {
-    io.run_for(20ms);
-    if (f.pending) f.complete(ProbeResult::success(1ms));
-  }
-  io.run_for(20ms);
-  if (f.pending) f.complete(ProbeResult::success(1ms));
-  CHECK(r.up());
+  rig.runner.start(0ms, [&](CheckRunner&) { ++changes; });
+  rig.answer(ProbeResult::success(1ms));
+  CHECK_FALSE(rig.runner.up());  // 1 of rise 2
+  CHECK(changes == 0);
+  rig.answer(ProbeResult::success(1ms));
+  CHECK(rig.runner.up());
   CHECK(changes == 1);
-  io.run_for(20ms);
-  REQUIRE(f.pending);
-  f.complete(ProbeResult::failed(Failure::kRefused, "connection refused", 1ms));
-  CHECK_FALSE(r.up());  // fall 1
+  rig.answer(ProbeResult::failed(Failure::kRefused, "connection refused", 1ms));
+  CHECK_FALSE(rig.runner.up());  // fall 1
   CHECK(changes == 2);
-  CHECK(r.stats().lastFailure == "connection refused");
-  CHECK(r.stats().results[static_cast<size_t>(Failure::kRefused)] == 1);
-  r.stop();
+  CHECK(rig.runner.stats().lastFailure == "connection refused");
+  CHECK(rig.runner.stats().results[static_cast<size_t>(Failure::kRefused)] == 1);
 }
