@@ -19,13 +19,6 @@ int autoThreads(size_t distinctChecks, unsigned cores) {
   return static_cast<int>(std::clamp<size_t>(wanted, 1, std::max(1u, cores)));
 }
 
-CheckEngine::Shard::~Shard() {
-  // Checkers (holding curl handles and pinger references) are gone by now.
-  ping4.reset();
-  ping6.reset();
-  curl.reset();
-}
-
 std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(EngineSpec spec) {
   static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (!curlReady) return std::unexpected("libcurl failed to initialise");
@@ -96,8 +89,6 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
 
 CheckEngine::~CheckEngine() {
   stop();
-  runners_.clear();  // before the shards' curl handles and pingers
-  shards_.clear();
 }
 
 std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
@@ -186,24 +177,21 @@ void CheckEngine::checkChanged(size_t index, bool up, std::string reason) {
   view.lastFailure = std::move(reason);
   for (size_t bi : view.backends) {
     Backend& b = backends_[bi];
-    const Verdict v = judge(b);
-    const bool flipped = v.up != b.verdict.up;
-    const bool newReason = v.reason != b.verdict.reason;
-    b.verdict = v;
-    if (!flipped && !newReason) continue;
-    if (onChange_) onChange_({b.name, false, v.up, v.reason, flipped});
-    if (!flipped) continue;  // a group's state and reason depend on members' up/down only
-    for (size_t gi : b.groups) {
-      Group& g = groups_[gi];
-      const Verdict gv = judge(g);
-      const bool gFlipped = gv.up != g.verdict.up;
-      const bool gNewReason = gv.reason != g.verdict.reason;
-      g.verdict = gv;
-      if ((gFlipped || gNewReason) && onChange_) {
-        onChange_({g.name, true, gv.up, gv.reason, gFlipped});
-      }
-    }
+    // A group's state and reason depend on its members' up/down only.
+    if (!update(b, judge(b), false)) continue;
+    for (size_t gi : b.groups) update(groups_[gi], judge(groups_[gi]), true);
   }
+}
+
+template <typename Judged>
+bool CheckEngine::update(Judged& judged, const Verdict& now, bool group) {
+  const bool flipped = now.up != judged.verdict.up;
+  const bool newReason = now.reason != judged.verdict.reason;
+  judged.verdict = now;
+  if ((flipped || newReason) && onChange_) {
+    onChange_({judged.name, group, now.up, now.reason, flipped});
+  }
+  return flipped;
 }
 
 void CheckEngine::stop() {

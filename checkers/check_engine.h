@@ -92,8 +92,7 @@ class CheckEngine {
     std::thread thread;
     std::mt19937_64 random{std::random_device{}()};
     std::unique_ptr<netio::CurlMulti> curl;
-    std::unique_ptr<IcmpPinger> ping4, ping6;
-    ~Shard();
+    std::unique_ptr<IcmpPinger> ping4, ping6;  // destroyed before the loop they use
   };
   // What the home thread knows of each check: a copy, never the runner itself.
   struct CheckView {
@@ -124,7 +123,13 @@ class CheckEngine {
   void checkChanged(size_t index, bool up, std::string reason);
   Verdict judge(const Backend& b) const;
   Verdict judge(const Group& g) const;
+  // Stores `now` as `b`'s or `g`'s verdict and reports it when it went up or down
+  // or changed its reason; returns whether it went up or down.
+  template <typename Judged>
+  bool update(Judged& judged, const Verdict& now, bool group);
 
+  // Runners (their checkers hold curl handles and pinger references) are
+  // declared after the shards, so they are destroyed first.
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<CheckRunner>> runners_;
   std::vector<size_t> shardOf_;   // by runner index

@@ -21,7 +21,7 @@ namespace holdfast::checkers {
 class IcmpPinger {
  public:
   using Clock = std::chrono::steady_clock;
-  // `from` answered sequence `seq` (called from the loop).
+  // Runs, on the loop, when the echo's reply arrives from the address it went to.
   using Reply = std::function<void()>;
 
   IcmpPinger(boost::asio::io_context& io, netio::IcmpSocket socket);

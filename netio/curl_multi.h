@@ -43,7 +43,6 @@ class CurlMulti {
   void add(CURL* easy, Done done);
   // Stops a transfer without calling its `done`.
   void remove(CURL* easy);
-  size_t running() const { return transfers_.size(); }
 
  private:
   struct Watch;

@@ -45,7 +45,12 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
     checkers::BackendSpec bs{b.name, toNetio(b.address), {}};
     for (const auto& c : b.checks) {
       bs.checks.push_back(c);  // the parameters, without their source locations
-      scripts = scripts || c.kind == checkers::CheckKind::kScript;
+      if (c.kind != checkers::CheckKind::kScript) continue;
+      scripts = true;
+      if (auto why = unsafeScript(c.script)) {
+        return std::unexpected("backend " + b.name + ": script check (" + c.where.fileLine() +
+                               "): " + *why);
+      }
     }
     spec.backends.push_back(std::move(bs));
   }
@@ -57,22 +62,12 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
   const bool anyNotify = std::any_of(cfg.backends.begin(), cfg.backends.end(), [](auto& b) {
     return !b.notifyUp.empty() || !b.notifyDown.empty();
   });
-  std::optional<netio::ScriptIdentity> who;
   if (scripts || anyNotify) {
-    auto w = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
-    if (!w) return std::unexpected("backend scripts: " + w.error());
-    who = *w;
-    spec.scriptUser = *w;
+    auto who = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
+    if (!who) return std::unexpected("backend scripts: " + who.error());
+    spec.scriptUser = *who;
   }
-  for (const auto& b : cfg.backends) {
-    for (const auto& c : b.checks) {
-      if (c.kind != checkers::CheckKind::kScript) continue;
-      if (auto why = unsafeScript(c.script)) {
-        return std::unexpected("backend " + b.name + ": script check (" + c.where.fileLine() +
-                               "): " + *why);
-      }
-    }
-  }
+  const netio::ScriptIdentity who = spec.scriptUser;  // spec goes to the engine
   auto engine = checkers::CheckEngine::create(std::move(spec));
   if (!engine) return std::unexpected(engine.error());
   m->engine_ = std::move(*engine);
@@ -90,8 +85,7 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
       }
       *out = *in;
     }
-    n.notifier =
-        std::make_unique<Notifier>(m->engine_->loop().context(), "backend " + b.name, *who);
+    n.notifier = std::make_unique<Notifier>(m->engine_->loop().context(), "backend " + b.name, who);
     m->notify_[b.name] = std::move(n);
   }
   return m;

@@ -10,15 +10,11 @@
 # Usage: tests/bench/advert_timing.sh [N] [SECONDS]   (default 10000, 30)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 N=${1:-10000}
 SECONDS_RUN=${2:-30}
-source "$HERE/../lab/lib.sh"
-[ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
+source "$HERE/lib.sh"
 
-lab_init advert_timing_bench 3600
-cp "$HOLDFASTD" "$LAB_DIR/holdfastd"
-HOLDFASTD="$LAB_DIR/holdfastd"
+bench_init advert_timing_bench tcpdump
 lab_switch
 lab_router 1
 lab_router 2
@@ -51,25 +47,22 @@ phase() { # NAME CHECKS
   local tag=$1
   config "$LAB_DIR/m-$tag.conf" MASTER 150 "$2"
   config "$LAB_DIR/b-$tag.conf" BACKUP 100 0
-  lab_spawn "$R1" "$LAB_DIR/m-$tag.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/m-$tag.conf" \
-    --pid-file "$LAB_DIR/m-$tag.pid" --control-socket "$LAB_DIR/m-$tag.sock"
+  bench_daemon holdfast "$R1" "m-$tag"
   local m=$LAB_PID
   # The backup starts once the master holds the VIP: building ten thousand
   # checks takes the master about a second, and the backup would take over
   # meanwhile (a start-up race, not what is measured).
   lab_wait "$tag: r1 master" 15 lab_has_vip "$R1" "$VIP"
-  lab_spawn "$R2" "$LAB_DIR/b-$tag.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/b-$tag.conf" \
-    --pid-file "$LAB_DIR/b-$tag.pid" --control-socket "$LAB_DIR/b-$tag.sock"
+  bench_daemon holdfast "$R2" "b-$tag"
   local b=$LAB_PID
   sleep 3 # checks spread over their first second, then steady
   local a0
   a0=$(wc -l <"$LAB_DIR/web-nginx-access.log")
   # Captured on the master's own eth0: the time each advert leaves it, before the
   # bridge's softirq work (which a loaded host defers to ksoftirqd) adds its own.
-  lab_spawn "$R1" "$LAB_DIR/cap-$tag.txt" tcpdump -i eth0 -Q out -U -n -j adapter_unsynced \
-    --time-stamp-precision=nano -w "$LAB_DIR/$tag.pcap" "ip proto 112 and src 192.0.2.11"
+  bench_capture "$R1" "$LAB_DIR/$tag.pcap" -i eth0 -Q out -j adapter_unsynced \
+    --time-stamp-precision=nano "ip proto 112 and src 192.0.2.11"
   local cap=$LAB_PID
-  lab_wait "capture to start" 5 grep -q listening "$LAB_DIR/cap-$tag.txt"
   sleep "$SECONDS_RUN"
   kill -TERM "$cap"
   wait "$cap" 2>/dev/null

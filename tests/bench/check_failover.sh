@@ -11,16 +11,11 @@
 # Usage: tests/bench/check_failover.sh [TRIALS]   (default 5)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 TRIALS=${1:-5}
 FALL=2
-source "$HERE/../lab/lib.sh"
-command -v keepalived >/dev/null || { echo "keepalived is not installed" >&2; exit 1; }
-[ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
+source "$HERE/lib.sh"
 
-lab_init check_failover_bench 3600
-cp "$HOLDFASTD" "$LAB_DIR/holdfastd"
-HOLDFASTD="$LAB_DIR/holdfastd"
+bench_init check_failover_bench keepalived curl
 chmod 755 "$LAB_DIR"
 lab_switch
 lab_router 1
@@ -76,27 +71,16 @@ vrrp_instance VI_1 {
 CONF
 }
 
-start_daemon() { # DAEMON NS NAME
-  if [ "$1" = holdfast ]; then
-    lab_spawn "$2" "$LAB_DIR/$3.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$3.conf" \
-      --pid-file "$LAB_DIR/$3.pid" --control-socket "$LAB_DIR/$3.sock"
-  else
-    lab_spawn "$2" "$LAB_DIR/$3.log" keepalived -n -l -G -P -f "$LAB_DIR/$3.conf" \
-      -p "$LAB_DIR/$3.pid" -r "$LAB_DIR/$3-vrrp.pid"
-  fi
-}
-
 trial() { # DAEMON N
   local daemon=$1 n=$2 tag="$1-$2"
   config "$daemon" "$LAB_DIR/a-$tag.conf" 110
   config "$daemon" "$LAB_DIR/b-$tag.conf" 100
-  lab_spawn "$LAB-sw" "$LAB_DIR/cap-$tag.txt" tcpdump -i br0 -U -n -w "$LAB_DIR/$tag.pcap" "ip proto 112"
+  bench_capture "$LAB-sw" "$LAB_DIR/$tag.pcap" -i br0 "ip proto 112"
   local cap=$LAB_PID
-  lab_wait "capture to start" 5 grep -q listening "$LAB_DIR/cap-$tag.txt"
-  start_daemon "$daemon" "$R1" "a-$tag"
+  bench_daemon "$daemon" "$R1" "a-$tag"
   local a=$LAB_PID
   lab_wait "$tag: r1 master" 15 lab_has_vip "$R1" "$VIP"
-  start_daemon "$daemon" "$R2" "b-$tag"
+  bench_daemon "$daemon" "$R2" "b-$tag"
   local b=$LAB_PID
   sleep 5 # both checks up (rise 2 at 1 s), r2 settled as backup
   lab_has_vip "$R2" "$VIP" && lab_fail "$tag: r2 holds the VIP before the check fails"

@@ -11,18 +11,13 @@
 #        (default "1000 10000", 30, "http tcp icmp")
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 COUNTS=${1:-"1000 10000"}
 SECONDS_RUN=${2:-30}
 KINDS=${3:-"http tcp icmp"}
 WARMUP=5
-source "$HERE/../lab/lib.sh"
-command -v haproxy >/dev/null || { echo "haproxy is not installed (tools/install-deps)" >&2; exit 1; }
-[ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
+source "$HERE/lib.sh"
 
-lab_init checks_bench 3600
-cp "$HOLDFASTD" "$LAB_DIR/holdfastd" # a rebuild during the run must not swap the binary
-HOLDFASTD="$LAB_DIR/holdfastd"
+bench_init checks_bench haproxy nstat
 NS="$LAB-b"
 lab_netns_add "$NS"
 # The checks' source ports: 10,000 a second for 30 s fit without reuse trouble.

@@ -10,17 +10,11 @@
 # Usage: tests/bench/failover.sh [TRIALS] [INTERVALS]   (default 8, "1 0.1 0.01")
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 TRIALS=${1:-8}
 INTERVALS=${2:-"1 0.1 0.01"}
-source "$HERE/../lab/lib.sh"
-command -v keepalived >/dev/null || { echo "keepalived is not installed" >&2; exit 1; }
-[ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
+source "$HERE/lib.sh"
 
-lab_init failover_bench 3600
-# Measure a private copy: a rebuild during the run must not swap the binary.
-cp "$HOLDFASTD" "$LAB_DIR/holdfastd"
-HOLDFASTD="$LAB_DIR/holdfastd"
+bench_init failover_bench keepalived
 lab_switch
 lab_router 1
 lab_router 2
@@ -44,28 +38,16 @@ vrrp_instance VI_1 {
 CONF
 }
 
-start_daemon() { # DAEMON NS NAME
-  local conf="$LAB_DIR/$3.conf"
-  if [ "$1" = holdfast ]; then
-    lab_spawn "$2" "$LAB_DIR/$3.log" "$HOLDFASTD" -l --no-syslog -f "$conf" \
-      --pid-file "$LAB_DIR/$3.pid" --control-socket "$LAB_DIR/$3.sock"
-  else
-    lab_spawn "$2" "$LAB_DIR/$3.log" keepalived -n -l -G -P -f "$conf" -p "$LAB_DIR/$3.pid" \
-      -r "$LAB_DIR/$3-vrrp.pid"
-  fi
-}
-
 trial() { # DAEMON INTERVAL KIND N
   local daemon=$1 interval=$2 kind=$3 n=$4 tag="$1-$2-$3-$4"
   config "$LAB_DIR/m-$tag.conf" MASTER 150 "$interval"
   config "$LAB_DIR/b-$tag.conf" BACKUP 100 "$interval"
-  lab_spawn "$LAB-sw" "$LAB_DIR/cap-$tag.log" tcpdump -i br0 -U -n -w "$LAB_DIR/$tag.pcap" "ip proto 112"
+  bench_capture "$LAB-sw" "$LAB_DIR/$tag.pcap" -i br0 "ip proto 112"
   local cap=$LAB_PID
-  lab_wait "capture to start" 5 grep -q listening "$LAB_DIR/cap-$tag.log"
-  start_daemon "$daemon" "$R1" "m-$tag"
+  bench_daemon "$daemon" "$R1" "m-$tag"
   local m=$LAB_PID
   lab_wait "$tag: r1 master" 15 lab_has_vip "$R1" "$VIP"
-  start_daemon "$daemon" "$R2" "b-$tag"
+  bench_daemon "$daemon" "$R2" "b-$tag"
   local b=$LAB_PID
   # Let the backup settle on the master's adverts.
   sleep "$(python3 -c "print(max(0.5, 4 * $interval))")"

@@ -1,0 +1,46 @@
+# Shared setup of the benchmarks (sourced after HERE is set): the lab library,
+# a private copy of holdfastd, and the daemons and captures every benchmark starts.
+#
+#   bench_init NAME [COMMAND...]  lab_init NAME (1 h), after checking that holdfastd
+#                                 is built and each COMMAND installed; HOLDFASTD then
+#                                 points at a copy, so a rebuild during the run does
+#                                 not swap the binary being measured
+#   bench_daemon DAEMON NS NAME   holdfast|keepalived in NS with $LAB_DIR/NAME.conf,
+#                                 logging to NAME.log (pid in LAB_PID)
+#   bench_capture NS FILE ARGS... tcpdump ARGS... writing FILE, started and listening
+#                                 (pid in LAB_PID)
+
+HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
+source "$HERE/../lab/lib.sh"
+
+bench_init() {
+  local name=$1 cmd
+  shift
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null || { echo "$cmd is not installed (tools/install-deps)" >&2; exit 1; }
+  done
+  [ -x "$HOLDFASTD" ] || { echo "build holdfastd first ($HOLDFASTD)" >&2; exit 1; }
+  lab_init "$name" 3600
+  cp "$HOLDFASTD" "$LAB_DIR/holdfastd"
+  HOLDFASTD="$LAB_DIR/holdfastd"
+}
+
+bench_daemon() {
+  local daemon=$1 ns=$2 name=$3
+  if [ "$daemon" = holdfast ]; then
+    lab_spawn "$ns" "$LAB_DIR/$name.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$name.conf" \
+      --pid-file "$LAB_DIR/$name.pid" --control-socket "$LAB_DIR/$name.sock"
+  else
+    lab_spawn "$ns" "$LAB_DIR/$name.log" keepalived -n -l -G -P -f "$LAB_DIR/$name.conf" \
+      -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid"
+  fi
+}
+
+bench_capture() {
+  local ns=$1 file=$2
+  shift 2
+  lab_spawn "$ns" "$file.txt" tcpdump -U -n -w "$file" "$@"
+  local pid=$LAB_PID
+  lab_wait "capture to start" 5 grep -q listening "$file.txt"
+  LAB_PID=$pid
+}
