@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <future>
+#include <mutex>
 #include <unordered_map>
 
 #include "checkers/http_checker.h"
@@ -62,10 +63,12 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
                                                         distinct[i].address, std::move(*checker),
                                                         shard.random));
     e->shardOf_.push_back(si);
-    e->views_.push_back({layerOf(distinct[i].params->kind),
-                         distinct[i].params->initiallyUp,
-                         e->runners_.back()->stats().lastFailure,
-                         {}});
+    if (auto c = spec.carried.find(checkKey(*distinct[i].params, distinct[i].address));
+        c != spec.carried.end()) {
+      e->runners_.back()->seed(c->second.up, c->second.lastFailure);
+    }
+    e->views_.push_back({layerOf(distinct[i].params->kind), e->runners_.back()->up(),
+                         e->runners_.back()->stats().lastFailure, {}});
   }
   for (size_t bi = 0; bi < e->backends_.size(); ++bi) {
     for (size_t ci : e->backends_[bi].checks) e->views_[ci].backends.push_back(bi);
@@ -192,6 +195,89 @@ bool CheckEngine::update(Judged& judged, const Verdict& now, bool group) {
     onChange_({judged.name, group, now.up, now.reason, flipped});
   }
   return flipped;
+}
+
+CheckReport CheckEngine::reportOf(const CheckRunner& r, CheckRunner::Clock::time_point now) {
+  CheckReport c;
+  c.key = checkKey(r.params(), r.address());
+  c.kind = r.params().kind;
+  c.target = r.target();
+  c.up = r.up();
+  c.streak = r.policy().streak();
+  c.rise = r.params().rise;
+  c.fall = r.params().fall;
+  c.inFlight = r.inFlight();
+  c.stats = r.stats();
+  c.nextRunIn = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::max(r.nextRun() - now, CheckRunner::Clock::duration::zero()));
+  return c;
+}
+
+void CheckEngine::addVerdicts(EngineReport& rep) const {
+  for (const Backend& b : backends_) {
+    std::vector<CheckStatus> st;
+    for (size_t ci : b.checks) st.push_back({views_[ci].layer, views_[ci].up, views_[ci].lastFailure});
+    for (size_t i = 0; i < b.checks.size(); ++i) {
+      CheckReport& c = rep.checks[b.checks[i]];
+      c.backends.push_back(b.name);
+      if (c.reading.empty()) c.reading = st[i].up ? "up" : describeCheck(st[i], st);
+    }
+    rep.backends.push_back({b.name, false, b.verdict, b.checks, {}, 0});
+  }
+  for (const Group& gr : groups_) {
+    BackendReport br{gr.name, true, gr.verdict, {}, {}, gr.quorum};
+    for (size_t m : gr.members) br.members.push_back(backends_[m].name);
+    rep.backends.push_back(std::move(br));
+  }
+}
+
+void CheckEngine::inspect(std::function<void(EngineReport)> done) {
+  if (!started_) {
+    // No checker thread runs (no checks, or stopped): nothing moves under us.
+    EngineReport rep;
+    rep.threads = shards_.size();
+    rep.declared = declared_;
+    for (const auto& r : runners_) rep.checks.push_back(reportOf(*r, CheckRunner::Clock::now()));
+    addVerdicts(rep);
+    done(std::move(rep));
+    return;
+  }
+  // Each shard copies its runners into the shared report; the last one to finish
+  // hands it to the home thread, which adds the verdicts.
+  struct Gather {
+    EngineReport report;
+    std::mutex mutex;
+    size_t pending;
+    std::function<void(EngineReport)> done;
+  };
+  auto g = std::make_shared<Gather>();
+  g->pending = shards_.size();
+  g->done = std::move(done);
+  g->report.checks.resize(runners_.size());
+  g->report.threads = shards_.size();
+  g->report.declared = declared_;
+  for (size_t si = 0; si < shards_.size(); ++si) {
+    shards_[si]->loop.post([this, si, g] {
+      const auto now = CheckRunner::Clock::now();
+      for (size_t ri = 0; ri < runners_.size(); ++ri) {
+        if (shardOf_[ri] != si) continue;
+        CheckReport c = reportOf(*runners_[ri], now);
+        std::lock_guard lock(g->mutex);
+        g->report.checks[ri] = std::move(c);
+      }
+      bool last;
+      {
+        std::lock_guard lock(g->mutex);
+        last = --g->pending == 0;
+      }
+      if (!last) return;
+      loop().post([this, g] {
+        EngineReport& rep = g->report;
+        addVerdicts(rep);
+        g->done(std::move(rep));
+      });
+    });
+  }
 }
 
 void CheckEngine::stop() {

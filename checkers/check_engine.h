@@ -46,8 +46,16 @@ struct GroupSpec {
   int quorum = 1;
 };
 
+// A check's state that a reload carries into the engine that replaces this one,
+// by checkKey: a check that did not change goes on from where it was.
+struct CarriedCheck {
+  bool up = false;
+  std::string lastFailure;
+};
+
 struct EngineSpec {
   std::vector<BackendSpec> backends;
+  std::map<std::string, CarriedCheck> carried;
   std::vector<GroupSpec> groups;
   netio::ScriptIdentity scriptUser;  // for script checks
   int threads = 0;                   // 0: one per kChecksPerThread distinct checks, up to the cores
@@ -63,6 +71,37 @@ struct HealthChange {
   bool up = false;
   std::string reason;   // why it is down; empty when up
   bool flipped = true;  // false: still down, for a new reason
+};
+
+// What the diagnostics show of one distinct check (a copy taken on its thread).
+struct CheckReport {
+  std::string key;  // checkKey
+  CheckKind kind = CheckKind::kIcmp;
+  std::string target;
+  std::vector<std::string> backends;  // that declare it
+  bool up = false;
+  int streak = 0;  // consecutive results against the state so far
+  int rise = 0, fall = 0;
+  bool inFlight = false;
+  CheckStats stats;
+  std::chrono::milliseconds nextRunIn{0};  // from the time of the report
+  std::string reading;                     // its state in the light of the ladder
+};
+
+struct BackendReport {
+  std::string name;
+  bool group = false;
+  Verdict verdict;
+  std::vector<size_t> checks;        // indexes into EngineReport::checks
+  std::vector<std::string> members;  // groups
+  int quorum = 0;
+};
+
+struct EngineReport {
+  std::vector<CheckReport> checks;
+  std::vector<BackendReport> backends;  // backends, then groups
+  size_t threads = 0;
+  size_t declared = 0;
 };
 
 class CheckEngine {
@@ -81,6 +120,9 @@ class CheckEngine {
   size_t threads() const { return shards_.size(); }
 
   void start(OnChange onChange);
+  // Takes a report from every checker thread (each copies its own checks) and
+  // completes it on the home thread, where `done` runs. Never blocks a thread.
+  void inspect(std::function<void(EngineReport)> done);
   // Stops every check and joins the threads. Idempotent.
   void stop();
   // The home thread's loop: OnChange runs there, and so may its consumers.
@@ -119,6 +161,9 @@ class CheckEngine {
       Shard& shard, int shardIndex, const CheckParams& p, const netio::IpAddress& address,
       const netio::ScriptIdentity& who);
   void startShard(size_t index);
+  static CheckReport reportOf(const CheckRunner& r, CheckRunner::Clock::time_point now);
+  // Backends' and groups' verdicts and each check's reading; home thread only.
+  void addVerdicts(EngineReport& rep) const;
   // On the home thread: check `index` is now `up`, its last failure `reason`.
   void checkChanged(size_t index, bool up, std::string reason);
   Verdict judge(const Backend& b) const;

@@ -27,6 +27,11 @@ CheckRunner::CheckRunner(boost::asio::io_context& io, CheckParams params, netio:
       policy_(params_.rise, params_.fall, params_.initiallyUp),
       timer_(io) {}
 
+void CheckRunner::seed(bool up, std::string lastFailure) {
+  policy_ = RiseFall(params_.rise, params_.fall, up);
+  stats_.lastFailure = std::move(lastFailure);
+}
+
 void CheckRunner::start(std::chrono::microseconds firstIn, OnChange onChange) {
   onChange_ = std::move(onChange);
   stopped_ = false;
@@ -59,6 +64,10 @@ void CheckRunner::completed(ProbeResult r) {
   if (r.ok()) {
     stats_.latencySum += r.latency;
     ++stats_.latencyCount;
+    const double ms = std::chrono::duration<double, std::milli>(r.latency).count();
+    size_t b = 0;
+    while (b < kLatencyBucketsMs.size() && ms > kLatencyBucketsMs[b]) ++b;
+    ++stats_.latencyBuckets[b];
   }
   const bool changed = policy_.feed(r.ok());
   const bool newReason = !policy_.up() && !r.ok() && r.reason != stats_.lastFailure;

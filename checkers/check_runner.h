@@ -5,6 +5,7 @@
 // never started while the previous one runs), at the interval the schedule gives
 // for the state it is in.
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -19,6 +20,10 @@
 
 namespace holdfast::checkers {
 
+// Upper bounds of the latency histogram's buckets (successful probes), in ms.
+inline constexpr std::array<double, 12> kLatencyBucketsMs{1,   2.5, 5,   10,   25,   50,
+                                                          100, 250, 500, 1000, 2500, 5000};
+
 // What the diagnostics show of a check.
 struct CheckStats {
   uint64_t probes = 0;
@@ -27,6 +32,9 @@ struct CheckStats {
   std::string lastFailure = "not checked yet";  // the reason of the last failed probe
   std::chrono::microseconds latencySum{0};
   uint64_t latencyCount = 0;  // successful probes only
+  // Successful probes by latency: [i] counts those <= kLatencyBucketsMs[i] and
+  // above the bucket before; the last one counts the rest.
+  std::array<uint64_t, kLatencyBucketsMs.size() + 1> latencyBuckets{};
 };
 
 class CheckRunner {
@@ -39,6 +47,8 @@ class CheckRunner {
   CheckRunner(boost::asio::io_context& io, CheckParams params, netio::IpAddress address,
               std::unique_ptr<Checker> checker, std::mt19937_64& random);
 
+  // Before start: the state a reload carries over from the check this one replaces.
+  void seed(bool up, std::string lastFailure);
   void start(std::chrono::microseconds firstIn, OnChange onChange);
   void stop();
 

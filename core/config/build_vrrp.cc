@@ -154,6 +154,12 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
     } else if (k == "vrrp_rt_priority") {
       setIf(g.vrrpRtPriority, ctx.integer(c, 0, 99));
+    } else if (k == "metrics_listen") {
+      if (auto e = parseEndpoint(c.args[0].text)) {
+        g.metricsListen = *e;
+      } else {
+        ctx.error(c.args[0], k, e.error());
+      }
     } else if (k == "checker_threads") {
       setIf(g.checkerThreads, ctx.integer(c, 0, 64));
     } else if (k == "vrrp_skip_check_adv_addr") {

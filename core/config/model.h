@@ -16,6 +16,12 @@ namespace holdfast::config {
 using Duration = std::chrono::microseconds;
 using IpAddress = boost::asio::ip::address;
 
+struct Endpoint {
+  IpAddress address;
+  int port = 0;
+  bool operator==(const Endpoint&) const = default;
+};
+
 enum class AddressFamily { kIPv4, kIPv6 };
 const char* toString(AddressFamily f);
 
@@ -36,6 +42,7 @@ struct GlobalDefs {
   bool enableScriptSecurity = false;
   int vrrpVersion = 2;
   int checkerThreads = 0;
+  std::optional<Endpoint> metricsListen;  // Prometheus /metrics; off unless set
   // SCHED_FIFO priority of the VRRP thread (keepalived's keyword); 0: the normal
   // class. On by default so that busy checks or a loaded host never delay adverts.
   int vrrpRtPriority = 10;  // 0: one per 4,000 distinct checks, up to the cores

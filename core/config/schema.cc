@@ -79,6 +79,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_mcast_group6", 1, 1, "an IPv6 multicast address"},
     KeywordSpec{"checker_threads", 1, 1, "a count 0-64 (0: automatic)"},
     KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
+    KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
 };
 constexpr std::array<std::string_view, 46> kGlobalUnimplemented{"enable_snmp_vrrp",
                                                                 "enable_snmp_checker",

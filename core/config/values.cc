@@ -75,6 +75,24 @@ std::expected<IpAddress, std::string> parseAddress(std::string_view text) {
   return a;
 }
 
+std::expected<Endpoint, std::string> parseEndpoint(std::string_view text) {
+  const std::string expected = "expected ADDR:PORT (e.g. 127.0.0.1:9650 or [::1]:9650), found '" +
+                               std::string(text) + "'";
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::unexpected(expected);
+  std::string_view host = text.substr(0, colon);
+  const bool bracketed = host.front() == '[';
+  if (bracketed) {
+    if (host.size() < 3 || host.back() != ']') return std::unexpected(expected);
+    host = host.substr(1, host.size() - 2);
+  }
+  auto addr = parseAddress(host);
+  if (!addr || (addr->is_v6() && !bracketed)) return std::unexpected(expected);
+  auto port = parseInt(text.substr(colon + 1), 1, 65535);
+  if (!port) return std::unexpected(expected + ": the port must be 1-65535");
+  return Endpoint{*addr, *port};
+}
+
 std::expected<Prefix, std::string> parsePrefix(std::string_view text) {
   size_t slash = text.find('/');
   auto addr = parseAddress(text.substr(0, slash));

@@ -17,6 +17,8 @@ std::expected<Duration, std::string> parseDuration(std::string_view text);
 std::expected<int, std::string> parseInt(std::string_view text, int low, int high);
 
 std::expected<IpAddress, std::string> parseAddress(std::string_view text);
+// "ADDR:PORT", IPv6 in brackets: "127.0.0.1:9650", "[::1]:9650".
+std::expected<Endpoint, std::string> parseEndpoint(std::string_view text);
 
 struct Prefix {
   IpAddress address;

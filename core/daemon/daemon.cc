@@ -1,8 +1,14 @@
 #include "core/daemon/daemon.h"
 
+#include <systemd/sd-daemon.h>
+
 #include <csignal>
+#include <future>
+#include <set>
 
 #include "core/config/loader.h"
+#include "core/control/render.h"
+#include "core/log/event_log.h"
 #include "core/log/logger.h"
 
 namespace holdfast::daemon {
@@ -42,9 +48,13 @@ std::expected<Daemon::Runtimes, std::string> Daemon::build(const config::Config&
 }
 
 void Daemon::startRuntimes(Runtimes r) {
-  health_ = std::move(r.health);
   vrrp_ = std::move(r.vrrp);
   vrrp_->start();
+  startHealth(std::move(r.health));
+}
+
+void Daemon::startHealth(std::unique_ptr<runtime::HealthMonitor> h) {
+  health_ = std::move(h);
   runtime::VrrpRuntime* vrrp = vrrp_.get();
   health_->start([vrrp](const runtime::TrackedHealth& h) { vrrp->backendChanged(h); });
 }
@@ -55,6 +65,37 @@ void Daemon::stopRuntimes() {
   if (vrrp_) vrrp_->stop();
   health_.reset();
   vrrp_.reset();
+}
+
+Daemon::~Daemon() = default;
+
+std::expected<void, std::string> Daemon::startMetrics() {
+  const auto& want = config_->global.metricsListen;
+  if (!want) {
+    if (metrics_) log::info("metrics: no longer served (" + metrics_->where() + ")");
+    metrics_.reset();
+    return {};
+  }
+  const std::string addr = want->address.to_string();
+  const std::string where =
+      (want->address.is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(want->port);
+  if (metrics_ && metrics_->where() == where) return {};
+  metrics_.reset();
+  auto m = control::MetricsServer::start(addr, want->port, [this]() -> std::optional<std::string> {
+    auto page = std::make_shared<std::promise<std::string>>();
+    auto result = page->get_future();
+    loop_.post([this, page] {
+      collect([page](std::vector<runtime::InstanceReport> v, checkers::EngineReport e) {
+        page->set_value(control::renderMetrics(v, e));
+      });
+    });
+    if (result.wait_for(std::chrono::seconds(3)) != std::future_status::ready) return std::nullopt;
+    return result.get();
+  });
+  if (!m) return std::unexpected(m.error());
+  metrics_ = std::move(*m);
+  log::info("metrics: serving http://" + where + "/metrics");
+  return {};
 }
 
 int Daemon::run() {
@@ -68,9 +109,36 @@ int Daemon::run() {
     log::error(runtimes.error());
     return 1;
   }
+  auto control = control::ControlServer::open(
+      loop_.context(), options_.controlSocket,
+      [this](const control::Request& req, control::ControlServer::Reply reply) {
+        handle(req, std::move(reply));
+      });
+  if (!control) {
+    log::error("not starting: " + control.error());
+    return 1;
+  }
+  control_ = std::move(*control);
+  if (auto m = startMetrics(); !m) {
+    log::error("not starting: " + m.error());
+    return 1;
+  }
+  // Events reach `events -f` followers through the main loop.
+  log::events().setListener([this] {
+    loop_.post([this] {
+      if (control_) control_->publishEvents();
+    });
+  });
   startRuntimes(std::move(*runtimes));
+  log::events().append("daemon", "", "started with " + options_.configPath);
+  log::info("control socket: " + options_.controlSocket);
+  ::sd_notify(0, "READY=1\nSTATUS=running");
   loop_.run();
+  ::sd_notify(0, "STOPPING=1");
   stopRuntimes();
+  log::events().setListener(nullptr);
+  metrics_.reset();
+  control_.reset();
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
   return 0;
@@ -85,44 +153,200 @@ void Daemon::onSignal(int signo) {
   loop_.stop();
 }
 
-bool Daemon::reload() {
-  log::info("reload: reading " + options_.configPath);
-  config::LoadResult result = config::loadFile(options_.configPath);
-  for (const auto& d : result.diagnostics.all()) {
-    (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
-  }
-  if (!result.config) {
-    ++refusedReloads_;
-    log::error("reload refused: " + std::to_string(result.diagnostics.errorCount()) +
-               " error(s) in " + options_.configPath +
-               "; the running configuration is kept unchanged");
-    return false;
-  }
-  auto next = std::make_shared<const config::Config>(std::move(*result.config));
-  if (vrrp_ && vrrp_->runsSameInstances(*next) &&
-      runtime::healthSignature(*next) == runtime::healthSignature(*config_)) {
-    log::info("reload: VRRP instances and backends unchanged; they keep running untouched");
-  } else {
-    // Not yet hitless: both runtimes restart (a master hands over with priority 0
-    // first, and backends start from their initial state). Per-instance reload
-    // comes with the operations issue.
-    log::warning("reload: VRRP instances or backends changed; restarting them");
-    auto runtimes = build(*next);
-    if (!runtimes) {
-      ++refusedReloads_;
-      log::error("reload refused: " + runtimes.error() +
-                 "; the running configuration is kept unchanged");
-      return false;
+namespace {
+std::string joinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+}  // namespace
+
+ReloadOutcome Daemon::reload() {
+  ::sd_notify(0, "RELOADING=1");
+  ReloadOutcome out = [this] {
+    ReloadOutcome o;
+    log::info("reload: reading " + options_.configPath);
+    config::LoadResult result = config::loadFile(options_.configPath);
+    for (const auto& d : result.diagnostics.all()) {
+      (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
+      o.messages.push_back(config::format(d));
     }
-    stopRuntimes();
-    startRuntimes(std::move(*runtimes));
+    auto refuse = [&](const std::string& why) {
+      ++refusedReloads_;
+      o.summary = "reload refused: " + why + "; the running configuration is kept unchanged";
+      log::error(o.summary);
+      log::events().append("reload", "", o.summary);
+      return o;
+    };
+    if (!result.config) {
+      return refuse(std::to_string(result.diagnostics.errorCount()) + " error(s) in " +
+                    options_.configPath);
+    }
+    auto next = std::make_shared<const config::Config>(std::move(*result.config));
+    const bool healthSame = runtime::healthSignature(*next) == runtime::healthSignature(*config_);
+    if (healthSame && vrrp_->runsSameInstances(*next)) {
+      o.summary = "reload applied: VRRP instances and backends unchanged; they keep running";
+    } else {
+      // Checks that did not change carry their state into the new monitor, so the
+      // backends they prove stay where they are: no rescoring, no transition.
+      std::unique_ptr<runtime::HealthMonitor> nextHealth;
+      std::map<std::string, runtime::TrackedHealth> backends;
+      if (!healthSame) {
+        auto h = runtime::HealthMonitor::create(*next, health_->carryOver());
+        if (!h) return refuse("cannot start checks: " + h.error());
+        nextHealth = std::move(*h);
+        backends = nextHealth->initial();
+      } else {
+        backends = health_->initial();
+      }
+      if (healthSame) {
+        // The VRRP runtime already knows the current states; keep them.
+        auto cur = std::make_shared<std::promise<std::map<std::string, runtime::TrackedHealth>>>();
+        auto f = cur->get_future();
+        health_->inspect([cur](checkers::EngineReport rep) {
+          std::map<std::string, runtime::TrackedHealth> m;
+          for (const auto& b : rep.backends) {
+            m[b.name] = {b.name, b.group, b.verdict.up, b.verdict.reason, false};
+          }
+          cur->set_value(std::move(m));
+        });
+        if (f.wait_for(std::chrono::seconds(2)) == std::future_status::ready) backends = f.get();
+      }
+      auto sum = vrrp_->reconfigure(*next, backends);
+      if (!sum) return refuse("cannot start VRRP: " + sum.error());
+      if (nextHealth) {
+        health_->stop();
+        startHealth(std::move(nextHealth));
+      }
+      o.summary = "reload applied: instances kept " + joinNames(sum->kept) + "; added " +
+                  joinNames(sum->added) + "; removed " + joinNames(sum->removed) +
+                  "; restarted " + joinNames(sum->restarted) +
+                  (healthSame ? "; backends unchanged" : "; backends rebuilt, unchanged checks kept their state");
+    }
+    config_ = std::move(next);
+    warnInactive(*config_);
+    if (auto m = startMetrics(); !m) log::error(m.error() + "; metrics not served");
+    ++reloads_;
+    o.applied = true;
+    log::info(o.summary);
+    log::events().append("reload", "", o.summary);
+    return o;
+  }();
+  ::sd_notify(0, "READY=1");
+  return out;
+}
+
+void Daemon::collect(Reports done) {
+  // Each report is taken on its own thread and handed back to the main loop, so
+  // that health_ and vrrp_ are only ever touched here (a reload may replace them).
+  health_->inspect([this, done](checkers::EngineReport e) mutable {
+    loop_.post([this, done = std::move(done), e = std::move(e)]() mutable {
+      if (!vrrp_) return;
+      vrrp_->inspect([this, done = std::move(done),
+                      e = std::move(e)](std::vector<runtime::InstanceReport> v) mutable {
+        loop_.post([done = std::move(done), e = std::move(e), v = std::move(v)]() mutable {
+          done(std::move(v), std::move(e));
+        });
+      });
+    });
+  });
+}
+
+void Daemon::handle(const control::Request& req, control::ControlServer::Reply reply) {
+  using nlohmann::json;
+  using control::Command;
+  if (req.command == Command::kReload) {
+    ReloadOutcome o = reload();
+    json j{{"ok", o.applied}, {"applied", o.applied}, {"summary", o.summary},
+           {"messages", o.messages}};
+    if (!o.applied) j["error"] = o.summary;
+    reply(std::move(j));
+    return;
   }
-  config_ = std::move(next);
-  warnInactive(*config_);
-  ++reloads_;
-  log::info("reload applied: " + std::to_string(config_->instances.size()) + " vrrp_instance, " +
-            std::to_string(config_->backends.size()) + " backend");
-  return true;
+  collect([req, reply](std::vector<runtime::InstanceReport> instances,
+                       checkers::EngineReport checks) {
+    auto names = [&] {
+      std::string out;
+      for (const auto& r : instances) out += (out.empty() ? "" : ", ") + r.name;
+      return out.empty() ? std::string("none") : out;
+    };
+    const runtime::InstanceReport* one = nullptr;
+    if (!req.name.empty() && req.command != Command::kChecks) {
+      for (const auto& r : instances) {
+        if (r.name == req.name) one = &r;
+      }
+      if (!one) {
+        reply(json{{"ok", false},
+                   {"error", "no vrrp_instance '" + req.name + "'; instances: " + names()}});
+        return;
+      }
+    }
+    json j{{"ok", true}};
+    switch (req.command) {
+      case Command::kStatus: {
+        json is = json::array(), bs = json::array();
+        for (const auto& r : instances) is.push_back(control::instanceSummary(r));
+        for (const auto& b : checks.backends) bs.push_back(control::backendJson(b));
+        j["instances"] = is;
+        j["backends"] = bs;
+        break;
+      }
+      case Command::kVrrp: {
+        json is = json::array();
+        for (const auto& r : instances) {
+          if (!one || one == &r) is.push_back(control::instanceDetail(r));
+        }
+        j["instances"] = is;
+        break;
+      }
+      case Command::kWhy:
+        j["why"] = control::explanation(*one);
+        break;
+      case Command::kChecks: {
+        // A backend's checks, or a group's members' checks.
+        std::set<std::string> wanted;
+        bool found = req.name.empty();
+        for (const auto& b : checks.backends) {
+          if (!req.name.empty() && b.name != req.name) continue;
+          found = true;
+          if (b.group) {
+            for (const auto& m : b.members) wanted.insert(m);
+          } else {
+            wanted.insert(b.name);
+          }
+        }
+        if (!found) {
+          std::string all;
+          for (const auto& b : checks.backends) all += (all.empty() ? "" : ", ") + b.name;
+          reply(json{{"ok", false},
+                     {"error", "no backend or backend_group '" + req.name +
+                                   "'; backends: " + (all.empty() ? "none" : all)}});
+          return;
+        }
+        json cs = json::array(), bs = json::array();
+        for (const auto& c : checks.checks) {
+          const bool match = req.name.empty() ||
+                             std::any_of(c.backends.begin(), c.backends.end(),
+                                         [&](const std::string& b) { return wanted.contains(b); });
+          if (match) cs.push_back(control::checkJson(c));
+        }
+        for (const auto& b : checks.backends) {
+          if (req.name.empty() || wanted.contains(b.name) || b.name == req.name) {
+            bs.push_back(control::backendJson(b));
+          }
+        }
+        j["checks"] = cs;
+        j["backends"] = bs;
+        j["threads"] = checks.threads;
+        j["declared"] = checks.declared;
+        break;
+      }
+      case Command::kEvents:
+      case Command::kReload:
+        break;  // handled by the server and above
+    }
+    reply(std::move(j));
+  });
 }
 
 }  // namespace holdfast::daemon

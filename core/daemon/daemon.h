@@ -2,11 +2,16 @@
 // The running daemon: owns the current config and the main event loop, and handles
 // the signals that drive it (SIGTERM/SIGINT stop, SIGHUP reload). The VRRP runtime
 // and the health monitor (backend checks) each run on a thread of their own; backend
-// changes flow from the monitor to the VRRP runtime.
+// changes flow from the monitor to the VRRP runtime. The control socket and the
+// metrics server read both through reports, never blocking either thread.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/config/model.h"
+#include "core/control/control_server.h"
+#include "core/control/metrics.h"
 #include "core/daemon/options.h"
 #include "core/runtime/health_monitor.h"
 #include "core/runtime/vrrp_runtime.h"
@@ -14,16 +19,24 @@
 
 namespace holdfast::daemon {
 
+struct ReloadOutcome {
+  bool applied = false;
+  std::vector<std::string> messages;  // config diagnostics, "file:line:col: error: ..."
+  std::string summary;                // what changed, or why it was refused
+};
+
 class Daemon {
  public:
   Daemon(Options options, config::Config initial);
+  ~Daemon();
 
   // Runs until SIGTERM or SIGINT; returns the process exit code.
   int run();
 
   // Re-reads the config file. A config with errors is refused as a whole: every
-  // error is logged and the running config stays untouched. Returns true if applied.
-  bool reload();
+  // error is logged and the running config stays untouched. Instances whose
+  // configuration did not change keep running untouched (hitless).
+  ReloadOutcome reload();
 
   const config::Config& config() const { return *config_; }
 
@@ -36,13 +49,23 @@ class Daemon {
   };
   static std::expected<Runtimes, std::string> build(const config::Config& cfg);
   void startRuntimes(Runtimes r);
+  void startHealth(std::unique_ptr<runtime::HealthMonitor> h);
   void stopRuntimes();
+  // Control socket requests, on the main loop.
+  void handle(const control::Request& req, control::ControlServer::Reply reply);
+  // Reports of both runtimes; `done` runs on the main loop.
+  using Reports =
+      std::function<void(std::vector<runtime::InstanceReport>, checkers::EngineReport)>;
+  void collect(Reports done);
+  std::expected<void, std::string> startMetrics();
 
   Options options_;
   std::shared_ptr<const config::Config> config_;
   netio::EventLoop loop_;
   std::unique_ptr<runtime::HealthMonitor> health_;
   std::unique_ptr<runtime::VrrpRuntime> vrrp_;
+  std::unique_ptr<control::ControlServer> control_;
+  std::unique_ptr<control::MetricsServer> metrics_;
   int reloads_ = 0;
   int refusedReloads_ = 0;
 };

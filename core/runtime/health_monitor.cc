@@ -1,5 +1,8 @@
 #include "core/runtime/health_monitor.h"
 
+#include <future>
+
+#include "core/log/event_log.h"
 #include "core/log/logger.h"
 #include "core/runtime/script_tracker.h"
 
@@ -36,9 +39,10 @@ std::string healthSignature(const config::Config& cfg) {
 }
 
 std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create(
-    const config::Config& cfg) {
+    const config::Config& cfg, const std::map<std::string, checkers::CarriedCheck>& carried) {
   std::unique_ptr<HealthMonitor> m(new HealthMonitor());
   checkers::EngineSpec spec;
+  spec.carried = carried;
   spec.threads = cfg.global.checkerThreads;
   bool scripts = false;
   for (const auto& b : cfg.backends) {
@@ -120,12 +124,27 @@ void HealthMonitor::stop() {
   for (auto& [name, n] : notify_) n.notifier->stop();
 }
 
+std::map<std::string, checkers::CarriedCheck> HealthMonitor::carryOver() {
+  auto done = std::make_shared<std::promise<std::map<std::string, checkers::CarriedCheck>>>();
+  auto result = done->get_future();
+  inspect([done](checkers::EngineReport rep) {
+    std::map<std::string, checkers::CarriedCheck> out;
+    for (const auto& c : rep.checks) out[c.key] = {c.up, c.stats.lastFailure};
+    done->set_value(std::move(out));
+  });
+  if (result.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return {};
+  return result.get();
+}
+
 void HealthMonitor::changed(const checkers::HealthChange& c) {
+  const char* kind = c.group ? "group" : "backend";
   if (!c.flipped) {
     log::info(std::string(c.group ? "backend_group " : "backend ") + c.name + ": still down (" +
               c.reason + ")");
+    log::events().append(kind, c.name, "still down (" + c.reason + ")");
   } else {
     (c.up ? log::info : log::warning)(describe(c));
+    log::events().append(kind, c.name, c.up ? "up" : "down (" + c.reason + ")");
   }
   if (!c.group && c.flipped) {
     auto it = notify_.find(c.name);

@@ -20,8 +20,10 @@ class HealthMonitor {
  public:
   using Forward = std::function<void(const checkers::HealthChange&)>;
 
+  // `carried`: the states of the checks of the monitor this one replaces (reload),
+  // by checkKey; checks found there start from that state, not from their initial one.
   static std::expected<std::unique_ptr<HealthMonitor>, std::string> create(
-      const config::Config& cfg);
+      const config::Config& cfg, const std::map<std::string, checkers::CarriedCheck>& carried = {});
   ~HealthMonitor();
 
   // Every backend's and group's state before start(): what scoring starts from.
@@ -29,6 +31,13 @@ class HealthMonitor {
   // Starts the checks; `forward` runs on the checker thread after each change.
   void start(Forward forward);
   void stop();
+  // A report of every check, backend and group; `done` runs on the checker home thread.
+  void inspect(std::function<void(checkers::EngineReport)> done) {
+    engine_->inspect(std::move(done));
+  }
+  // Every check's state, for the monitor that replaces this one; waits (bounded)
+  // for the checker threads. Empty if they do not answer within 2 s.
+  std::map<std::string, checkers::CarriedCheck> carryOver();
 
  private:
   struct Notify {

@@ -9,7 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <cassert>
 #include <cstring>
+#include <set>
 
+#include "core/log/event_log.h"
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
 #include "vrrp/announce.h"
@@ -47,6 +49,9 @@ struct VrrpRuntime::Running {
   std::unique_ptr<Notifier> notifier;
   SyncGroup* group = nullptr;
   bool smtpAlert = false;
+  uint64_t garpsSent = 0;
+  uint64_t transitions = 0;
+  std::optional<TransitionRecord> lastTransition;
 };
 
 namespace {
@@ -57,6 +62,46 @@ bool usable(const netio::InterfaceInfo& i) {
 
 // The parts of a config that tracking depends on, as text: reload keeps the runtime
 // only when these and the instance settings are unchanged.
+std::string scriptSignature(const config::VrrpScript& s) {
+  return s.command + "|" + std::to_string(s.interval.count()) + "|" +
+         std::to_string(s.timeout ? s.timeout->count() : -1) + "|" + std::to_string(s.weight) +
+         std::to_string(s.reverse) + "|" + std::to_string(s.rise) + "|" + std::to_string(s.fall) +
+         "|" + s.user + "|" + s.group + "|" + std::to_string(s.initFail);
+}
+
+// What an instance depends on besides its settings: a reload keeps it running only
+// when this is unchanged too.
+std::string instanceSignature(const config::VrrpInstance& vi, const config::Config& cfg) {
+  const auto& n = vi.notify;
+  std::string sig = n.master + "|" + n.backup + "|" + n.fault + "|" + n.stop + "|" + n.notify +
+                    "|" + std::to_string(vi.smtpAlert) +
+                    std::to_string(vi.locations.has("smtp_alert")) + "|";
+  for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces, &vi.trackBackends}) {
+    for (const auto& t : *refs) {
+      sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
+             std::to_string(t.reverse) + ",";
+    }
+    sig += ";";
+  }
+  for (const auto& t : vi.trackScripts) {
+    if (const auto* script = cfg.findScript(t.name)) sig += scriptSignature(*script) + ";";
+  }
+  for (const auto& g : cfg.syncGroups) {
+    bool member = false;
+    std::string members;
+    for (const auto& m : g.members) {
+      member = member || m.name == vi.name;
+      members += m.name + ",";
+    }
+    if (member) {
+      const auto& gn = g.notify;
+      sig += "group " + g.name + "{" + members + gn.master + "|" + gn.backup + "|" + gn.fault +
+             "|" + gn.stop + "|" + gn.notify + "}";
+    }
+  }
+  return sig + "|" + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
+}
+
 std::string trackingSignature(const config::Config& cfg) {
   std::string sig;
   for (const auto& vi : cfg.instances) {
@@ -72,12 +117,7 @@ std::string trackingSignature(const config::Config& cfg) {
     }
     sig += "}";
   }
-  for (const auto& s : cfg.scripts) {
-    sig += s.name + "=" + s.command + "|" + std::to_string(s.interval.count()) + "|" +
-           std::to_string(s.timeout ? s.timeout->count() : -1) + "|" + std::to_string(s.weight) +
-           std::to_string(s.reverse) + "|" + std::to_string(s.rise) + "|" + std::to_string(s.fall) +
-           "|" + s.user + "|" + s.group + "|" + std::to_string(s.initFail) + ";";
-  }
+  for (const auto& s : cfg.scripts) sig += s.name + "=" + scriptSignature(s) + ";";
   return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
 }
 
@@ -117,6 +157,13 @@ void queueNotify(Notifier& notifier, const config::NotifyCommands& cmds, vrrp::S
   if (!cmds.notify.empty()) notifier.enqueue(cmds.notify + " " + notifyArgs, "notify");
 }
 
+std::string routerIdOf(const config::GlobalDefs& g) {
+  if (!g.routerId.empty()) return g.routerId;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
 std::string vipList(const vrrp::InstanceSettings& s) {
   std::string out;
   for (const auto& v : s.vips) {
@@ -141,39 +188,58 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   rt->backends_ = backends;
   rt->rtPriority_ = cfg.global.vrrpRtPriority;
   for (const auto& vi : cfg.instances) {
-    if (auto r = rt->add(vi, cfg); !r) {
+    auto r = rt->build(vi, cfg);
+    if (!r) {
       return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
                              "): " + r.error());
     }
+    rt->adopt(std::move(*r));
+    rt->instanceSignatures_[vi.name] = instanceSignature(vi, cfg);
   }
+  for (const auto& sc : cfg.scripts) rt->scriptSignatures_[sc.name] = scriptSignature(sc);
+  // Sync group notify scripts run as the script user: refuse at start if it is unknown.
+  for (const auto& g : cfg.syncGroups) {
+    if (!g.notify.any()) continue;
+    auto who = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
+    if (!who) return std::unexpected("vrrp_sync_group " + g.name + ": " + who.error());
+  }
+  rt->buildSyncGroups(cfg);
+  rt->routerId_ = routerIdOf(cfg.global);
+  if (mailConfigured(cfg.global)) rt->mailer_ = std::make_unique<Mailer>(mailSettings(cfg.global));
+  return rt;
+}
+
+void VrrpRuntime::buildSyncGroups(const config::Config& cfg) {
+  std::map<std::string, vrrp::State> before;
+  for (const auto& g : groups_) before[g->name] = g->state;
+  groups_.clear();
+  for (auto& r : instances_) r->group = nullptr;
   for (const auto& g : cfg.syncGroups) {
     auto group = std::make_unique<SyncGroup>();
     group->name = g.name;
+    if (auto it = before.find(g.name); it != before.end()) group->state = it->second;
     group->notify = vetNotify(g.notify, "vrrp_sync_group " + g.name, g.where);
     if (g.notify.any()) {
+      // Resolved at start (refused there when unknown); a user deleted since is
+      // reported here and the group runs without its scripts.
       auto who = resolveScriptUser(cfg.global.scriptUser, cfg.global.scriptGroup);
-      if (!who) return std::unexpected("vrrp_sync_group " + g.name + ": " + who.error());
-      group->notifier =
-          std::make_unique<Notifier>(rt->loop_.context(), "vrrp_sync_group " + g.name, *who);
+      if (who) {
+        group->notifier =
+            std::make_unique<Notifier>(loop_.context(), "vrrp_sync_group " + g.name, *who);
+      } else {
+        log::error("vrrp_sync_group " + g.name + ": notify scripts disabled: " + who.error());
+      }
     }
     for (const auto& m : g.members) {
-      for (auto& r : rt->instances_) {
+      for (auto& r : instances_) {
         if (r->instance->settings().name == m.name) {
           r->group = group.get();
           group->members.push_back(r.get());
         }
       }
     }
-    rt->groups_.push_back(std::move(group));
+    groups_.push_back(std::move(group));
   }
-  rt->routerId_ = cfg.global.routerId;
-  if (rt->routerId_.empty()) {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    rt->routerId_ = host;
-  }
-  if (mailConfigured(cfg.global)) rt->mailer_ = std::make_unique<Mailer>(mailSettings(cfg.global));
-  return rt;
 }
 
 VrrpRuntime::VrrpRuntime(netio::AddressManager addresses)
@@ -234,11 +300,11 @@ std::expected<void, std::string> VrrpRuntime::addScript(const config::VrrpScript
   return {};
 }
 
-std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi,
-                                                  const config::Config& cfg) {
+std::expected<std::unique_ptr<VrrpRuntime::Running>, std::string> VrrpRuntime::build(
+    const config::VrrpInstance& vi, const config::Config& cfg) {
   const config::GlobalDefs& g = cfg.global;
   for (const auto& ref : vi.trackScripts) {
-    if (auto r = addScript(*cfg.findScript(ref.name), g); !r) return r;
+    if (auto r = addScript(*cfg.findScript(ref.name), g); !r) return std::unexpected(r.error());
   }
   for (const auto& ref : vi.trackInterfaces) {
     auto info = netio::lookupInterface(ref.name);
@@ -291,12 +357,29 @@ std::expected<void, std::string> VrrpRuntime::add(const config::VrrpInstance& vi
     }
     r->vips.push_back({v.address, v.prefixLength, ifindex, v.label});
   }
+  return r;
+}
+
+void VrrpRuntime::adopt(std::unique_ptr<Running> r) {
+  const int vrid = r->instance->settings().vrid;
   // Config validation refuses two instances with one (interface, VRID, family).
-  assert(!ch->byVrid[vi.virtualRouterId]);
-  ch->byVrid[vi.virtualRouterId] = r.get();
+  assert(!r->channel->byVrid[vrid]);
+  r->channel->byVrid[vrid] = r.get();
   bySettings_[&r->instance->settings()] = r.get();
   instances_.push_back(std::move(r));
-  return {};
+}
+
+void VrrpRuntime::retire(Running& r) {
+  r.group = nullptr;  // a removed member drags no other member along
+  r.instance->stop(Clock::now());
+  r.timer.cancel();
+  const int vrid = r.instance->settings().vrid;
+  if (r.channel->byVrid[vrid] == &r) r.channel->byVrid[vrid] = nullptr;
+  auto it = std::find_if(instances_.begin(), instances_.end(),
+                         [&r](const auto& p) { return p.get() == &r; });
+  // bySettings_ keeps the entry while notify_stop may still look it up.
+  retired_.push_back(std::move(*it));
+  instances_.erase(it);
 }
 
 VrrpRuntime::Running& VrrpRuntime::running(const vrrp::InstanceSettings& s) {
@@ -425,22 +508,192 @@ void VrrpRuntime::startAll() {
   for (auto& r : instances_) {
     r->score = scoring::computeScore(r->instance->settings().machine.priority, trackedItems(*r));
   }
-  for (auto& r : instances_) {
-    const auto& s = r->instance->settings();
-    r->instance->setPriority(r->score.effective, Clock::now());  // before start: sets it only
-    log::info(
-        s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) + " VRRPv" +
-        std::to_string(s.machine.version) + " priority " + std::to_string(s.machine.priority) +
-        ", adverts from " + s.source.str() + " to " + s.destinations.front().str() +
-        (s.destinations.size() > 1 ? " and " + std::to_string(s.destinations.size() - 1) + " more"
-                                   : ""));
-    if (!r->trackScripts.empty() || !r->trackInterfaces.empty() || !r->trackBackends.empty()) {
-      log::info(s.name + ": initial score: " + r->score.explain());
-    }
-    const auto why = faultReason(*r);
-    r->instance->start(Clock::now(), why.has_value(), why.value_or(""));
-    arm(*r);
+  for (auto& r : instances_) startOne(*r);
+}
+
+void VrrpRuntime::startOne(Running& r) {
+  const auto& s = r.instance->settings();
+  r.instance->setPriority(r.score.effective, Clock::now());  // before start: sets it only
+  log::info(s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) +
+            " VRRPv" + std::to_string(s.machine.version) + " priority " +
+            std::to_string(s.machine.priority) + ", adverts from " + s.source.str() + " to " +
+            s.destinations.front().str() +
+            (s.destinations.size() > 1
+                 ? " and " + std::to_string(s.destinations.size() - 1) + " more"
+                 : ""));
+  if (!r.trackScripts.empty() || !r.trackInterfaces.empty() || !r.trackBackends.empty()) {
+    log::info(s.name + ": initial score: " + r.score.explain());
   }
+  const auto why = faultReason(r);
+  r.instance->start(Clock::now(), why.has_value(), why.value_or(""));
+  arm(r);
+}
+
+std::expected<VrrpRuntime::ReconfigureSummary, std::string> VrrpRuntime::reconfigure(
+    const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends) {
+  if (!started_) return reconfigureHere(cfg, backends);
+  using Result = std::expected<ReconfigureSummary, std::string>;
+  auto done = std::make_shared<std::promise<Result>>();
+  auto result = done->get_future();
+  auto copy = std::make_shared<const config::Config>(cfg);
+  loop_.post([this, done, copy, backends] { done->set_value(reconfigureHere(*copy, backends)); });
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    return std::unexpected("the VRRP thread did not answer within 10 s");
+  }
+  return result.get();
+}
+
+std::expected<VrrpRuntime::ReconfigureSummary, std::string> VrrpRuntime::reconfigureHere(
+    const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends) {
+  // Scripts whose definition changed or that are gone are set aside (put back on
+  // failure); build() makes the new ones.
+  std::map<std::string, std::string> scriptSigs;
+  for (const auto& sc : cfg.scripts) scriptSigs[sc.name] = scriptSignature(sc);
+  std::map<std::string, std::unique_ptr<ScriptTracker>> displaced;
+  for (auto it = scripts_.begin(); it != scripts_.end();) {
+    auto want = scriptSigs.find(it->first);
+    if (want != scriptSigs.end() && want->second == scriptSignatures_[it->first]) {
+      ++it;
+      continue;
+    }
+    displaced[it->first] = std::move(it->second);
+    it = scripts_.erase(it);
+  }
+  std::set<std::string> scriptsBefore;
+  for (const auto& [name, t] : scripts_) scriptsBefore.insert(name);
+  std::set<std::string> announcersBefore;
+  for (const auto& [name, a] : announcers_) announcersBefore.insert(name);
+  const size_t channelsBefore = channels_.size();
+
+  ReconfigureSummary sum;
+  std::set<Running*> keep;
+  std::vector<std::unique_ptr<Running>> built;
+  std::map<std::string, std::string> signatures;
+  for (const auto& vi : cfg.instances) {
+    signatures[vi.name] = instanceSignature(vi, cfg);
+    Running* old = nullptr;
+    for (auto& r : instances_) {
+      if (r->instance->settings().name == vi.name) old = r.get();
+    }
+    if (old && signatures[vi.name] == instanceSignatures_[vi.name]) {
+      auto info = netio::lookupInterface(vi.interface);
+      auto settings = info ? makeInstanceSettings(vi, cfg.global, *info)
+                           : std::unexpected<std::string>(info.error());
+      if (settings && *settings == old->instance->settings()) {
+        keep.insert(old);
+        sum.kept.push_back(vi.name);
+        continue;
+      }
+    }
+    auto r = build(vi, cfg);
+    if (!r) {
+      // Roll back what the builds made; the running instances were not touched.
+      built.clear();
+      for (auto it = scripts_.begin(); it != scripts_.end();) {
+        it = scriptsBefore.contains(it->first) ? std::next(it) : scripts_.erase(it);
+      }
+      for (auto& [name, t] : displaced) scripts_[name] = std::move(t);
+      for (auto it = announcers_.begin(); it != announcers_.end();) {
+        it = announcersBefore.contains(it->first) ? std::next(it) : announcers_.erase(it);
+      }
+      channels_.resize(channelsBefore);
+      return std::unexpected("vrrp_instance '" + vi.name + "' (" + vi.where.fileLine() +
+                             "): " + r.error());
+    }
+    (old ? sum.restarted : sum.added).push_back(vi.name);
+    built.push_back(std::move(*r));
+  }
+
+  // Commit. Stopped instances go first: a changed one frees its VRID for its successor.
+  std::erase_if(retired_, [this](const auto& r) {
+    if (r->notifier && !r->notifier->idle()) return false;
+    bySettings_.erase(&r->instance->settings());
+    return true;
+  });
+  std::vector<Running*> leaving;
+  for (auto& r : instances_) {
+    if (!keep.contains(r.get())) leaving.push_back(r.get());
+  }
+  for (Running* r : leaving) {
+    const std::string name = r->instance->settings().name;
+    if (!signatures.contains(name)) sum.removed.push_back(name);
+    log::info(name + (signatures.contains(name) ? ": configuration changed; restarting"
+                                                : ": removed from the configuration; stopping"));
+    retire(*r);
+  }
+  for (auto& [name, t] : displaced) t->stop();
+  displaced.clear();
+  backends_ = backends;
+  trackingSignature_ = trackingSignature(cfg);
+  instanceSignatures_ = std::move(signatures);
+  scriptSignatures_ = std::move(scriptSigs);
+  std::vector<Running*> fresh;
+  for (auto& r : built) {
+    fresh.push_back(r.get());
+    adopt(std::move(r));
+  }
+  for (size_t i = channelsBefore; i < channels_.size(); ++i) readLoop(*channels_[i]);
+  buildSyncGroups(cfg);
+  routerId_ = routerIdOf(cfg.global);
+  mailer_.reset();
+  if (mailConfigured(cfg.global)) mailer_ = std::make_unique<Mailer>(mailSettings(cfg.global));
+  int n = 0;
+  for (auto& [name, t] : scripts_) {
+    if (!scriptsBefore.contains(name)) t->start(std::chrono::milliseconds(10 * n++));
+  }
+  // Kept instances rescore against the new backend states (unchanged ones: no-op).
+  for (auto& r : instances_) {
+    if (keep.contains(r.get())) applyHealth(*r, false);
+  }
+  for (Running* r : fresh) {
+    r->score = scoring::computeScore(r->instance->settings().machine.priority, trackedItems(*r));
+  }
+  for (Running* r : fresh) startOne(*r);
+  return sum;
+}
+
+void VrrpRuntime::inspect(std::function<void(std::vector<InstanceReport>)> done) {
+  loop_.post([this, done = std::move(done)] {
+    std::vector<InstanceReport> out;
+    for (const auto& r : instances_) {
+      const auto& s = r->instance->settings();
+      const auto& m = r->instance->machine();
+      InstanceReport rep;
+      rep.name = s.name;
+      rep.interface = s.interface;
+      rep.vrid = s.vrid;
+      rep.version = s.machine.version;
+      rep.ipv6 = s.family == netio::Family::kIPv6;
+      rep.state = m.state();
+      rep.basePriority = s.machine.priority;
+      rep.effectivePriority = m.priority();
+      rep.source = s.source.str();
+      if (auto a = m.masterAddress()) rep.masterAddress = a->str();
+      rep.masterPriority = m.masterPriority();
+      for (const auto& v : s.vips) {
+        rep.vips.push_back(v.address.str() + "/" + std::to_string(v.prefixLength) + " dev " +
+                           v.interface);
+      }
+      rep.vipsHeld = m.state() == vrrp::State::kMaster && !r->vips.empty();
+      for (const auto& v : r->vips) {
+        auto present = addresses_.has(v.address, v.ifindex);
+        if (!present || !*present) rep.vipsHeld = false;
+      }
+      for (const auto& p : s.receive.unicastPeers) rep.unicastPeers.push_back(p.str());
+      rep.preempt = s.machine.preempt;
+      rep.syncGroup = r->group ? r->group->name : "";
+      rep.timers = m.timers();
+      rep.counters = r->instance->counters();
+      rep.socket = r->channel->counters;
+      rep.garpsSent = r->garpsSent;
+      rep.transitions = r->transitions;
+      rep.lastTransition = r->lastTransition;
+      rep.score = r->score;
+      rep.faultReason = faultReason(*r);
+      out.push_back(std::move(rep));
+    }
+    done(std::move(out));
+  });
 }
 
 void VrrpRuntime::stop() {
@@ -652,11 +905,17 @@ void VrrpRuntime::announce(const vrrp::InstanceSettings& s) {
     if (v.address.family == netio::Family::kIPv4) {
       if (auto r = announcer.sendArp(vrrp::gratuitousArp(iface.mac, v.address)); !r) {
         log::warning(s.name + ": " + r.error());
+      } else {
+        ++running(s).garpsSent;
       }
     } else if (!iface.ipv6LinkLocal.empty()) {
       auto r = announcer.sendNeighbourAdvert(vrrp::unsolicitedNeighbourAdvert(iface.mac, v.address),
                                              iface.ipv6LinkLocal.front());
-      if (!r) log::warning(s.name + ": " + r.error());
+      if (!r) {
+        log::warning(s.name + ": " + r.error());
+      } else {
+        ++running(s).garpsSent;
+      }
     }
   }
 }
@@ -708,6 +967,11 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
   log::info(s.name + ": " + vrrp::toString(t.from) + " -> " + vrrp::toString(t.to) + ": " +
             t.reason + " (priority " + std::to_string(priority) + ")");
   Running& r = running(s);
+  ++r.transitions;
+  r.lastTransition = TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
+  log::events().append("instance", s.name,
+                       std::string(vrrp::toString(t.from)) + " -> " + vrrp::toString(t.to) + ": " +
+                           t.reason + " (priority " + std::to_string(priority) + ")");
   if (r.smtpAlert && mailer_) {
     mailer_->send("[" + routerId_ + "] VRRP Instance " + s.name + " - Entering " +
                       vrrp::toString(t.to) + " state",

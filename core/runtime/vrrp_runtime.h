@@ -21,6 +21,7 @@
 #include "core/config/model.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
+#include "core/runtime/vrrp_report.h"
 #include "core/runtime/script_tracker.h"
 #include "core/scoring/score.h"
 #include "netio/address_manager.h"
@@ -48,6 +49,22 @@ class VrrpRuntime : private vrrp::InstanceIo {
   void start();
   // Whether `cfg` would run exactly the instances running now (same settings).
   bool runsSameInstances(const config::Config& cfg) const;
+
+  // What a reload did to the instances.
+  struct ReconfigureSummary {
+    std::vector<std::string> kept, added, removed, restarted;
+  };
+  // Hitless reload, on the VRRP thread (the caller waits, bounded): an instance
+  // whose settings, tracking and notify commands did not change keeps running
+  // untouched (state, VIPs, timers); a removed one stops (a master advertises
+  // priority 0 and removes its VIPs); an added one starts; a changed one stops and
+  // starts anew. `backends`: the states scoring reads from now on. All or nothing:
+  // on an error (an interface gone, a socket refused) nothing changes.
+  std::expected<ReconfigureSummary, std::string> reconfigure(
+      const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends);
+
+  // A copy of every instance's state; `done` runs on the VRRP thread.
+  void inspect(std::function<void(std::vector<InstanceReport>)> done);
   // Stops every instance (a master advertises priority 0 and removes its VIPs) and
   // joins the thread. Idempotent.
   void stop();
@@ -67,7 +84,15 @@ class VrrpRuntime : private vrrp::InstanceIo {
   };
 
   explicit VrrpRuntime(netio::AddressManager addresses);
-  std::expected<void, std::string> add(const config::VrrpInstance& vi, const config::Config& cfg);
+  // Builds the instance (sockets, interfaces, scripts it tracks) without running it.
+  std::expected<std::unique_ptr<Running>, std::string> build(const config::VrrpInstance& vi,
+                                                             const config::Config& cfg);
+  void adopt(std::unique_ptr<Running> r);
+  void retire(Running& r);
+  void buildSyncGroups(const config::Config& cfg);
+  void startOne(Running& r);
+  std::expected<ReconfigureSummary, std::string> reconfigureHere(
+      const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends);
   std::expected<void, std::string> addScript(const config::VrrpScript& script,
                                              const config::GlobalDefs& g);
   // Scores the tracked items of `r` and applies the result: priority, or FAULT.
@@ -111,6 +136,7 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::map<std::string, std::unique_ptr<netio::Announcer>> announcers_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<Running>> instances_;
+  std::vector<std::unique_ptr<Running>> retired_;  // stopped by a reload; notify_stop may run
   std::unordered_map<const vrrp::InstanceSettings*, Running*> bySettings_;
   std::map<std::string, std::unique_ptr<ScriptTracker>> scripts_;
   std::vector<std::unique_ptr<SyncGroup>> groups_;
@@ -120,6 +146,8 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
   std::map<std::string, TrackedHealth> backends_;   // track_backend name -> state
   std::string trackingSignature_;                   // what reload compares besides settings
+  std::map<std::string, std::string> instanceSignatures_;  // by instance name
+  std::map<std::string, std::string> scriptSignatures_;    // by vrrp_script name
   std::unique_ptr<netio::LinkMonitor> links_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> linksReadable_;
   boost::asio::steady_timer graceTimer_;

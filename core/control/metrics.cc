@@ -1,0 +1,165 @@
+#include "core/control/metrics.h"
+
+#include <httplib.h>
+
+#include <sstream>
+
+namespace holdfast::control {
+
+namespace {
+
+// Label values escape backslash, double quote and newline.
+std::string esc(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Page {
+ public:
+  void family(const std::string& name, const char* type, const char* help) {
+    out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+  }
+  template <typename V>
+  void sample(const std::string& name, const std::string& labels, V value) {
+    out_ << name;
+    if (!labels.empty()) out_ << "{" << labels << "}";
+    out_ << " " << value << "\n";
+  }
+  std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+std::string inst(const runtime::InstanceReport& r) {
+  return "instance=\"" + esc(r.name) + "\"";
+}
+
+std::string checkLabels(const checkers::CheckReport& c) {
+  return "kind=\"" + std::string(checkers::toString(c.kind)) + "\",target=\"" + esc(c.target) +
+         "\"";
+}
+
+}  // namespace
+
+std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
+                          const checkers::EngineReport& checks) {
+  Page p;
+  p.family("holdfast_vrrp_state", "gauge",
+           "1 for the state the instance is in (INIT, BACKUP, MASTER, FAULT, STOP)");
+  for (const auto& r : instances) {
+    for (auto s : {vrrp::State::kInitialize, vrrp::State::kBackup, vrrp::State::kMaster,
+                   vrrp::State::kFault, vrrp::State::kStop}) {
+      p.sample("holdfast_vrrp_state", inst(r) + ",state=\"" + vrrp::toString(s) + "\"",
+               r.state == s ? 1 : 0);
+    }
+  }
+  p.family("holdfast_vrrp_priority", "gauge", "Effective priority after scoring");
+  for (const auto& r : instances) p.sample("holdfast_vrrp_priority", inst(r), r.effectivePriority);
+  p.family("holdfast_vrrp_base_priority", "gauge", "Configured priority");
+  for (const auto& r : instances) p.sample("holdfast_vrrp_base_priority", inst(r), r.basePriority);
+  p.family("holdfast_vrrp_transitions_total", "counter", "State transitions since start");
+  for (const auto& r : instances) p.sample("holdfast_vrrp_transitions_total", inst(r), r.transitions);
+  p.family("holdfast_vrrp_adverts_sent_total", "counter", "Adverts sent");
+  for (const auto& r : instances) p.sample("holdfast_vrrp_adverts_sent_total", inst(r), r.counters.sent);
+  p.family("holdfast_vrrp_adverts_received_total", "counter",
+           "Adverts for this instance that passed the codec");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_adverts_received_total", inst(r), r.counters.received);
+  }
+  p.family("holdfast_vrrp_garps_sent_total", "counter", "Gratuitous ARPs and unsolicited NAs sent");
+  for (const auto& r : instances) p.sample("holdfast_vrrp_garps_sent_total", inst(r), r.garpsSent);
+  p.family("holdfast_vrrp_discarded_total", "counter",
+           "Adverts discarded, by reason (instance filter, or the socket for structural reasons)");
+  for (const auto& r : instances) {
+    for (size_t i = 0; i < r.counters.discarded.size(); ++i) {
+      const std::string reason = vrrp::toString(static_cast<vrrp::DiscardReason>(i));
+      p.sample("holdfast_vrrp_discarded_total",
+               inst(r) + ",scope=\"instance\",reason=\"" + reason + "\"", r.counters.discarded[i]);
+      p.sample("holdfast_vrrp_discarded_total",
+               inst(r) + ",scope=\"socket\",reason=\"" + reason + "\"", r.socket.discarded[i]);
+    }
+  }
+  p.family("holdfast_backend_up", "gauge", "1 while the backend or backend_group is up");
+  for (const auto& b : checks.backends) {
+    p.sample("holdfast_backend_up",
+             "backend=\"" + esc(b.name) + "\",kind=\"" + (b.group ? "backend_group" : "backend") +
+                 "\"",
+             b.verdict.up ? 1 : 0);
+  }
+  p.family("holdfast_check_up", "gauge", "1 while the check is up (after rise/fall)");
+  for (const auto& c : checks.checks) p.sample("holdfast_check_up", checkLabels(c), c.up ? 1 : 0);
+  p.family("holdfast_check_results_total", "counter", "Probe results by outcome");
+  for (const auto& c : checks.checks) {
+    for (size_t i = 0; i < c.stats.results.size(); ++i) {
+      p.sample("holdfast_check_results_total",
+               checkLabels(c) + ",result=\"" +
+                   checkers::toString(static_cast<checkers::Failure>(i)) + "\"",
+               c.stats.results[i]);
+    }
+  }
+  p.family("holdfast_check_latency_seconds", "histogram", "Latency of successful probes");
+  for (const auto& c : checks.checks) {
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < checkers::kLatencyBucketsMs.size(); ++i) {
+      cumulative += c.stats.latencyBuckets[i];
+      std::ostringstream le;
+      le << checkers::kLatencyBucketsMs[i] / 1000.0;
+      p.sample("holdfast_check_latency_seconds_bucket",
+               checkLabels(c) + ",le=\"" + le.str() + "\"", cumulative);
+    }
+    p.sample("holdfast_check_latency_seconds_bucket", checkLabels(c) + ",le=\"+Inf\"",
+             c.stats.latencyCount);
+    p.sample("holdfast_check_latency_seconds_sum", checkLabels(c),
+             std::chrono::duration<double>(c.stats.latencySum).count());
+    p.sample("holdfast_check_latency_seconds_count", checkLabels(c), c.stats.latencyCount);
+  }
+  return p.str();
+}
+
+std::expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
+    const std::string& address, int port, Collect collect) {
+  std::unique_ptr<MetricsServer> m(new MetricsServer());
+  m->server_ = std::make_unique<httplib::Server>();
+  m->server_->Get("/metrics", [collect](const httplib::Request&, httplib::Response& res) {
+    auto page = collect();
+    if (!page) {
+      res.status = 503;
+      res.set_content("holdfastd did not answer in time\n", "text/plain");
+      return;
+    }
+    res.set_content(*page, "text/plain; version=0.0.4; charset=utf-8");
+  });
+  // Two workers: scrapes are rare, and each waits for the daemon's report.
+  m->server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
+  m->server_->set_read_timeout(5, 0);
+  m->server_->set_write_timeout(5, 0);
+  m->server_->set_keep_alive_max_count(10);
+  const bool v6 = address.find(':') != std::string::npos;
+  m->where_ = (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  if (v6) m->server_->set_address_family(AF_INET6);
+  if (!m->server_->bind_to_port(address, port)) {
+    return std::unexpected("metrics_listen " + m->where_ + ": cannot listen (address in use or " +
+                           "not on this host)");
+  }
+  httplib::Server* s = m->server_.get();
+  m->thread_ = std::thread([s] { s->listen_after_bind(); });
+  return m;
+}
+
+MetricsServer::~MetricsServer() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace holdfast::control

@@ -1,0 +1,173 @@
+#include "core/control/render.h"
+
+#include <ctime>
+
+namespace holdfast::control {
+
+using nlohmann::json;
+
+std::string isoTime(std::chrono::system_clock::time_point t) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+namespace {
+
+json counters(const vrrp::Counters& c, bool withTraffic) {
+  json j = json::object();
+  if (withTraffic) {
+    j["received"] = c.received;
+    j["sent"] = c.sent;
+  }
+  json d = json::object();
+  for (size_t i = 0; i < c.discarded.size(); ++i) {
+    d[vrrp::toString(static_cast<vrrp::DiscardReason>(i))] = c.discarded[i];
+  }
+  j["discarded"] = d;
+  return j;
+}
+
+json masterJson(const runtime::InstanceReport& r) {
+  if (!r.masterAddress) return nullptr;
+  return json{{"address", *r.masterAddress},
+              {"priority", r.masterPriority},
+              {"self", r.state == vrrp::State::kMaster}};
+}
+
+}  // namespace
+
+json instanceSummary(const runtime::InstanceReport& r) {
+  return json{{"name", r.name},
+              {"interface", r.interface},
+              {"vrid", r.vrid},
+              {"version", r.version},
+              {"family", r.ipv6 ? "ipv6" : "ipv4"},
+              {"state", vrrp::toString(r.state)},
+              {"base_priority", r.basePriority},
+              {"effective_priority", r.effectivePriority},
+              {"master", masterJson(r)},
+              {"vips", r.vips},
+              {"vips_held", r.vipsHeld},
+              {"fault_reason", r.faultReason ? json(*r.faultReason) : json(nullptr)},
+              {"sync_group", r.syncGroup.empty() ? json(nullptr) : json(r.syncGroup)}};
+}
+
+json instanceDetail(const runtime::InstanceReport& r) {
+  json j = instanceSummary(r);
+  j["source"] = r.source;
+  j["unicast_peers"] = r.unicastPeers;
+  j["preempt"] = r.preempt;
+  j["timers"] = json{{"advert_interval_ms", r.timers.advertInterval.count() * 10},
+                     {"skew_time_ms", r.timers.skewTime.count() * 10},
+                     {"master_down_interval_ms", r.timers.masterDownInterval.count() * 10}};
+  json c = counters(r.counters, true);
+  c["socket"] = counters(r.socket, false);
+  c["garps_sent"] = r.garpsSent;
+  c["transitions"] = r.transitions;
+  j["counters"] = c;
+  if (r.lastTransition) {
+    const auto& t = *r.lastTransition;
+    j["last_transition"] = json{{"from", vrrp::toString(t.from)},
+                                {"to", vrrp::toString(t.to)},
+                                {"reason", t.reason},
+                                {"priority", t.priority},
+                                {"time", isoTime(t.time)}};
+  } else {
+    j["last_transition"] = nullptr;
+  }
+  return j;
+}
+
+json explanation(const runtime::InstanceReport& r) {
+  json items = json::array();
+  for (const auto& c : r.score.why) {
+    items.push_back(json{{"kind", c.item.kind},
+                         {"name", c.item.name},
+                         {"weight", c.item.weight},
+                         {"reverse", c.item.reverse},
+                         {"up", c.item.up},
+                         {"detail", c.item.detail},
+                         {"added", c.added},
+                         {"faults", c.faults}});
+  }
+  return json{{"instance", r.name},
+              {"state", vrrp::toString(r.state)},
+              {"base_priority", r.score.base},
+              {"items", items},
+              {"effective_priority", r.score.effective},
+              {"fault", r.score.fault},
+              {"fault_reason", r.faultReason ? json(*r.faultReason) : json(nullptr)},
+              {"explain", r.score.explain()},
+              {"master", masterJson(r)}};
+}
+
+json backendJson(const checkers::BackendReport& b) {
+  json j{{"name", b.name},
+         {"kind", b.group ? "backend_group" : "backend"},
+         {"state", b.verdict.up ? "up" : "down"},
+         {"layer", b.verdict.failingLayer ? json(checkers::toString(*b.verdict.failingLayer))
+                                          : json(nullptr)},
+         {"reason", b.verdict.reason}};
+  if (b.group) {
+    j["members"] = b.members;
+    j["quorum"] = b.quorum;
+  }
+  return j;
+}
+
+json checkJson(const checkers::CheckReport& c) {
+  const auto& s = c.stats;
+  json results = json::object();
+  for (size_t i = 0; i < s.results.size(); ++i) {
+    results[checkers::toString(static_cast<checkers::Failure>(i))] = s.results[i];
+  }
+  const double lastMs = std::chrono::duration<double, std::milli>(s.last.latency).count();
+  const double avgMs =
+      s.latencyCount ? std::chrono::duration<double, std::milli>(s.latencySum).count() /
+                           static_cast<double>(s.latencyCount)
+                     : 0.0;
+  json last = nullptr;
+  uint64_t completed = 0;
+  for (uint64_t n : s.results) completed += n;
+  if (completed > 0) {
+    last = json{{"ok", s.last.ok()},
+                {"result", checkers::toString(s.last.failure)},
+                {"reason", s.last.reason},
+                {"latency_ms", lastMs}};
+  }
+  return json{{"kind", checkers::toString(c.kind)},
+              {"target", c.target},
+              {"backends", c.backends},
+              {"state", c.up ? "up" : "down"},
+              {"reading", c.reading},
+              {"rise", c.rise},
+              {"fall", c.fall},
+              {"streak", c.streak},
+              {"progress", c.up ? "fall " + std::to_string(c.streak) + "/" + std::to_string(c.fall)
+                                : "rise " + std::to_string(c.streak) + "/" + std::to_string(c.rise)},
+              {"probes", s.probes},
+              {"last", last},
+              {"latency_avg_ms", avgMs},
+              {"last_error", completed > s.results[0] ? json(s.lastFailure) : json(nullptr)},
+              {"next_run_ms", c.nextRunIn.count()},
+              {"in_flight", c.inFlight},
+              {"results", results}};
+}
+
+json eventJson(const log::Event& e) {
+  return json{{"seq", e.seq},
+              {"time", isoTime(e.time)},
+              {"kind", e.kind},
+              {"subject", e.subject},
+              {"text", e.text}};
+}
+
+}  // namespace holdfast::control

@@ -1,0 +1,67 @@
+#include "core/control/request.h"
+
+#include <nlohmann/json.hpp>
+
+namespace holdfast::control {
+
+const char* toString(Command c) {
+  switch (c) {
+    case Command::kStatus:
+      return "status";
+    case Command::kVrrp:
+      return "vrrp";
+    case Command::kChecks:
+      return "checks";
+    case Command::kWhy:
+      return "why";
+    case Command::kEvents:
+      return "events";
+    case Command::kReload:
+      return "reload";
+  }
+  return "?";
+}
+
+std::expected<Request, std::string> parseRequest(std::string_view line) {
+  if (line.size() > kMaxRequestBytes) return std::unexpected("request longer than 4096 bytes");
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::unexpected("not a JSON object");
+  if (!j.is_object()) return std::unexpected("not a JSON object");
+  auto cmd = j.find("cmd");
+  if (cmd == j.end() || !cmd->is_string()) return std::unexpected("missing \"cmd\" string");
+  Request r;
+  const std::string c = cmd->get<std::string>();
+  bool found = false;
+  for (Command k : {Command::kStatus, Command::kVrrp, Command::kChecks, Command::kWhy,
+                    Command::kEvents, Command::kReload}) {
+    if (c == toString(k)) {
+      r.command = k;
+      found = true;
+    }
+  }
+  if (!found) {
+    return std::unexpected("unknown cmd \"" + c.substr(0, 64) +
+                           "\"; expected status, vrrp, checks, why, events or reload");
+  }
+  const char* nameKey = r.command == Command::kChecks ? "backend" : "instance";
+  if (auto n = j.find(nameKey); n != j.end()) {
+    if (!n->is_string()) return std::unexpected(std::string("\"") + nameKey + "\" must be a string");
+    r.name = n->get<std::string>();
+  }
+  if (r.command == Command::kWhy && r.name.empty()) {
+    return std::unexpected("why needs \"instance\"");
+  }
+  if (auto f = j.find("follow"); f != j.end()) {
+    if (!f->is_boolean()) return std::unexpected("\"follow\" must be true or false");
+    r.follow = f->get<bool>();
+  }
+  if (auto l = j.find("limit"); l != j.end()) {
+    if (!l->is_number_unsigned() || l->get<uint64_t>() == 0 || l->get<uint64_t>() > 100000) {
+      return std::unexpected("\"limit\" must be a number from 1 to 100000");
+    }
+    r.limit = l->get<size_t>();
+  }
+  return r;
+}
+
+}  // namespace holdfast::control

@@ -1,0 +1,37 @@
+#pragma once
+// The control socket's protocol (JSON lines): one request object per line, one
+// reply object per line ({"ok": true, ...} or {"ok": false, "error": "..."}).
+// `events` with "follow": true keeps the connection and streams one
+// {"event": {...}} line per new event. Pure: parsing is apart from the socket.
+//
+//   {"cmd": "status"}
+//   {"cmd": "vrrp", "instance": "VI_1"}      instance optional
+//   {"cmd": "checks", "backend": "web1"}     backend optional
+//   {"cmd": "why", "instance": "VI_1"}
+//   {"cmd": "events", "follow": false, "limit": 100}
+//   {"cmd": "reload"}
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace holdfast::control {
+
+// The longest request line accepted; a longer one closes the connection.
+inline constexpr size_t kMaxRequestBytes = 4096;
+
+enum class Command { kStatus, kVrrp, kChecks, kWhy, kEvents, kReload };
+const char* toString(Command c);
+
+struct Request {
+  Command command = Command::kStatus;
+  std::string name;  // instance (vrrp, why) or backend (checks); empty: all
+  bool follow = false;
+  size_t limit = 1000;  // events: at most this many of the newest
+};
+
+// An error says what was wrong with the request, for the reply.
+std::expected<Request, std::string> parseRequest(std::string_view line);
+
+}  // namespace holdfast::control

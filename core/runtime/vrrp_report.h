@@ -1,0 +1,53 @@
+#pragma once
+// What the diagnostics show of one VRRP instance: a copy taken on the VRRP thread,
+// so readers on other threads never touch the running instance.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scoring/score.h"
+#include "vrrp/advert.h"
+#include "vrrp/state_machine.h"
+#include "vrrp/timers.h"
+
+namespace holdfast::runtime {
+
+struct TransitionRecord {
+  vrrp::State from = vrrp::State::kInitialize;
+  vrrp::State to = vrrp::State::kInitialize;
+  std::string reason;
+  int priority = 0;
+  std::chrono::system_clock::time_point time;
+};
+
+struct InstanceReport {
+  std::string name;
+  std::string interface;
+  int vrid = 0;
+  int version = 3;
+  bool ipv6 = false;
+  vrrp::State state = vrrp::State::kInitialize;
+  int basePriority = 0;
+  int effectivePriority = 0;
+  std::string source;                     // our advert source address
+  std::optional<std::string> masterAddress;  // who we believe is master (ourselves when master)
+  int masterPriority = 0;
+  std::vector<std::string> vips;  // "192.0.2.100/24 dev eth0"
+  bool vipsHeld = false;          // master: the VIPs are on the interface
+  std::vector<std::string> unicastPeers;
+  bool preempt = true;
+  std::string syncGroup;
+  vrrp::Timers timers;       // in force (v3: the master's interval once learnt)
+  vrrp::Counters counters;   // this instance: received, sent, discards by filter reason
+  vrrp::Counters socket;     // its interface and family: structural discards, unknown VRID
+  uint64_t garpsSent = 0;    // gratuitous ARPs and unsolicited NAs, one per VIP
+  uint64_t transitions = 0;  // since this instance started
+  std::optional<TransitionRecord> lastTransition;
+  scoring::Score score;
+  std::optional<std::string> faultReason;
+};
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,320 @@
+#include "tools/holdfastctl/tables.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace holdfast::ctl {
+
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json& j, const char* key, const std::string& none = "-") {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return none;
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::string ms(double v) {
+  char buf[32];
+  if (v < 10) {
+    std::snprintf(buf, sizeof buf, "%.2fms", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0fms", v);
+  }
+  return buf;
+}
+
+std::string secs(int64_t msValue) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(msValue) / 1000.0);
+  return buf;
+}
+
+std::string joined(const json& list, const char* sep = ", ") {
+  std::string out;
+  for (const auto& v : list) out += (out.empty() ? "" : sep) + (v.is_string() ? v.get<std::string>() : v.dump());
+  return out;
+}
+
+std::string master(const json& inst) {
+  const json& m = inst.at("master");
+  if (m.is_null()) return "unknown";
+  if (m.value("self", false)) return "self";
+  return m.value("address", "?") + " (" + std::to_string(m.value("priority", 0)) + ")";
+}
+
+std::string nonZero(const json& discarded) {
+  std::string out;
+  for (const auto& [reason, n] : discarded.items()) {
+    if (n.get<uint64_t>() > 0) out += (out.empty() ? "" : ", ") + reason + " " + n.dump();
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+std::string Table::str(const std::string& indent) const {
+  std::vector<size_t> width(headers_.size());
+  for (size_t i = 0; i < headers_.size(); ++i) width[i] = headers_[i].size();
+  for (const auto& r : rows_) {
+    for (size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  }
+  std::ostringstream out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string l = indent;
+    for (size_t i = 0; i < width.size(); ++i) {
+      const std::string cell = i < cells.size() ? cells[i] : "";
+      l += cell;
+      if (i + 1 < width.size()) l += std::string(width[i] - cell.size() + 2, ' ');
+    }
+    while (!l.empty() && l.back() == ' ') l.pop_back();
+    out << l << "\n";
+  };
+  line(headers_);
+  for (const auto& r : rows_) line(r);
+  return out.str();
+}
+
+std::string statusText(const json& reply) {
+  std::ostringstream out;
+  Table inst({"INSTANCE", "INTERFACE", "VRID", "VERSION", "STATE", "PRIORITY", "BASE", "MASTER",
+              "VIPS"});
+  for (const auto& i : reply.at("instances")) {
+    std::string vips = joined(i.at("vips"));
+    if (i.value("vips_held", false)) vips += " (held)";
+    inst.row({i.value("name", ""), i.value("interface", ""), std::to_string(i.value("vrid", 0)),
+              "v" + std::to_string(i.value("version", 0)) +
+                  (i.value("family", "") == "ipv6" ? " IPv6" : " IPv4"),
+              i.value("state", ""), std::to_string(i.value("effective_priority", 0)),
+              std::to_string(i.value("base_priority", 0)), master(i), vips});
+  }
+  out << (reply.at("instances").empty() ? "No VRRP instances.\n" : inst.str());
+  for (const auto& i : reply.at("instances")) {
+    if (!i.at("fault_reason").is_null()) {
+      out << "  " << i.value("name", "") << " is in FAULT: " << str(i, "fault_reason") << "\n";
+    }
+  }
+  if (!reply.at("backends").empty()) {
+    Table b({"BACKEND", "KIND", "STATE", "LAYER", "REASON"});
+    for (const auto& be : reply.at("backends")) {
+      b.row({be.value("name", ""), be.value("kind", ""), be.value("state", ""), str(be, "layer"),
+             be.value("reason", "")});
+    }
+    out << "\n" << b.str();
+  }
+  return out.str();
+}
+
+std::string vrrpText(const json& reply) {
+  std::ostringstream out;
+  bool first = true;
+  for (const auto& i : reply.at("instances")) {
+    if (!first) out << "\n";
+    first = false;
+    const json& t = i.at("timers");
+    const json& c = i.at("counters");
+    out << i.value("name", "") << ": " << i.value("state", "") << " on " << i.value("interface", "")
+        << ", VRID " << i.value("vrid", 0) << ", VRRPv" << i.value("version", 0)
+        << (i.value("family", "") == "ipv6" ? " IPv6" : " IPv4") << ", priority "
+        << i.value("effective_priority", 0) << " (base " << i.value("base_priority", 0) << ")\n";
+    out << "  source:           " << i.value("source", "") << "\n";
+    out << "  master:           " << master(i) << "\n";
+    if (!i.at("unicast_peers").empty()) out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
+    out << "  VIPs:             " << joined(i.at("vips"))
+        << (i.value("vips_held", false) ? " (held)" : "") << "\n";
+    out << "  timers:           advert interval " << secs(t.value("advert_interval_ms", 0))
+        << ", Skew_Time " << secs(t.value("skew_time_ms", 0)) << ", Master_Down_Interval "
+        << secs(t.value("master_down_interval_ms", 0)) << "\n";
+    out << "  adverts:          sent " << c.value("sent", 0) << ", received " << c.value("received", 0)
+        << "\n";
+    out << "  discarded:        " << nonZero(c.at("discarded")) << "\n";
+    out << "  on the interface: " << nonZero(c.at("socket").at("discarded")) << "\n";
+    out << "  GARP/NA sent:     " << c.value("garps_sent", 0) << "\n";
+    out << "  transitions:      " << c.value("transitions", 0) << "\n";
+    const json& lt = i.at("last_transition");
+    if (lt.is_null()) {
+      out << "  last transition:  none\n";
+    } else {
+      out << "  last transition:  " << str(lt, "from") << " -> " << str(lt, "to") << " at "
+          << str(lt, "time") << " (priority " << lt.value("priority", 0)
+          << "): " << str(lt, "reason") << "\n";
+    }
+    if (!i.at("fault_reason").is_null()) out << "  fault:            " << str(i, "fault_reason") << "\n";
+  }
+  if (first) out << "No VRRP instances.\n";
+  return out.str();
+}
+
+std::string checksText(const json& reply) {
+  std::ostringstream out;
+  Table t({"KIND", "TARGET", "BACKEND", "STATE", "RISE/FALL", "LAST", "LATENCY", "AVG", "NEXT",
+           "LAST ERROR"});
+  for (const auto& c : reply.at("checks")) {
+    const json& last = c.at("last");
+    std::string lastText = "-", lat = "-";
+    if (!last.is_null()) {
+      lastText = last.value("ok", false) ? "ok" : last.value("result", "");
+      lat = ms(last.value("latency_ms", 0.0));
+    }
+    std::string state = c.value("state", "");
+    if (c.value("reading", "") != "up" && c.value("reading", "") != "" && state == "down") {
+      state += " (" + c.value("reading", "") + ")";
+    }
+    t.row({c.value("kind", ""), c.value("target", ""), joined(c.at("backends"), ","), state,
+           c.value("progress", ""), lastText, lat,
+           c.value("latency_avg_ms", 0.0) > 0 ? ms(c.value("latency_avg_ms", 0.0)) : "-",
+           c.value("in_flight", false) ? "running" : secs(c.value("next_run_ms", 0)),
+           c.value("last_error", "")});
+  }
+  out << (reply.at("checks").empty() ? "No checks.\n" : t.str());
+  out << "\n" << reply.value("declared", 0) << " declared, " << reply.at("checks").size()
+      << " distinct shown, " << reply.value("threads", 0) << " checker thread(s)\n";
+  return out.str();
+}
+
+std::string whyText(const json& reply) {
+  const json& w = reply.at("why");
+  std::ostringstream out;
+  out << w.value("instance", "") << " is " << w.value("state", "") << " with priority "
+      << (w.value("fault", false) ? std::string("FAULT")
+                                   : std::to_string(w.value("effective_priority", 0)))
+      << "\n\n";
+  Table t({"ITEM", "NAME", "STATE", "WEIGHT", "ADDS", "DETAIL"});
+  t.row({"base", "", "", "", std::to_string(w.value("base_priority", 0)), "configured priority"});
+  for (const auto& it : w.at("items")) {
+    const int added = it.value("added", 0);
+    std::string adds = it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
+    std::string detail = it.value("detail", "");
+    if (it.value("up", false)) detail = "";
+    if (it.value("reverse", false)) detail += (detail.empty() ? "" : "; ") + std::string("reverse");
+    t.row({it.value("kind", ""), it.value("name", ""), it.value("up", false) ? "up" : "down",
+           std::to_string(it.value("weight", 0)), adds, detail});
+  }
+  t.row({"=", "", "", "", w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
+         "effective priority: clamp(base + adds, 1, 254); 255 (owner) never changes"});
+  out << t.str();
+  if (!w.at("fault_reason").is_null()) out << "\nFAULT: " << str(w, "fault_reason") << "\n";
+  const json& m = w.at("master");
+  out << "\nMaster: ";
+  if (m.is_null()) {
+    out << "none heard yet\n";
+  } else if (m.value("self", false)) {
+    out << "this node (" << m.value("address", "") << "), advertising priority "
+        << m.value("priority", 0) << "\n";
+  } else {
+    out << m.value("address", "") << " with priority " << m.value("priority", 0)
+        << " (ours: " << w.value("effective_priority", 0) << ")\n";
+  }
+  return out.str();
+}
+
+std::string eventText(const json& e) {
+  std::string subject = e.value("subject", "");
+  return e.value("time", "") + "  " + e.value("kind", "") + (subject.empty() ? "" : " " + subject) +
+         ": " + e.value("text", "");
+}
+
+std::string reloadText(const json& reply) {
+  std::ostringstream out;
+  for (const auto& m : reply.value("messages", json::array())) out << m.get<std::string>() << "\n";
+  out << reply.value("summary", reply.value("error", "")) << "\n";
+  return out.str();
+}
+
+namespace {
+std::string age(double end, double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs ago", std::max(0.0, end - t));
+  return buf;
+}
+std::string vipsOf(const std::vector<vrrp::IpAddress>& v) {
+  std::string out;
+  for (const auto& a : v) out += (out.empty() ? "" : ",") + a.str();
+  return out.empty() ? "-" : out;
+}
+}  // namespace
+
+std::string sniffText(const sniff::Report& r) {
+  std::ostringstream out;
+  char head[128];
+  std::snprintf(head, sizeof head, "%llu frames, %llu VRRP packets over %.1fs\n",
+                static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.vrrp),
+                std::max(0.0, r.end - r.start));
+  out << head;
+  for (const auto& v : r.vrids) {
+    out << "\nVRID " << v.vrid << (v.family == vrrp::Family::kIPv6 ? " (IPv6)" : " (IPv4)") << "\n";
+    Table t({"ROUTER", "MAC", "PRIORITY", "INTERVAL", "VERSION", "AUTH", "ADVERTS", "LAST SEEN",
+             "VIPS"});
+    for (const auto& s : v.routers) {
+      char iv[32];
+      std::snprintf(iv, sizeof iv, "%.2fs", static_cast<double>(s.interval.count()) / 100.0);
+      std::string prio = std::to_string(s.priority);
+      if (s.priorityZero) prio += " (+" + std::to_string(s.priorityZero) + "x 0)";
+      t.row({s.source.str(), s.mac.empty() ? "-" : s.mac, prio, iv, "v" + std::to_string(s.version),
+             s.auth, std::to_string(s.adverts), age(r.end, s.last), vipsOf(s.vips)});
+    }
+    out << t.str("  ");
+  }
+  if (r.vrids.empty()) out << "\nNo VRRP adverts seen.\n";
+  if (!r.announcements.empty()) {
+    out << "\nGratuitous ARP / unsolicited NA\n";
+    Table t({"ADDRESS", "MAC", "KIND", "COUNT", "LAST SEEN"});
+    for (const auto& a : r.announcements) {
+      t.row({a.address.str(), a.mac, a.arp ? "ARP" : "NA", std::to_string(a.count), age(r.end, a.last)});
+    }
+    out << t.str("  ");
+  }
+  if (!r.malformed.empty()) {
+    out << "\nDropped as malformed\n";
+    for (const auto& [what, n] : r.malformed) out << "  " << what << ": " << n << "\n";
+  }
+  std::vector<std::string> all = r.conflicts;
+  for (const auto& v : r.vrids) all.insert(all.end(), v.conflicts.begin(), v.conflicts.end());
+  out << "\n" << (all.empty() ? "No conflicts.\n" : "CONFLICTS\n");
+  for (const auto& c : all) out << "  ! " << c << "\n";
+  return out.str();
+}
+
+json sniffJson(const sniff::Report& r) {
+  json vrids = json::array();
+  for (const auto& v : r.vrids) {
+    json routers = json::array();
+    for (const auto& s : v.routers) {
+      json vips = json::array();
+      for (const auto& a : s.vips) vips.push_back(a.str());
+      routers.push_back(json{{"address", s.source.str()},
+                             {"mac", s.mac},
+                             {"priority", s.priority},
+                             {"priority_zero_adverts", s.priorityZero},
+                             {"interval_ms", s.interval.count() * 10},
+                             {"version", s.version},
+                             {"auth", s.auth},
+                             {"ttl", s.ttl},
+                             {"adverts", s.adverts},
+                             {"first_seen", s.first},
+                             {"last_seen", s.last},
+                             {"vips", vips}});
+    }
+    vrids.push_back(json{{"vrid", v.vrid},
+                         {"family", v.family == vrrp::Family::kIPv6 ? "ipv6" : "ipv4"},
+                         {"routers", routers},
+                         {"conflicts", v.conflicts}});
+  }
+  json ann = json::array();
+  for (const auto& a : r.announcements) {
+    ann.push_back(json{{"address", a.address.str()},
+                       {"mac", a.mac},
+                       {"kind", a.arp ? "arp" : "na"},
+                       {"count", a.count},
+                       {"last_seen", a.last}});
+  }
+  return json{{"frames", r.frames},     {"vrrp_packets", r.vrrp}, {"start", r.start},
+              {"end", r.end},           {"vrids", vrids},         {"announcements", ann},
+              {"malformed", r.malformed}, {"conflicts", r.conflicts},
+              {"any_conflict", r.anyConflict()}};
+}
+
+}  // namespace holdfast::ctl
