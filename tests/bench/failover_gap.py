@@ -6,6 +6,10 @@ term:  from the old master's priority-0 advert to the new master's first advert.
 
 Usage: failover_gap.py FILE.pcap OLD_MASTER_IP NEW_MASTER_IP kill|term
 Prints the gap in microseconds, or nothing (exit 1) if the trial is incomplete.
+
+       failover_gap.py --max-gap FILE.pcap SOURCE_IP [VRID]
+Prints the largest gap between two adverts from SOURCE_IP (of VRID, if given) in
+microseconds, and their count, or nothing (exit 1) with fewer than two.
 Standard library only; reads classic pcap (microsecond or nanosecond) with Ethernet.
 """
 import socket
@@ -39,13 +43,25 @@ def adverts(path):
         if ip[9] != 112 or len(ip) < ihl + 8:
             continue
         src = socket.inet_ntoa(ip[12:16])
+        vrid = ip[ihl + 1]
         priority = ip[ihl + 2]
-        yield sec + frac * scale, src, priority
+        yield sec + frac * scale, src, priority, vrid
+
+
+def max_gap(path, source, vrid):
+    times = [t for t, s, p, v in adverts(path) if s == source and (vrid is None or v == vrid)]
+    if len(times) < 2:
+        return 1
+    gap = max(b - a for a, b in zip(times, times[1:]))
+    print(f"{round(gap * 1e6)} us over {len(times)} adverts")
+    return 0
 
 
 def main():
+    if sys.argv[1] == "--max-gap":
+        return max_gap(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None)
     path, old, new, kind = sys.argv[1:5]
-    events = list(adverts(path))
+    events = [(t, s, p) for t, s, p, _ in adverts(path)]
     if kind == "kill":
         old_times = [t for t, s, p in events if s == old and p > 0]
     else:

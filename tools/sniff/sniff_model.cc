@@ -110,8 +110,7 @@ void Model::add(int linkType, double time, std::span<const uint8_t> frame) {
     const size_t total = std::min<size_t>(be16(p, 2), p.size());
     if (ihl < 20 || total < ihl || p[9] != vrrp::kVrrpProtocol) return;
     vrrp::PacketInfo info{vrrp::IpAddress::v4(std::span<const uint8_t, 4>(p.data() + 12, 4)),
-                          vrrp::IpAddress::v4(std::span<const uint8_t, 4>(p.data() + 16, 4)),
-                          p[8]};
+                          vrrp::IpAddress::v4(std::span<const uint8_t, 4>(p.data() + 16, 4)), p[8]};
     vrrpPacket(time, mac, info, p.subspan(ihl, total - ihl));
   } else if (type == kEtherIpv6 && p.size() >= 40 && (p[0] >> 4) == 6) {
     const size_t payload = std::min<size_t>(be16(p, 4), p.size() - 40);
@@ -170,6 +169,8 @@ void Model::vrrpPacket(double time, const std::string& mac, const vrrp::PacketIn
   r.priority = advert->priority;
   if (r.adverts - r.priorityZero == 1) r.first = time;
   r.last = time;
+  if (r.times.size() == kMaxTimes) r.times.erase(r.times.begin(), r.times.begin() + kMaxTimes / 2);
+  r.times.push_back(time);
 }
 
 void Model::announced(double time, const std::string& mac, const vrrp::IpAddress& a, bool arp) {
@@ -192,23 +193,31 @@ Report Model::report() const {
     VridSeen v = seen;
     const std::string id = "VRID " + std::to_string(v.vrid) +
                            (v.family == vrrp::Family::kIPv6 ? " (IPv6)" : " (IPv4)");
-    // Only the master advertises (RFC 5798 6.4.3): two routers whose adverts run side
-    // by side for more than two intervals are two masters (split brain). A takeover
-    // overlaps by at most about one interval.
-    std::vector<const RouterSeen*> live;
-    for (const auto& r : v.routers) {
-      if (r.adverts > r.priorityZero) live.push_back(&r);
-    }
-    for (size_t i = 0; i < live.size(); ++i) {
-      for (size_t j = i + 1; j < live.size(); ++j) {
-        const RouterSeen& a = *live[i];
-        const RouterSeen& b = *live[j];
-        const double overlap = std::min(a.last, b.last) - std::max(a.first, b.first);
+    // Only the master advertises (RFC 5798 6.4.3). Two routers that both advertise
+    // within an interval and a half of each other, over more than three intervals,
+    // are two masters (split brain); a takeover overlaps by about one advert.
+    for (size_t i = 0; i < v.routers.size(); ++i) {
+      for (size_t j = i + 1; j < v.routers.size(); ++j) {
+        const RouterSeen& a = v.routers[i];
+        const RouterSeen& b = v.routers[j];
+        if (a.times.empty() || b.times.empty()) continue;
         const double interval =
             static_cast<double>(std::max(a.interval, b.interval).count()) / 100.0;
-        if (overlap > 2 * interval && a.adverts > 2 && b.adverts > 2) {
+        // The longest run of b's adverts that each have one of a's close by.
+        double from = -1, longest = 0;
+        size_t k = 0;
+        for (double t : b.times) {
+          while (k < a.times.size() && a.times[k] < t - 1.5 * interval) ++k;
+          if (k < a.times.size() && a.times[k] <= t + 1.5 * interval) {
+            if (from < 0) from = t;
+            longest = std::max(longest, t - from);
+          } else {
+            from = -1;
+          }
+        }
+        if (longest > 3 * interval) {
           char buf[64];
-          std::snprintf(buf, sizeof buf, "%.1fs", overlap);
+          std::snprintf(buf, sizeof buf, "%.1fs", longest);
           v.conflicts.push_back(id + ": two masters: " + a.source.str() + " (priority " +
                                 std::to_string(a.priority) + ") and " + b.source.str() +
                                 " (priority " + std::to_string(b.priority) +
@@ -234,8 +243,9 @@ Report Model::report() const {
   for (const auto& [key, n] : announcements_) rep.announcements.push_back(n);
   for (const auto& [what, count] : malformed_) {
     if (what.starts_with("bad_ttl")) {
-      rep.conflicts.push_back(std::to_string(count) + " VRRP packet(s) with TTL/hop limit not 255 (" +
-                              what + "): routed from elsewhere or spoofed");
+      rep.conflicts.push_back(std::to_string(count) +
+                              " VRRP packet(s) with TTL/hop limit not 255 (" + what +
+                              "): routed from elsewhere or spoofed");
     }
   }
   return rep;

@@ -17,7 +17,7 @@
 namespace holdfast::sniff {
 
 // libpcap link types this decodes.
-inline constexpr int kLinkEthernet = 1;      // DLT_EN10MB
+inline constexpr int kLinkEthernet = 1;       // DLT_EN10MB
 inline constexpr int kLinkLinuxCooked = 113;  // DLT_LINUX_SLL
 
 struct RouterSeen {
@@ -30,9 +30,11 @@ struct RouterSeen {
   std::vector<vrrp::IpAddress> vips;
   int ttl = 255;
   uint64_t adverts = 0;
-  uint64_t priorityZero = 0;  // adverts with priority 0 (a master leaving)
+  uint64_t priorityZero = 0;   // adverts with priority 0 (a master leaving)
   double first = 0, last = 0;  // capture time of the first and last advert, seconds
+  std::vector<double> times;   // of its adverts with priority > 0, the newest kMaxTimes
 };
+inline constexpr size_t kMaxTimes = 20000;
 
 struct VridSeen {
   int vrid = 0;
@@ -50,9 +52,9 @@ struct Announcement {
 };
 
 struct Report {
-  std::vector<VridSeen> vrids;              // by family, then VRID
-  std::vector<Announcement> announcements;  // by address, then MAC
-  std::vector<std::string> conflicts;       // not tied to one VRID
+  std::vector<VridSeen> vrids;                // by family, then VRID
+  std::vector<Announcement> announcements;    // by address, then MAC
+  std::vector<std::string> conflicts;         // not tied to one VRID
   std::map<std::string, uint64_t> malformed;  // "bad_checksum from 192.0.2.9" -> count
   uint64_t frames = 0;
   uint64_t vrrp = 0;
