@@ -67,8 +67,10 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
         c != spec.carried.end()) {
       e->runners_.back()->seed(c->second.up, c->second.lastFailure);
     }
-    e->views_.push_back({layerOf(distinct[i].params->kind), e->runners_.back()->up(),
-                         e->runners_.back()->stats().lastFailure, {}});
+    e->views_.push_back({layerOf(distinct[i].params->kind),
+                         e->runners_.back()->up(),
+                         e->runners_.back()->stats().lastFailure,
+                         {}});
   }
   for (size_t bi = 0; bi < e->backends_.size(); ++bi) {
     for (size_t ci : e->backends_[bi].checks) e->views_[ci].backends.push_back(bi);
@@ -216,7 +218,8 @@ CheckReport CheckEngine::reportOf(const CheckRunner& r, CheckRunner::Clock::time
 void CheckEngine::addVerdicts(EngineReport& rep) const {
   for (const Backend& b : backends_) {
     std::vector<CheckStatus> st;
-    for (size_t ci : b.checks) st.push_back({views_[ci].layer, views_[ci].up, views_[ci].lastFailure});
+    for (size_t ci : b.checks)
+      st.push_back({views_[ci].layer, views_[ci].up, views_[ci].lastFailure});
     for (size_t i = 0; i < b.checks.size(); ++i) {
       CheckReport& c = rep.checks[b.checks[i]];
       c.backends.push_back(b.name);

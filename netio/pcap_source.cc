@@ -2,8 +2,8 @@
 
 #include <pcap/pcap.h>
 
-#include <chrono>
 #include <poll.h>
+#include <chrono>
 
 namespace holdfast::netio {
 

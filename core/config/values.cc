@@ -76,8 +76,8 @@ std::expected<IpAddress, std::string> parseAddress(std::string_view text) {
 }
 
 std::expected<Endpoint, std::string> parseEndpoint(std::string_view text) {
-  const std::string expected = "expected ADDR:PORT (e.g. 127.0.0.1:9650 or [::1]:9650), found '" +
-                               std::string(text) + "'";
+  const std::string expected =
+      "expected ADDR:PORT (e.g. 127.0.0.1:9650 or [::1]:9650), found '" + std::string(text) + "'";
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return std::unexpected(expected);
   std::string_view host = text.substr(0, colon);

@@ -149,12 +149,11 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     idle_.cancel();
     const uint64_t token = ++token_;
     replyTimer_.expires_after(kReplyTimeout);
-    replyTimer_.async_wait(
-        [self = shared_from_this(), token](const boost::system::error_code& ec) {
-          if (ec || !*self->alive_ || token != self->token_ || !self->busy_) return;
-          ++self->server_.counters_.replyTimeouts;
-          self->finish(errorReply("holdfastd did not answer within 5 s"));
-        });
+    replyTimer_.async_wait([self = shared_from_this(), token](const boost::system::error_code& ec) {
+      if (ec || !*self->alive_ || token != self->token_ || !self->busy_) return;
+      ++self->server_.counters_.replyTimeouts;
+      self->finish(errorReply("holdfastd did not answer within 5 s"));
+    });
     std::weak_ptr<Session> weak = shared_from_this();
     asio::io_context& io = server_.io_;
     server_.handler_(*req, [weak, token, &io](json reply) {
@@ -264,28 +263,28 @@ ControlServer::~ControlServer() {
 }
 
 void ControlServer::accept() {
-  acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec,
-                                                stream::socket socket) {
-    if (!*alive) return;
-    if (ec) {
-      if (ec != asio::error::operation_aborted) {
-        log::warning(std::string("control: accept: ") + ec.message());
+  acceptor_.async_accept(
+      [this, alive = alive_](const boost::system::error_code& ec, stream::socket socket) {
+        if (!*alive) return;
+        if (ec) {
+          if (ec != asio::error::operation_aborted) {
+            log::warning(std::string("control: accept: ") + ec.message());
+            accept();
+          }
+          return;
+        }
+        ++counters_.accepted;
+        auto session = std::make_shared<Session>(*this, std::move(socket));
+        sessions_.insert(session);
+        if (sessions_.size() > kMaxClients) {
+          ++counters_.refusedFull;
+          session->refuse(
+              errorReply("too many clients (" + std::to_string(kMaxClients) + "); try again"));
+        } else {
+          session->start();
+        }
         accept();
-      }
-      return;
-    }
-    ++counters_.accepted;
-    auto session = std::make_shared<Session>(*this, std::move(socket));
-    sessions_.insert(session);
-    if (sessions_.size() > kMaxClients) {
-      ++counters_.refusedFull;
-      session->refuse(errorReply("too many clients (" + std::to_string(kMaxClients) +
-                                 "); try again"));
-    } else {
-      session->start();
-    }
-    accept();
-  });
+      });
 }
 
 void ControlServer::publishEvents() {

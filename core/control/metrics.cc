@@ -69,9 +69,11 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
   p.family("holdfast_vrrp_base_priority", "gauge", "Configured priority");
   for (const auto& r : instances) p.sample("holdfast_vrrp_base_priority", inst(r), r.basePriority);
   p.family("holdfast_vrrp_transitions_total", "counter", "State transitions since start");
-  for (const auto& r : instances) p.sample("holdfast_vrrp_transitions_total", inst(r), r.transitions);
+  for (const auto& r : instances)
+    p.sample("holdfast_vrrp_transitions_total", inst(r), r.transitions);
   p.family("holdfast_vrrp_adverts_sent_total", "counter", "Adverts sent");
-  for (const auto& r : instances) p.sample("holdfast_vrrp_adverts_sent_total", inst(r), r.counters.sent);
+  for (const auto& r : instances)
+    p.sample("holdfast_vrrp_adverts_sent_total", inst(r), r.counters.sent);
   p.family("holdfast_vrrp_adverts_received_total", "counter",
            "Adverts for this instance that passed the codec");
   for (const auto& r : instances) {
@@ -92,10 +94,10 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
   }
   p.family("holdfast_backend_up", "gauge", "1 while the backend or backend_group is up");
   for (const auto& b : checks.backends) {
-    p.sample("holdfast_backend_up",
-             "backend=\"" + esc(b.name) + "\",kind=\"" + (b.group ? "backend_group" : "backend") +
-                 "\"",
-             b.verdict.up ? 1 : 0);
+    p.sample(
+        "holdfast_backend_up",
+        "backend=\"" + esc(b.name) + "\",kind=\"" + (b.group ? "backend_group" : "backend") + "\"",
+        b.verdict.up ? 1 : 0);
   }
   p.family("holdfast_check_up", "gauge", "1 while the check is up (after rise/fall)");
   for (const auto& c : checks.checks) p.sample("holdfast_check_up", checkLabels(c), c.up ? 1 : 0);
@@ -115,8 +117,8 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
       cumulative += c.stats.latencyBuckets[i];
       std::ostringstream le;
       le << checkers::kLatencyBucketsMs[i] / 1000.0;
-      p.sample("holdfast_check_latency_seconds_bucket",
-               checkLabels(c) + ",le=\"" + le.str() + "\"", cumulative);
+      p.sample("holdfast_check_latency_seconds_bucket", checkLabels(c) + ",le=\"" + le.str() + "\"",
+               cumulative);
     }
     p.sample("holdfast_check_latency_seconds_bucket", checkLabels(c) + ",le=\"+Inf\"",
              c.stats.latencyCount);

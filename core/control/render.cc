@@ -130,10 +130,10 @@ json checkJson(const checkers::CheckReport& c) {
     results[checkers::toString(static_cast<checkers::Failure>(i))] = s.results[i];
   }
   const double lastMs = std::chrono::duration<double, std::milli>(s.last.latency).count();
-  const double avgMs =
-      s.latencyCount ? std::chrono::duration<double, std::milli>(s.latencySum).count() /
-                           static_cast<double>(s.latencyCount)
-                     : 0.0;
+  const double avgMs = s.latencyCount
+                           ? std::chrono::duration<double, std::milli>(s.latencySum).count() /
+                                 static_cast<double>(s.latencyCount)
+                           : 0.0;
   json last = nullptr;
   uint64_t completed = 0;
   for (uint64_t n : s.results) completed += n;
@@ -143,23 +143,24 @@ json checkJson(const checkers::CheckReport& c) {
                 {"reason", s.last.reason},
                 {"latency_ms", lastMs}};
   }
-  return json{{"kind", checkers::toString(c.kind)},
-              {"target", c.target},
-              {"backends", c.backends},
-              {"state", c.up ? "up" : "down"},
-              {"reading", c.reading},
-              {"rise", c.rise},
-              {"fall", c.fall},
-              {"streak", c.streak},
-              {"progress", c.up ? "fall " + std::to_string(c.streak) + "/" + std::to_string(c.fall)
-                                : "rise " + std::to_string(c.streak) + "/" + std::to_string(c.rise)},
-              {"probes", s.probes},
-              {"last", last},
-              {"latency_avg_ms", avgMs},
-              {"last_error", completed > s.results[0] ? json(s.lastFailure) : json(nullptr)},
-              {"next_run_ms", c.nextRunIn.count()},
-              {"in_flight", c.inFlight},
-              {"results", results}};
+  return json{
+      {"kind", checkers::toString(c.kind)},
+      {"target", c.target},
+      {"backends", c.backends},
+      {"state", c.up ? "up" : "down"},
+      {"reading", c.reading},
+      {"rise", c.rise},
+      {"fall", c.fall},
+      {"streak", c.streak},
+      {"progress", c.up ? "fall " + std::to_string(c.streak) + "/" + std::to_string(c.fall)
+                        : "rise " + std::to_string(c.streak) + "/" + std::to_string(c.rise)},
+      {"probes", s.probes},
+      {"last", last},
+      {"latency_avg_ms", avgMs},
+      {"last_error", completed > s.results[0] ? json(s.lastFailure) : json(nullptr)},
+      {"next_run_ms", c.nextRunIn.count()},
+      {"in_flight", c.inFlight},
+      {"results", results}};
 }
 
 json eventJson(const log::Event& e) {

@@ -45,7 +45,8 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   }
   const char* nameKey = r.command == Command::kChecks ? "backend" : "instance";
   if (auto n = j.find(nameKey); n != j.end()) {
-    if (!n->is_string()) return std::unexpected(std::string("\"") + nameKey + "\" must be a string");
+    if (!n->is_string())
+      return std::unexpected(std::string("\"") + nameKey + "\" must be a string");
     r.name = n->get<std::string>();
   }
   if (r.command == Command::kWhy && r.name.empty()) {

@@ -219,9 +219,10 @@ ReloadOutcome Daemon::reload() {
         startHealth(std::move(nextHealth));
       }
       o.summary = "reload applied: instances kept " + joinNames(sum->kept) + "; added " +
-                  joinNames(sum->added) + "; removed " + joinNames(sum->removed) +
-                  "; restarted " + joinNames(sum->restarted) +
-                  (healthSame ? "; backends unchanged" : "; backends rebuilt, unchanged checks kept their state");
+                  joinNames(sum->added) + "; removed " + joinNames(sum->removed) + "; restarted " +
+                  joinNames(sum->restarted) +
+                  (healthSame ? "; backends unchanged"
+                              : "; backends rebuilt, unchanged checks kept their state");
     }
     config_ = std::move(next);
     warnInactive(*config_);
@@ -253,11 +254,13 @@ void Daemon::collect(Reports done) {
 }
 
 void Daemon::handle(const control::Request& req, control::ControlServer::Reply reply) {
-  using nlohmann::json;
   using control::Command;
+  using nlohmann::json;
   if (req.command == Command::kReload) {
     ReloadOutcome o = reload();
-    json j{{"ok", o.applied}, {"applied", o.applied}, {"summary", o.summary},
+    json j{{"ok", o.applied},
+           {"applied", o.applied},
+           {"summary", o.summary},
            {"messages", o.messages}};
     if (!o.applied) j["error"] = o.summary;
     reply(std::move(j));

@@ -54,8 +54,7 @@ class Daemon {
   // Control socket requests, on the main loop.
   void handle(const control::Request& req, control::ControlServer::Reply reply);
   // Reports of both runtimes; `done` runs on the main loop.
-  using Reports =
-      std::function<void(std::vector<runtime::InstanceReport>, checkers::EngineReport)>;
+  using Reports = std::function<void(std::vector<runtime::InstanceReport>, checkers::EngineReport)>;
   void collect(Reports done);
   std::expected<void, std::string> startMetrics();
 

@@ -6,8 +6,8 @@ void EventLog::append(std::string kind, std::string subject, std::string text) {
   std::function<void()> listener;
   {
     std::lock_guard lock(mutex_);
-    ring_.push_back({next_++, std::chrono::system_clock::now(), std::move(kind),
-                     std::move(subject), std::move(text)});
+    ring_.push_back({next_++, std::chrono::system_clock::now(), std::move(kind), std::move(subject),
+                     std::move(text)});
     while (ring_.size() > capacity_) ring_.pop_front();
     listener = listener_;
   }

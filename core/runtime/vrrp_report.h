@@ -32,7 +32,7 @@ struct InstanceReport {
   vrrp::State state = vrrp::State::kInitialize;
   int basePriority = 0;
   int effectivePriority = 0;
-  std::string source;                     // our advert source address
+  std::string source;                        // our advert source address
   std::optional<std::string> masterAddress;  // who we believe is master (ourselves when master)
   int masterPriority = 0;
   std::vector<std::string> vips;  // "192.0.2.100/24 dev eth0"

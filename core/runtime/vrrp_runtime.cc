@@ -514,10 +514,9 @@ void VrrpRuntime::startAll() {
 void VrrpRuntime::startOne(Running& r) {
   const auto& s = r.instance->settings();
   r.instance->setPriority(r.score.effective, Clock::now());  // before start: sets it only
-  log::info(s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) +
-            " VRRPv" + std::to_string(s.machine.version) + " priority " +
-            std::to_string(s.machine.priority) + ", adverts from " + s.source.str() + " to " +
-            s.destinations.front().str() +
+  log::info(s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) + " VRRPv" +
+            std::to_string(s.machine.version) + " priority " + std::to_string(s.machine.priority) +
+            ", adverts from " + s.source.str() + " to " + s.destinations.front().str() +
             (s.destinations.size() > 1
                  ? " and " + std::to_string(s.destinations.size() - 1) + " more"
                  : ""));
@@ -968,7 +967,8 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
             t.reason + " (priority " + std::to_string(priority) + ")");
   Running& r = running(s);
   ++r.transitions;
-  r.lastTransition = TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
+  r.lastTransition =
+      TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
   log::events().append("instance", s.name,
                        std::string(vrrp::toString(t.from)) + " -> " + vrrp::toString(t.to) + ": " +
                            t.reason + " (priority " + std::to_string(priority) + ")");

@@ -21,8 +21,8 @@
 #include "core/config/model.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
-#include "core/runtime/vrrp_report.h"
 #include "core/runtime/script_tracker.h"
+#include "core/runtime/vrrp_report.h"
 #include "core/scoring/score.h"
 #include "netio/address_manager.h"
 #include "netio/announcer.h"
@@ -143,9 +143,9 @@ class VrrpRuntime : private vrrp::InstanceIo {
   std::unique_ptr<Mailer> mailer_;
   std::string routerId_;    // set when smtp_server and notification_email are
   bool following_ = false;  // a sync group member is following another
-  std::map<std::string, bool> trackedInterfaceUp_;  // track_interface name -> usable
-  std::map<std::string, TrackedHealth> backends_;   // track_backend name -> state
-  std::string trackingSignature_;                   // what reload compares besides settings
+  std::map<std::string, bool> trackedInterfaceUp_;         // track_interface name -> usable
+  std::map<std::string, TrackedHealth> backends_;          // track_backend name -> state
+  std::string trackingSignature_;                          // what reload compares besides settings
   std::map<std::string, std::string> instanceSignatures_;  // by instance name
   std::map<std::string, std::string> scriptSignatures_;    // by vrrp_script name
   std::unique_ptr<netio::LinkMonitor> links_;

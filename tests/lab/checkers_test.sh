@@ -158,7 +158,7 @@ echo "ok: a script check follows its command's exit status"
 # A reload with the same file keeps every check running (no restart, no new
 # initial state).
 kill -HUP "$(cat "$LAB_DIR/h.pid")"
-lab_wait "the reload" 5 grep -qF "reload: VRRP instances and backends unchanged; they keep running untouched" "$LOG"
+lab_wait "the reload" 5 grep -qF "reload applied: VRRP instances and backends unchanged; they keep running" "$LOG"
 [ "$(grep -cF "checks: 25 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
 echo "ok: an unchanged reload keeps the checks running"
 

@@ -21,8 +21,8 @@ std::expected<Client, std::string> Client::connect(const std::string& path) {
     const int e = errno;
     ::close(fd);
     std::string hint = e == ENOENT || e == ECONNREFUSED ? " (is holdfastd running?)"
-                       : e == EACCES                     ? " (the socket is root-only)"
-                                                         : "";
+                       : e == EACCES                    ? " (the socket is root-only)"
+                                                        : "";
     return std::unexpected("cannot connect to " + path + ": " + std::strerror(e) + hint);
   }
   return Client(fd, path);

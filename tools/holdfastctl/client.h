@@ -11,7 +11,8 @@ class Client {
  public:
   // An error says what failed and what to check.
   static std::expected<Client, std::string> connect(const std::string& path);
-  Client(Client&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)), buffer_(std::move(o.buffer_)) {
+  Client(Client&& o) noexcept
+      : fd_(o.fd_), path_(std::move(o.path_)), buffer_(std::move(o.buffer_)) {
     o.fd_ = -1;
   }
   Client& operator=(Client&&) = delete;

@@ -70,8 +70,10 @@ std::expected<json, std::string> ask(ctl::Client& c, const json& req, int timeou
 
 int sniffCommand(const Args& a) {
   if (a.read.empty() && a.rest.empty()) return fail(kExitUsage, "sniff needs IFACE or --read FILE");
-  if (!a.read.empty() && !a.rest.empty()) return fail(kExitUsage, "sniff takes IFACE or --read FILE, not both");
-  auto src = a.read.empty() ? netio::PcapSource::live(a.rest.front()) : netio::PcapSource::file(a.read);
+  if (!a.read.empty() && !a.rest.empty())
+    return fail(kExitUsage, "sniff takes IFACE or --read FILE, not both");
+  auto src =
+      a.read.empty() ? netio::PcapSource::live(a.rest.front()) : netio::PcapSource::file(a.read);
   if (!src) return fail(kExitUnreachable, "cannot capture: " + src.error());
   const int link = src->linkType();
   if (link != sniff::kLinkEthernet && link != sniff::kLinkLinuxCooked) {
@@ -84,7 +86,8 @@ int sniffCommand(const Args& a) {
   }
   sniff::Model model;
   auto wallNow = [] {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   };
   if (a.read.empty()) model.cover(wallNow());
   auto r = src->run([&](double t, std::span<const uint8_t> f) { model.add(link, t, f); }, a.seconds,
@@ -108,7 +111,8 @@ int eventsFollow(ctl::Client& c, const Args& a) {
       return fail(kExitUnreachable, line.error());
     }
     if (!line->contains("event")) continue;
-    std::cout << (a.json ? line->at("event").dump() : ctl::eventText(line->at("event"))) << std::endl;
+    std::cout << (a.json ? line->at("event").dump() : ctl::eventText(line->at("event")))
+              << std::endl;
   }
   return kExitOk;
 }
@@ -125,7 +129,7 @@ int daemonCommand(const Args& a) {
     req["limit"] = a.limit;
   }
   if (a.rest.size() > 1 || (!a.rest.empty() && (a.command == "status" || a.command == "reload" ||
-                                                 a.command == "events"))) {
+                                                a.command == "events"))) {
     return fail(kExitUsage, "too many arguments for " + a.command);
   }
   auto c = ctl::Client::connect(a.socket);
@@ -195,8 +199,9 @@ int main(int argc, char** argv) {
       "status: exit 0 only if every instance is in STATE (master, backup, fault)")(
       "follow,f", po::bool_switch(&a.follow), "events: keep printing new events")(
       "limit", po::value(&a.limit)->value_name("N"), "events: at most the N newest (default 1000)")(
-      "seconds", po::value(&a.seconds)->value_name("N"), "sniff: capture for N seconds (default 10)")(
-      "read,r", po::value(&a.read)->value_name("FILE"), "sniff: read a pcap file instead")(
+      "seconds", po::value(&a.seconds)->value_name("N"),
+      "sniff: capture for N seconds (default 10)")("read,r", po::value(&a.read)->value_name("FILE"),
+                                                   "sniff: read a pcap file instead")(
       "timeout", po::value(&timeout)->value_name("SECONDS"),
       "how long to wait for holdfastd's answer (default 10)")(
       "version", "print the version and exit")("help,h", "print this help and exit")(

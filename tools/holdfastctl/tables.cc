@@ -35,7 +35,8 @@ std::string secs(int64_t msValue) {
 
 std::string joined(const json& list, const char* sep = ", ") {
   std::string out;
-  for (const auto& v : list) out += (out.empty() ? "" : sep) + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& v : list)
+    out += (out.empty() ? "" : sep) + (v.is_string() ? v.get<std::string>() : v.dump());
   return out;
 }
 
@@ -60,7 +61,8 @@ std::string Table::str(const std::string& indent) const {
   std::vector<size_t> width(headers_.size());
   for (size_t i = 0; i < headers_.size(); ++i) width[i] = headers_[i].size();
   for (const auto& r : rows_) {
-    for (size_t i = 0; i < r.size() && i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (size_t i = 0; i < r.size() && i < width.size(); ++i)
+      width[i] = std::max(width[i], r[i].size());
   }
   std::ostringstream out;
   auto line = [&](const std::vector<std::string>& cells) {
@@ -80,8 +82,8 @@ std::string Table::str(const std::string& indent) const {
 
 std::string statusText(const json& reply) {
   std::ostringstream out;
-  Table inst({"INSTANCE", "INTERFACE", "VRID", "VERSION", "STATE", "PRIORITY", "BASE", "MASTER",
-              "VIPS"});
+  Table inst(
+      {"INSTANCE", "INTERFACE", "VRID", "VERSION", "STATE", "PRIORITY", "BASE", "MASTER", "VIPS"});
   for (const auto& i : reply.at("instances")) {
     std::string vips = joined(i.at("vips"));
     if (i.value("vips_held", false)) vips += " (held)";
@@ -122,14 +124,15 @@ std::string vrrpText(const json& reply) {
         << i.value("effective_priority", 0) << " (base " << i.value("base_priority", 0) << ")\n";
     out << "  source:           " << i.value("source", "") << "\n";
     out << "  master:           " << master(i) << "\n";
-    if (!i.at("unicast_peers").empty()) out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
+    if (!i.at("unicast_peers").empty())
+      out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
     out << "  VIPs:             " << joined(i.at("vips"))
         << (i.value("vips_held", false) ? " (held)" : "") << "\n";
     out << "  timers:           advert interval " << secs(t.value("advert_interval_ms", 0))
         << ", Skew_Time " << secs(t.value("skew_time_ms", 0)) << ", Master_Down_Interval "
         << secs(t.value("master_down_interval_ms", 0)) << "\n";
-    out << "  adverts:          sent " << c.value("sent", 0) << ", received " << c.value("received", 0)
-        << "\n";
+    out << "  adverts:          sent " << c.value("sent", 0) << ", received "
+        << c.value("received", 0) << "\n";
     out << "  discarded:        " << nonZero(c.at("discarded")) << "\n";
     out << "  on the interface: " << nonZero(c.at("socket").at("discarded")) << "\n";
     out << "  GARP/NA sent:     " << c.value("garps_sent", 0) << "\n";
@@ -142,7 +145,8 @@ std::string vrrpText(const json& reply) {
           << str(lt, "time") << " (priority " << lt.value("priority", 0)
           << "): " << str(lt, "reason") << "\n";
     }
-    if (!i.at("fault_reason").is_null()) out << "  fault:            " << str(i, "fault_reason") << "\n";
+    if (!i.at("fault_reason").is_null())
+      out << "  fault:            " << str(i, "fault_reason") << "\n";
   }
   if (first) out << "No VRRP instances.\n";
   return out.str();
@@ -170,7 +174,8 @@ std::string checksText(const json& reply) {
            c.value("last_error", "")});
   }
   out << (reply.at("checks").empty() ? "No checks.\n" : t.str());
-  out << "\n" << reply.value("declared", 0) << " declared, " << reply.at("checks").size()
+  out << "\n"
+      << reply.value("declared", 0) << " declared, " << reply.at("checks").size()
       << " distinct shown, " << reply.value("threads", 0) << " checker thread(s)\n";
   return out.str();
 }
@@ -180,20 +185,22 @@ std::string whyText(const json& reply) {
   std::ostringstream out;
   out << w.value("instance", "") << " is " << w.value("state", "") << " with priority "
       << (w.value("fault", false) ? std::string("FAULT")
-                                   : std::to_string(w.value("effective_priority", 0)))
+                                  : std::to_string(w.value("effective_priority", 0)))
       << "\n\n";
   Table t({"ITEM", "NAME", "STATE", "WEIGHT", "ADDS", "DETAIL"});
   t.row({"base", "", "", "", std::to_string(w.value("base_priority", 0)), "configured priority"});
   for (const auto& it : w.at("items")) {
     const int added = it.value("added", 0);
-    std::string adds = it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
+    std::string adds =
+        it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
     std::string detail = it.value("detail", "");
     if (it.value("up", false)) detail = "";
     if (it.value("reverse", false)) detail += (detail.empty() ? "" : "; ") + std::string("reverse");
     t.row({it.value("kind", ""), it.value("name", ""), it.value("up", false) ? "up" : "down",
            std::to_string(it.value("weight", 0)), adds, detail});
   }
-  t.row({"=", "", "", "", w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
+  t.row({"=", "", "", "",
+         w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
          "effective priority: clamp(base + adds, 1, 254); 255 (owner) never changes"});
   out << t.str();
   if (!w.at("fault_reason").is_null()) out << "\nFAULT: " << str(w, "fault_reason") << "\n";
@@ -263,7 +270,8 @@ std::string sniffText(const sniff::Report& r) {
     out << "\nGratuitous ARP / unsolicited NA\n";
     Table t({"ADDRESS", "MAC", "KIND", "COUNT", "LAST SEEN"});
     for (const auto& a : r.announcements) {
-      t.row({a.address.str(), a.mac, a.arp ? "ARP" : "NA", std::to_string(a.count), age(r.end, a.last)});
+      t.row({a.address.str(), a.mac, a.arp ? "ARP" : "NA", std::to_string(a.count),
+             age(r.end, a.last)});
     }
     out << t.str("  ");
   }
@@ -311,9 +319,14 @@ json sniffJson(const sniff::Report& r) {
                        {"count", a.count},
                        {"last_seen", a.last}});
   }
-  return json{{"frames", r.frames},     {"vrrp_packets", r.vrrp}, {"start", r.start},
-              {"end", r.end},           {"vrids", vrids},         {"announcements", ann},
-              {"malformed", r.malformed}, {"conflicts", r.conflicts},
+  return json{{"frames", r.frames},
+              {"vrrp_packets", r.vrrp},
+              {"start", r.start},
+              {"end", r.end},
+              {"vrids", vrids},
+              {"announcements", ann},
+              {"malformed", r.malformed},
+              {"conflicts", r.conflicts},
               {"any_conflict", r.anyConflict()}};
 }
 
