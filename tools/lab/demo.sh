@@ -3,7 +3,7 @@
 # one bridge. Shows the config check, both daemons starting, a typo caught at reload
 # without disturbing the running daemon, and a clean stop; then the same pair with
 # native checks: each router's own nginx checked over HTTP, its failure moving the
-# VIP within milliseconds. Nothing leaves the lab's namespaces, and the lab is
+# VIP within milliseconds, and holdfastctl saying why. Nothing leaves the lab's namespaces, and the lab is
 # removed at the end.
 set -uo pipefail
 HOLDFASTD=$(realpath "${1:-build/holdfastd}")
@@ -152,11 +152,19 @@ lab_wait "lb2 to take the VIP" 10 lab_has_vip "$LAB-r2" 192.0.2.100
 grep -hE "backend nginx_local: down|priority 150 -> 90|-> MASTER|-> BACKUP" "$LAB_DIR/native1.log" "$LAB_DIR/native2.log" |
   sort | tail -n 4
 lab_exec "$LAB-c" ping -c2 -W1 192.0.2.100 | grep -E "packet loss"
+lab_wait "lb1's cause to settle" 5 bash -c "ip netns exec $LAB-r1 $HOLDFASTCTL -s $LAB_DIR/native1.sock status --json | grep -q '\"layer\": \"L'"
+
+step "Why is lb2 master? Ask lb1: holdfastctl status, why VI_1"
+lab_exec "$LAB-r1" "$HOLDFASTCTL" -s "$LAB_DIR/native1.sock" status
+echo
+lab_exec "$LAB-r1" "$HOLDFASTCTL" -s "$LAB_DIR/native1.sock" why VI_1
 
 step "Start lb1's nginx again: its check rises, its priority comes back, it preempts"
 lab_nginx "$LAB-r1" nginx1
 lab_wait "lb1 to take the VIP back" 10 lab_has_vip "$LAB-r1" 192.0.2.100
 grep -hE "backend nginx_local: up|-> MASTER" "$LAB_DIR/native1.log" | tail -n 2
+step "The event log on lb1: holdfastctl events"
+lab_exec "$LAB-r1" "$HOLDFASTCTL" -s "$LAB_DIR/native1.sock" events | tail -n 6
 for n in 1 2; do
   pid_var="PID$n"
   kill -TERM "${!pid_var}"
