@@ -157,6 +157,18 @@ std::vector<Case> cases() {
       {"a check timeout below 1ms",
        "backend b {\n  address 192.0.2.5\n  check tcp { port 80  timeout 500us }\n}\n",
        {"test.conf:3:24: error: check timeout 500us is below the minimum of 1ms"}},
+      {"metrics_listen without a port",
+       "global_defs {\n  metrics_listen 127.0.0.1\n}\n",
+       {"test.conf:2:18: error: 'metrics_listen': expected ADDR:PORT (e.g. 127.0.0.1:9650 or "
+        "[::1]:9650), found '127.0.0.1'"}},
+      {"metrics_listen with an IPv6 address outside brackets",
+       "global_defs {\n  metrics_listen ::1:9650\n}\n",
+       {"test.conf:2:18: error: 'metrics_listen': expected ADDR:PORT (e.g. 127.0.0.1:9650 or "
+        "[::1]:9650), found '::1:9650'"}},
+      {"metrics_listen port out of range",
+       "global_defs {\n  metrics_listen 127.0.0.1:70000\n}\n",
+       {"test.conf:2:18: error: 'metrics_listen': expected ADDR:PORT (e.g. 127.0.0.1:9650 or "
+        "[::1]:9650), found '127.0.0.1:70000': the port must be 1-65535"}},
       {"checker_threads out of range",
        "global_defs {\n  checker_threads 65\n}\n",
        {"test.conf:2:19: error: 'checker_threads': value 65 is out of range 0-64"}},

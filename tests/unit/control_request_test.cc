@@ -1,0 +1,66 @@
+// The control socket's request parser: every command and field, and every bad
+// request refused with a reason the client can act on.
+
+#include <catch2/catch.hpp>
+
+#include "core/control/request.h"
+
+using holdfast::control::Command;
+using holdfast::control::parseRequest;
+
+TEST_CASE("each command parses with its optional name") {
+  auto r = parseRequest(R"({"cmd":"status"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kStatus);
+  CHECK(r->name.empty());
+  r = parseRequest(R"({"cmd":"vrrp","instance":"VI_1"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kVrrp);
+  CHECK(r->name == "VI_1");
+  r = parseRequest(R"({"cmd":"checks","backend":"web1"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kChecks);
+  CHECK(r->name == "web1");
+  r = parseRequest(R"({"cmd":"why","instance":"VI_2"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kWhy);
+  r = parseRequest(R"({"cmd":"events","follow":true,"limit":5})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kEvents);
+  CHECK(r->follow);
+  CHECK(r->limit == 5);
+  r = parseRequest(R"({"cmd":"reload"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kReload);
+}
+
+TEST_CASE("bad requests are refused with what was wrong") {
+  CHECK(parseRequest("hello").error() == "not a JSON object");
+  CHECK(parseRequest("[1,2]").error() == "not a JSON object");
+  CHECK(parseRequest("").error() == "not a JSON object");
+  CHECK(parseRequest("\xff\xfe").error() == "not a JSON object");
+  CHECK(parseRequest(R"({"cmd":5})").error() == "missing \"cmd\" string");
+  CHECK(parseRequest(R"({})").error() == "missing \"cmd\" string");
+  CHECK(parseRequest(R"({"cmd":"shutdown"})").error() ==
+        "unknown cmd \"shutdown\"; expected status, vrrp, checks, why, events or reload");
+  CHECK(parseRequest(R"({"cmd":"why"})").error() == "why needs \"instance\"");
+  CHECK(parseRequest(R"({"cmd":"vrrp","instance":3})").error() == "\"instance\" must be a string");
+  CHECK(parseRequest(R"({"cmd":"events","follow":"yes"})").error() ==
+        "\"follow\" must be true or false");
+  CHECK(parseRequest(R"({"cmd":"events","limit":0})").error() ==
+        "\"limit\" must be a number from 1 to 100000");
+  CHECK(parseRequest(R"({"cmd":"events","limit":-1})").error() ==
+        "\"limit\" must be a number from 1 to 100000");
+}
+
+TEST_CASE("a request longer than the limit is refused before parsing") {
+  std::string big = R"({"cmd":"status","instance":")" + std::string(5000, 'x') + R"("})";
+  CHECK(parseRequest(big).error() == "request longer than 4096 bytes");
+}
+
+TEST_CASE("an unknown command echoed back is cut short") {
+  std::string cmd(1000, 'a');
+  auto r = parseRequest(R"({"cmd":")" + cmd + R"("})");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().size() < 200);
+}
