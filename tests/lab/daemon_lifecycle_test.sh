@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # holdfastd in a namespace: starts, refuses a second instance on its pid file, keeps
 # running on a broken config sent with SIGHUP (logging each error with file:line),
-# applies a good one, and exits 0 on SIGTERM leaving no pid file.
+# applies a good one, and exits 0 on SIGTERM leaving no pid file. It tells systemd
+# (a stand-in notify socket) READY=1 once running, RELOADING=1 then READY=1 around
+# each reload, STOPPING=1 at stop.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
@@ -27,10 +29,14 @@ vrrp_instance VI_1 {
 }
 CONF
 
-lab_spawn "$NS" "$LOG" "$HOLDFASTD" -l --no-syslog -f "$CONF" --pid-file "$PID" \
-  --control-socket "$LAB_DIR/holdfast.sock"
+NOTES="$LAB_DIR/notify.log"
+lab_spawn "$NS" "$LAB_DIR/listener.log" python3 "$(dirname "$0")/notify_listener.py" "$LAB_DIR/notify.sock" "$NOTES"
+lab_wait "the notify socket" 5 test -S "$LAB_DIR/notify.sock"
+lab_spawn "$NS" "$LOG" env NOTIFY_SOCKET="$LAB_DIR/notify.sock" "$HOLDFASTD" -l --no-syslog -f "$CONF" \
+  --pid-file "$PID" --control-socket "$LAB_DIR/holdfast.sock"
 DAEMON=$LAB_PID
 lab_wait "holdfastd to start" 10 grep -qF "started with $CONF" "$LOG"
+lab_wait "READY=1 to systemd" 5 grep -qF "READY=1" "$NOTES"
 [ "$(cat "$PID")" = "$DAEMON" ] || lab_fail "pid file holds $(cat "$PID"), expected $DAEMON"
 echo "ok: started, pid file $PID holds $DAEMON"
 
@@ -73,4 +79,9 @@ rc=$?
 lab_expect_log "$LOG" "stopping: received SIGTERM" "stop reason logged"
 [ -e "$PID" ] && lab_fail "pid file $PID left behind"
 echo "ok: SIGTERM exits 0 and removes the pid file"
+lab_wait "STOPPING=1 to systemd" 5 grep -qF "STOPPING=1" "$NOTES"
+got=$(cut -d';' -f1 "$NOTES" | tr '\n' ' ')
+[ "$got" = "READY=1 RELOADING=1 READY=1 RELOADING=1 READY=1 STOPPING=1 " ] ||
+  lab_fail "sd_notify sequence: '$got', expected ready, (reloading, ready) x2, stopping"
+echo "ok: systemd notify: $got"
 echo "PASS daemon_lifecycle"
