@@ -51,6 +51,7 @@ struct VrrpRuntime::Running {
   bool smtpAlert = false;
   uint64_t garpsSent = 0;
   uint64_t transitions = 0;
+  bool vipsHeld = false;  // every VIP added and none removed behind our back since
   std::optional<TransitionRecord> lastTransition;
 };
 
@@ -673,11 +674,8 @@ void VrrpRuntime::inspect(std::function<void(std::vector<InstanceReport>)> done)
         rep.vips.push_back(v.address.str() + "/" + std::to_string(v.prefixLength) + " dev " +
                            v.interface);
       }
-      rep.vipsHeld = m.state() == vrrp::State::kMaster && !r->vips.empty();
-      for (const auto& v : r->vips) {
-        auto present = addresses_.has(v.address, v.ifindex);
-        if (!present || !*present) rep.vipsHeld = false;
-      }
+      // Tracked, not queried: a netlink round trip per request has no place here.
+      rep.vipsHeld = m.state() == vrrp::State::kMaster && r->vipsHeld;
       for (const auto& p : s.receive.unicastPeers) rep.unicastPeers.push_back(p.str());
       rep.preempt = s.machine.preempt;
       rep.syncGroup = r->group ? r->group->name : "";
@@ -866,8 +864,10 @@ void VrrpRuntime::onLinkEvent(const netio::LinkEvent& e) {
       if (v.address != e.address || v.ifindex != e.ifindex) continue;
       log::warning(s.name + ": VIP " + v.address.str() + " was removed from " +
                    s.vips[i].interface + " while master; putting it back");
-      if (auto a = addresses_.add(v); !a)
+      if (auto a = addresses_.add(v); !a) {
         log::error(s.name + ": cannot put VIP back: " + a.error());
+        r->vipsHeld = false;
+      }
     }
   }
 }
@@ -880,14 +880,20 @@ void VrrpRuntime::sendAdvert(const vrrp::InstanceSettings& s, std::span<const ui
 }
 
 void VrrpRuntime::addVips(const vrrp::InstanceSettings& s) {
-  for (const auto& v : running(s).vips) {
-    if (auto r = addresses_.add(v); !r) log::error(s.name + ": cannot add VIP: " + r.error());
+  Running& run = running(s);
+  run.vipsHeld = true;
+  for (const auto& v : run.vips) {
+    if (auto r = addresses_.add(v); !r) {
+      log::error(s.name + ": cannot add VIP: " + r.error());
+      run.vipsHeld = false;
+    }
   }
   log::info(s.name + ": VIPs added: " + vipList(s));
 }
 
 void VrrpRuntime::removeVips(const vrrp::InstanceSettings& s) {
   Running& r = running(s);
+  r.vipsHeld = false;
   for (const auto& v : r.vips) {
     if (std::find(r.ownedAtStart.begin(), r.ownedAtStart.end(), v.address) != r.ownedAtStart.end())
       continue;
