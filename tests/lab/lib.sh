@@ -58,6 +58,17 @@ lab_cleanup() {
   for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
   local ns
   for ns in "${LAB_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  # A sanitizer build (tests run under ASan/UBSan) reports into the daemons' logs:
+  # any report fails the test, whatever else it checked.
+  if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+    local report
+    report=$(grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error: |ThreadSanitizer" "$LAB_DIR"/*.log 2>/dev/null)
+    if [ -n "$report" ]; then
+      printf '[lab %s] FAIL: sanitizer report in %s\n' "$LAB" "$report" >&2
+      grep -hE -A12 "ERROR: (Address|Leak)Sanitizer|runtime error: " $report | head -n 60 >&2
+      [ "$rc" -eq 0 ] && rc=1
+    fi
+  fi
   if [ "$rc" -ne 0 ] && [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
     local f
     for f in "$LAB_DIR"/*.log; do
