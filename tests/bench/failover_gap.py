@@ -7,10 +7,11 @@ term:  from the old master's priority-0 advert to the new master's first advert.
 Usage: failover_gap.py FILE.pcap OLD_MASTER_IP NEW_MASTER_IP kill|term
 Prints the gap in microseconds, or nothing (exit 1) if the trial is incomplete.
 
-       failover_gap.py --max-gap FILE.pcap SOURCE_IP [VRID]
+       failover_gap.py --max-gap FILE.pcap SOURCE_IP|any [VRID]
 Prints the largest gap between two adverts from SOURCE_IP (of VRID, if given) in
 microseconds, and their count, or nothing (exit 1) with fewer than two.
-Standard library only; reads classic pcap (microsecond or nanosecond) with Ethernet.
+Standard library only; reads classic pcap (microsecond or nanosecond) with Ethernet,
+IPv4 and (for --max-gap) IPv6.
 """
 import socket
 import struct
@@ -36,6 +37,10 @@ def adverts(path):
         sec, frac, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
         pkt = data[off + 16:off + 16 + caplen]
         off += 16 + caplen
+        if len(pkt) >= 14 + 40 + 8 and pkt[12:14] == b"\x86\xdd" and pkt[14 + 6] == 112:
+            src = socket.inet_ntop(socket.AF_INET6, pkt[14 + 8:14 + 24])
+            yield sec + frac * scale, src, pkt[14 + 40 + 2], pkt[14 + 40 + 1]
+            continue
         if len(pkt) < 14 + 20 or pkt[12:14] != b"\x08\x00":
             continue
         ip = pkt[14:]
@@ -49,7 +54,8 @@ def adverts(path):
 
 
 def max_gap(path, source, vrid):
-    times = [t for t, s, p, v in adverts(path) if s == source and (vrid is None or v == vrid)]
+    times = [t for t, s, p, v in adverts(path)
+             if (source == "any" or s == source) and (vrid is None or v == vrid)]
     if len(times) < 2:
         return 1
     gap = max(b - a for a, b in zip(times, times[1:]))
