@@ -154,6 +154,8 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
     } else if (k == "vrrp_rt_priority") {
       setIf(g.vrrpRtPriority, ctx.integer(c, 0, 99));
+    } else if (k == "lock_memory") {
+      setIf(g.lockMemory, ctx.boolean(c));
     } else if (k == "metrics_listen") {
       if (auto e = parseEndpoint(c.args[0].text)) {
         g.metricsListen = *e;

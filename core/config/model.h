@@ -43,6 +43,7 @@ struct GlobalDefs {
   int vrrpVersion = 2;
   int checkerThreads = 0;
   std::optional<Endpoint> metricsListen;  // Prometheus /metrics; off unless set
+  bool lockMemory = true;                 // mlockall: never paged out under memory pressure
   // SCHED_FIFO priority of the VRRP thread (keepalived's keyword); 0: the normal
   // class. On by default so that busy checks or a loaded host never delay adverts.
   int vrrpRtPriority = 10;  // 0: one per 4,000 distinct checks, up to the cores

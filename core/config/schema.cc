@@ -80,6 +80,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"checker_threads", 1, 1, "a count 0-64 (0: automatic)"},
     KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
     KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
+    KeywordSpec{"lock_memory", 1, 1, "on or off"},
 };
 constexpr std::array<std::string_view, 46> kGlobalUnimplemented{"enable_snmp_vrrp",
                                                                 "enable_snmp_checker",

@@ -2,7 +2,11 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <future>
 #include <set>
 
@@ -32,6 +36,32 @@ void warnInactive(const config::Config& cfg) {
                    ") has no effect in this build: a master accepts traffic to its VIPs");
     }
   }
+}
+
+// Keeps the daemon's pages in RAM (lock_memory, on by default): under memory
+// pressure an advert must not wait for a page to come back from swap. MCL_ONFAULT
+// locks pages as they are touched, so the resident size stays what it was.
+void applyMemoryLock(bool wanted, bool& locked) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's shadow memory is terabytes of reserved address space: never lock it.
+  if (wanted) log::info("lock_memory: not applied in a sanitizer build");
+  return;
+#else
+  if (wanted == locked) return;
+  if (!wanted) {
+    ::munlockall();
+    locked = false;
+    log::info("lock_memory off: memory unlocked");
+    return;
+  }
+  if (::mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
+    log::warning(std::string("lock_memory: cannot lock memory (") + std::strerror(errno) +
+                 "); running unlocked");
+    return;
+  }
+  locked = true;
+  log::info("memory locked (lock_memory on): no page of holdfastd is swapped out");
+#endif
 }
 
 }  // namespace
@@ -104,6 +134,7 @@ int Daemon::run() {
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
   warnInactive(*config_);
+  applyMemoryLock(config_->global.lockMemory, memoryLocked_);
   auto runtimes = build(*config_);
   if (!runtimes) {
     log::error(runtimes.error());
@@ -226,6 +257,7 @@ ReloadOutcome Daemon::reload() {
     }
     config_ = std::move(next);
     warnInactive(*config_);
+    applyMemoryLock(config_->global.lockMemory, memoryLocked_);
     if (auto m = startMetrics(); !m) log::error(m.error() + "; metrics not served");
     ++reloads_;
     o.applied = true;

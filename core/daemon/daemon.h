@@ -65,6 +65,7 @@ class Daemon {
   std::unique_ptr<runtime::VrrpRuntime> vrrp_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<control::MetricsServer> metrics_;
+  bool memoryLocked_ = false;
   int reloads_ = 0;
   int refusedReloads_ = 0;
 };

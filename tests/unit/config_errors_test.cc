@@ -157,6 +157,9 @@ std::vector<Case> cases() {
       {"a check timeout below 1ms",
        "backend b {\n  address 192.0.2.5\n  check tcp { port 80  timeout 500us }\n}\n",
        {"test.conf:3:24: error: check timeout 500us is below the minimum of 1ms"}},
+      {"lock_memory not a boolean",
+       "global_defs {\n  lock_memory sometimes\n}\n",
+       {"test.conf:2:15: error: 'lock_memory': expected on or off, found 'sometimes'"}},
       {"metrics_listen without a port",
        "global_defs {\n  metrics_listen 127.0.0.1\n}\n",
        {"test.conf:2:18: error: 'metrics_listen': expected ADDR:PORT (e.g. 127.0.0.1:9650 or "
