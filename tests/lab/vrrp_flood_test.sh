@@ -116,5 +116,11 @@ gap=$(python3 "$HERE/../bench/failover_gap.py" --max-gap "$LAB_DIR/r1.pcap" any 
 summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%d packets in %ss (seed %d)" % (d["sent"], d["seconds"], d["seed"]))' "$LAB_DIR/flood.json")
 echo "ok: $summary: no state change, no daemon died, every kind counted"
 echo "ok: RSS r1 ${rss_a0} -> ${rss_a1} KiB, r2 ${rss_b0} -> ${rss_b1} KiB; r1's largest VRID 52 advert gap (0.1 s interval) during the flood: $gap"
-[ $((rss_a1 - rss_a0)) -lt 4096 ] && [ $((rss_b1 - rss_b0)) -lt 4096 ] || lab_fail "memory grew by 4 MiB or more under the flood"
+if ldd "$HOLDFASTD" 2>/dev/null | grep -q libasan; then
+  # ASan keeps freed memory in quarantine, so RSS grows without a leak; its leak
+  # checker runs at exit instead, and any report fails the test.
+  echo "NOTE: RSS not compared in a sanitizer build (ASan quarantine); LeakSanitizer checks at exit" >&2
+else
+  [ $((rss_a1 - rss_a0)) -lt 4096 ] && [ $((rss_b1 - rss_b0)) -lt 4096 ] || lab_fail "memory grew by 4 MiB or more under the flood"
+fi
 echo "PASS vrrp_flood"
