@@ -58,7 +58,7 @@ echo "seed $SEED (replay: CHAOS_SEED=$SEED CHAOS_FAULTS=$FAULTS)"
 RANDOM=$SEED
 
 start_daemon() {
-  lab_spawn "$LAB-r$1" "$LAB_DIR/r$1.log.$(date +%s%N)" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/r$1.conf" \
+  lab_spawn "$LAB-r$1" "$LAB_DIR/r$1-$(date +%s%N).log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/r$1.conf" \
     --pid-file "$LAB_DIR/r$1.pid" --control-socket "$LAB_DIR/r$1.sock"
   DPID[$1]=$LAB_PID
 }
@@ -187,7 +187,7 @@ for n in 1 2 3; do
   [ -n "${DPID[$n]:-}" ] || continue
   alive "$n" || lab_fail "r$n's holdfastd died"
 done
-removed=$(cat "$LAB_DIR"/r*.log.* | grep -c "left by an earlier run")
+removed=$(cat "$LAB_DIR"/r[123]-*.log | grep -c "left by an earlier run")
 stale="stale VIPs of SIGKILLed runs removed at restart: $removed"
 echo "summary (seed $SEED, $FAULTS faults; ms from the fault's end until the invariants hold for good):"
 for k in "${KINDS[@]}"; do
