@@ -216,6 +216,7 @@ ControlServer::ControlServer(asio::io_context& io, std::string path, Handler han
       path_(std::move(path)),
       handler_(std::move(handler)),
       acceptor_(io),
+      retry_(io),
       alive_(std::make_shared<bool>(true)) {}
 
 std::expected<std::unique_ptr<ControlServer>, std::string> ControlServer::open(
@@ -257,6 +258,7 @@ ControlServer::~ControlServer() {
   *alive_ = false;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  retry_.cancel();
   for (const auto& s : std::set(sessions_)) s->close();
   sessions_.clear();
   ::unlink(path_.c_str());
@@ -267,10 +269,13 @@ void ControlServer::accept() {
       [this, alive = alive_](const boost::system::error_code& ec, stream::socket socket) {
         if (!*alive) return;
         if (ec) {
-          if (ec != asio::error::operation_aborted) {
-            log::warning(std::string("control: accept: ") + ec.message());
-            accept();
-          }
+          if (ec == asio::error::operation_aborted) return;
+          // Out of descriptors, say: try again a little later, not in a tight loop.
+          log::warning(std::string("control: accept: ") + ec.message() + "; retrying in 100 ms");
+          retry_.expires_after(std::chrono::milliseconds(100));
+          retry_.async_wait([this, alive](const boost::system::error_code& e) {
+            if (!e && *alive) accept();
+          });
           return;
         }
         ++counters_.accepted;

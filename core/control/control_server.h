@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <expected>
 #include <functional>
@@ -64,6 +65,7 @@ class ControlServer {
   std::string path_;
   Handler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer retry_;
   std::set<std::shared_ptr<Session>> sessions_;
   ServerCounters counters_;
   std::shared_ptr<bool> alive_;

@@ -53,7 +53,7 @@ std::string checkLabels(const checkers::CheckReport& c) {
 }  // namespace
 
 std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
-                          const checkers::EngineReport& checks) {
+                          const checkers::EngineReport& checks, const ServerCounters* control) {
   Page p;
   p.family("holdfast_vrrp_state", "gauge",
            "1 for the state the instance is in (INIT, BACKUP, MASTER, FAULT, STOP)");
@@ -125,6 +125,20 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_check_latency_seconds_sum", checkLabels(c),
              std::chrono::duration<double>(c.stats.latencySum).count());
     p.sample("holdfast_check_latency_seconds_count", checkLabels(c), c.stats.latencyCount);
+  }
+  if (control) {
+    p.family("holdfast_control_requests_total", "counter", "Control socket requests answered");
+    p.sample("holdfast_control_requests_total", "", control->requests);
+    p.family("holdfast_control_refused_total", "counter",
+             "Control socket clients and requests refused, by reason");
+    for (auto [reason, n] : {std::pair{"bad_request", control->badRequests},
+                             {"too_long", control->tooLong},
+                             {"idle", control->idleClosed},
+                             {"too_many_clients", control->refusedFull},
+                             {"slow_reader", control->slowDropped},
+                             {"reply_timeout", control->replyTimeouts}}) {
+      p.sample("holdfast_control_refused_total", std::string("reason=\"") + reason + "\"", n);
+    }
   }
   return p.str();
 }

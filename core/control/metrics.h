@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "checkers/check_engine.h"
+#include "core/control/control_server.h"
 #include "core/runtime/vrrp_report.h"
 
 namespace httplib {
@@ -23,7 +24,8 @@ class Server;
 namespace holdfast::control {
 
 std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
-                          const checkers::EngineReport& checks);
+                          const checkers::EngineReport& checks,
+                          const ServerCounters* control = nullptr);
 
 class MetricsServer {
  public:

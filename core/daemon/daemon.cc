@@ -115,8 +115,9 @@ std::expected<void, std::string> Daemon::startMetrics() {
     auto page = std::make_shared<std::promise<std::string>>();
     auto result = page->get_future();
     loop_.post([this, page] {
-      collect([page](std::vector<runtime::InstanceReport> v, checkers::EngineReport e) {
-        page->set_value(control::renderMetrics(v, e));
+      collect([this, page](std::vector<runtime::InstanceReport> v, checkers::EngineReport e) {
+        // On the main loop, where the control server's counters live.
+        page->set_value(control::renderMetrics(v, e, control_ ? &control_->counters() : nullptr));
       });
     });
     if (result.wait_for(std::chrono::seconds(3)) != std::future_status::ready) return std::nullopt;
