@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Floods a LAN segment with malformed and hostile VRRP packets (lab use only).
 
-  vrrp_flood.py IFACE COUNT [--seed N] [--pps N]
+  vrrp_flood.py IFACE COUNT [--seed N] [--pps N] [--only KIND]
 
 Sends COUNT Ethernet frames through an AF_PACKET socket on IFACE, cycling through a
 pool of packets of these kinds (each with the discard reason a correct receiver
@@ -145,14 +145,19 @@ def main():
     iface, count = sys.argv[1], int(sys.argv[2])
     seed = 1
     pps = 0
+    only = None
     args = sys.argv[3:]
     for i, a in enumerate(args):
         if a == "--seed":
             seed = int(args[i + 1])
         if a == "--pps":
             pps = int(args[i + 1])
+        if a == "--only":
+            only = args[i + 1]
     rng = random.Random(seed)
-    packets = pool(rng)
+    packets = [p for p in pool(rng) if only is None or p[0] == only]
+    if not packets:
+        sys.exit("no packets of kind %r; kinds: %s" % (only, ", ".join(sorted(EXPECT))))
     rng.shuffle(packets)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
