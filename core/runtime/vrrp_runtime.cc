@@ -807,8 +807,11 @@ void VrrpRuntime::onPacket(Channel& c, const netio::ReceivedPacket& p) {
   auto advert = vrrp::decode(p.payload, info);
   if (!advert) {
     c.counters.discard(advert.error());
-    log::debug("discarded VRRP packet from " + p.source.str() + " on " + c.interface + ": " +
-               vrrp::toString(advert.error()));
+    // Built only when wanted: under a flood this runs for every packet.
+    if (log::enabled(log::Level::kDebug)) {
+      log::debug("discarded VRRP packet from " + p.source.str() + " on " + c.interface + ": " +
+                 vrrp::toString(advert.error()));
+    }
     return;
   }
   if (Running* r = c.byVrid[advert->vrid]) {
@@ -994,7 +997,9 @@ void VrrpRuntime::transitioned(const vrrp::InstanceSettings& s, const vrrp::Tran
 
 void VrrpRuntime::discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,
                             const netio::IpAddress& from) {
-  log::debug(s.name + ": discarded advert from " + from.str() + ": " + vrrp::toString(r));
+  if (log::enabled(log::Level::kDebug)) {
+    log::debug(s.name + ": discarded advert from " + from.str() + ": " + vrrp::toString(r));
+  }
 }
 
 }  // namespace holdfast::runtime
