@@ -17,34 +17,8 @@ lab_router 1
 lab_router 2
 lab_client
 
-conf() { # NAME PRIORITY
-  cat >"$LAB_DIR/$1.conf" <<CONF
-vrrp_instance VI_4 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority $2
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass secret
-    }
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-vrrp_instance VI_6 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 52
-    version 3
-    priority $2
-    advert_int 0.1
-    virtual_ipaddress {
-        2001:db8::100/64
-    }
-}
-CONF
+conf() { # NAME PRIORITY: the pair the flood tool targets
+  python3 "$HERE/../lab/vrrp_flood.py" --config "$2" >"$LAB_DIR/$1.conf"
 }
 cpu_ticks() { # PID...: utime + stime of each, summed (all threads)
   local t=0 p

@@ -2,6 +2,8 @@
 """Floods a LAN segment with malformed and hostile VRRP packets (lab use only).
 
   vrrp_flood.py IFACE COUNT [--seed N] [--pps N] [--only KIND]
+  vrrp_flood.py --config PRIORITY     prints the pair's config (holdfastd and
+                                      keepalived read it alike) at PRIORITY
 
 Sends COUNT Ethernet frames through an AF_PACKET socket on IFACE, cycling through a
 pool of packets of these kinds (each with the discard reason a correct receiver
@@ -141,7 +143,38 @@ def pool(rng):
     return out
 
 
+CONFIG = """vrrp_instance VI_4 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority %(prio)d
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass secret
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+}
+vrrp_instance VI_6 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 52
+    version 3
+    priority %(prio)d
+    advert_int 0.1
+    virtual_ipaddress {
+        2001:db8::100/64
+    }
+}
+"""
+
+
 def main():
+    if sys.argv[1] == "--config":
+        sys.stdout.write(CONFIG % {"prio": int(sys.argv[2])})
+        return
     iface, count = sys.argv[1], int(sys.argv[2])
     seed = 1
     pps = 0

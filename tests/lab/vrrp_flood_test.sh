@@ -20,34 +20,8 @@ lab_router 2
 lab_client
 R1="$LAB-r1" R2="$LAB-r2" ATTACKER="$LAB-c"
 
-write() { # NAME PRIORITY
-  cat >"$LAB_DIR/$1.conf" <<CONF
-vrrp_instance VI_4 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority $2
-    advert_int 1
-    authentication {
-        auth_type PASS
-        auth_pass secret
-    }
-    virtual_ipaddress {
-        192.0.2.100/24
-    }
-}
-vrrp_instance VI_6 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 52
-    version 3
-    priority $2
-    advert_int 0.1
-    virtual_ipaddress {
-        2001:db8::100/64
-    }
-}
-CONF
+write() { # NAME PRIORITY: the pair the flood tool targets
+  python3 "$HERE/vrrp_flood.py" --config "$2" >"$LAB_DIR/$1.conf"
 }
 start() { # NS NAME
   lab_spawn "$1" "$LAB_DIR/$2.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$2.conf" \
