@@ -222,28 +222,14 @@ ReloadOutcome Daemon::reload() {
       // Checks that did not change carry their state into the new monitor, so the
       // backends they prove stay where they are: no rescoring, no transition.
       std::unique_ptr<runtime::HealthMonitor> nextHealth;
-      std::map<std::string, runtime::TrackedHealth> backends;
       if (!healthSame) {
         auto h = runtime::HealthMonitor::create(*next, health_->carryOver());
         if (!h) return refuse("cannot start checks: " + h.error());
         nextHealth = std::move(*h);
-        backends = nextHealth->initial();
-      } else {
-        backends = health_->initial();
       }
-      if (healthSame) {
-        // The VRRP runtime already knows the current states; keep them.
-        auto cur = std::make_shared<std::promise<std::map<std::string, runtime::TrackedHealth>>>();
-        auto f = cur->get_future();
-        health_->inspect([cur](checkers::EngineReport rep) {
-          std::map<std::string, runtime::TrackedHealth> m;
-          for (const auto& b : rep.backends) {
-            m[b.name] = {b.name, b.group, b.verdict.up, b.verdict.reason, false};
-          }
-          cur->set_value(std::move(m));
-        });
-        if (f.wait_for(std::chrono::seconds(2)) == std::future_status::ready) backends = f.get();
-      }
+      // What scoring reads from now on: the new monitor's starting states (carried
+      // over), or the running one's current states.
+      const auto backends = nextHealth ? nextHealth->initial() : health_->current();
       auto sum = vrrp_->reconfigure(*next, backends);
       if (!sum) return refuse("cannot start VRRP: " + sum.error());
       if (nextHealth) {

@@ -124,16 +124,30 @@ void HealthMonitor::stop() {
   for (auto& [name, n] : notify_) n.notifier->stop();
 }
 
-std::map<std::string, checkers::CarriedCheck> HealthMonitor::carryOver() {
-  auto done = std::make_shared<std::promise<std::map<std::string, checkers::CarriedCheck>>>();
+std::optional<checkers::EngineReport> HealthMonitor::report() {
+  auto done = std::make_shared<std::promise<checkers::EngineReport>>();
   auto result = done->get_future();
-  inspect([done](checkers::EngineReport rep) {
-    std::map<std::string, checkers::CarriedCheck> out;
-    for (const auto& c : rep.checks) out[c.key] = {c.up, c.stats.lastFailure};
-    done->set_value(std::move(out));
-  });
-  if (result.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return {};
+  inspect([done](checkers::EngineReport rep) { done->set_value(std::move(rep)); });
+  if (result.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return std::nullopt;
   return result.get();
+}
+
+std::map<std::string, checkers::CarriedCheck> HealthMonitor::carryOver() {
+  std::map<std::string, checkers::CarriedCheck> out;
+  if (auto rep = report()) {
+    for (const auto& c : rep->checks) out[c.key] = {c.up, c.stats.lastFailure};
+  }
+  return out;
+}
+
+std::map<std::string, checkers::HealthChange> HealthMonitor::current() {
+  auto rep = report();
+  if (!rep) return initial_;
+  std::map<std::string, checkers::HealthChange> out;
+  for (const auto& b : rep->backends) {
+    out[b.name] = {b.name, b.group, b.verdict.up, b.verdict.reason, false};
+  }
+  return out;
 }
 
 void HealthMonitor::changed(const checkers::HealthChange& c) {

@@ -8,6 +8,7 @@
 #include <expected>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "checkers/check_engine.h"
@@ -38,6 +39,9 @@ class HealthMonitor {
   // Every check's state, for the monitor that replaces this one; waits (bounded)
   // for the checker threads. Empty if they do not answer within 2 s.
   std::map<std::string, checkers::CarriedCheck> carryOver();
+  // Every backend's and group's state now (bounded wait, 2 s; initial() if the
+  // checker threads do not answer).
+  std::map<std::string, checkers::HealthChange> current();
 
  private:
   struct Notify {
@@ -46,6 +50,8 @@ class HealthMonitor {
   };
   HealthMonitor() = default;
   void changed(const checkers::HealthChange& c);
+  // A report from the checker threads, waited for (2 s at most).
+  std::optional<checkers::EngineReport> report();
 
   std::unique_ptr<checkers::CheckEngine> engine_;
   std::map<std::string, checkers::HealthChange> initial_;
