@@ -57,12 +57,14 @@ lab_spawn "$R2" "$LAB_DIR/b.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/b.conf
   --control-socket "$LAB_DIR/b.sock"
 sleep 2
 reloads() { grep -cE "reload (applied|refused)" "$LAB_DIR/a.log"; }
+# (a function, so that lab_wait counts again at each poll)
+reloaded_since() { [ "$(reloads)" -gt "$1" ]; }
 transitions() { grep -cE "VI_1: [A-Z]+ -> [A-Z]+" "$1"; }
 hup_and_wait() { # the reload's outcome line appears
   local before
   before=$(reloads)
   kill -HUP "$A" || lab_fail "holdfastd is gone"
-  lab_wait "reload $i outcome" 10 test "$(reloads)" -gt "$before"
+  lab_wait "reload $i outcome" 10 reloaded_since "$before"
 }
 
 refused=0 applied=0
