@@ -204,13 +204,16 @@ int main(int argc, char** argv) {
                                                    "sniff: read a pcap file instead")(
       "timeout", po::value(&timeout)->value_name("SECONDS"),
       "how long to wait for holdfastd's answer (default 10)")(
-      "version", "print the version and exit")("help,h", "print this help and exit")(
-      "command", po::value<std::vector<std::string>>(), "command and its arguments");
+      "version", "print the version and exit")("help,h", "print this help and exit");
+  po::options_description hidden;  // the positional words, not shown in --help
+  hidden.add_options()("command", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("command", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "holdfastctl: " << e.what() << "\n" << kUsage;
