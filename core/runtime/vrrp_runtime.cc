@@ -103,25 +103,6 @@ std::string instanceSignature(const config::VrrpInstance& vi, const config::Conf
   return sig + "|" + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
 }
 
-std::string trackingSignature(const config::Config& cfg) {
-  std::string sig;
-  for (const auto& vi : cfg.instances) {
-    const auto& n = vi.notify;
-    sig += vi.name + "{" + n.master + "|" + n.backup + "|" + n.fault + "|" + n.stop + "|" +
-           n.notify + "|";
-    for (const auto* refs : {&vi.trackScripts, &vi.trackInterfaces, &vi.trackBackends}) {
-      for (const auto& t : *refs) {
-        sig += t.name + "/" + std::to_string(t.weight) + "/" + std::to_string(t.hasWeight) +
-               std::to_string(t.reverse) + ",";
-      }
-      sig += ";";
-    }
-    sig += "}";
-  }
-  for (const auto& s : cfg.scripts) sig += s.name + "=" + scriptSignature(s) + ";";
-  return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup;
-}
-
 // The commands that may run: each refused one is logged once, here at start,
 // rather than at every transition, and dropped.
 config::NotifyCommands vetNotify(const config::NotifyCommands& in, const std::string& owner,
@@ -185,7 +166,6 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   rt->links_ = std::make_unique<netio::LinkMonitor>(std::move(*links));
   rt->linksReadable_ = std::make_unique<asio::posix::stream_descriptor>(rt->loop_.context(),
                                                                         ::dup(rt->links_->fd()));
-  rt->trackingSignature_ = trackingSignature(cfg);
   rt->backends_ = backends;
   rt->rtPriority_ = cfg.global.vrrpRtPriority;
   for (const auto& vi : cfg.instances) {
@@ -252,12 +232,15 @@ VrrpRuntime::~VrrpRuntime() {
 
 bool VrrpRuntime::runsSameInstances(const config::Config& cfg) const {
   if (cfg.instances.size() != instances_.size()) return false;
-  if (trackingSignature(cfg) != trackingSignature_) return false;
-  for (size_t i = 0; i < cfg.instances.size(); ++i) {
-    auto info = netio::lookupInterface(cfg.instances[i].interface);
-    if (!info) return false;
-    auto s = makeInstanceSettings(cfg.instances[i], cfg.global, *info);
-    if (!s || !(*s == instances_[i]->instance->settings())) return false;
+  for (const auto& vi : cfg.instances) {
+    auto sig = instanceSignatures_.find(vi.name);
+    if (sig == instanceSignatures_.end() || sig->second != instanceSignature(vi, cfg)) return false;
+    auto r = std::find_if(instances_.begin(), instances_.end(),
+                          [&](const auto& p) { return p->instance->settings().name == vi.name; });
+    auto info = netio::lookupInterface(vi.interface);
+    if (r == instances_.end() || !info) return false;
+    auto s = makeInstanceSettings(vi, cfg.global, *info);
+    if (!s || !(*s == (*r)->instance->settings())) return false;
   }
   return true;
 }
@@ -624,7 +607,6 @@ std::expected<VrrpRuntime::ReconfigureSummary, std::string> VrrpRuntime::reconfi
   for (auto& [name, t] : displaced) t->stop();
   displaced.clear();
   backends_ = backends;
-  trackingSignature_ = trackingSignature(cfg);
   instanceSignatures_ = std::move(signatures);
   scriptSignatures_ = std::move(scriptSigs);
   std::vector<Running*> fresh;

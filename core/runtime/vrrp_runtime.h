@@ -145,7 +145,6 @@ class VrrpRuntime : private vrrp::InstanceIo {
   bool following_ = false;  // a sync group member is following another
   std::map<std::string, bool> trackedInterfaceUp_;         // track_interface name -> usable
   std::map<std::string, TrackedHealth> backends_;          // track_backend name -> state
-  std::string trackingSignature_;                          // what reload compares besides settings
   std::map<std::string, std::string> instanceSignatures_;  // by instance name
   std::map<std::string, std::string> scriptSignatures_;    // by vrrp_script name
   std::unique_ptr<netio::LinkMonitor> links_;
