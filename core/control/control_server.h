@@ -54,7 +54,6 @@ class ControlServer {
   // Streams new events to the clients following them; call on the server's loop.
   void publishEvents();
   const ServerCounters& counters() const { return counters_; }
-  size_t clients() const { return sessions_.size(); }
 
  private:
   class Session;

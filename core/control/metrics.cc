@@ -127,6 +127,8 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_check_latency_seconds_count", checkLabels(c), c.stats.latencyCount);
   }
   if (control) {
+    p.family("holdfast_control_connections_total", "counter", "Control socket connections");
+    p.sample("holdfast_control_connections_total", "", control->accepted);
     p.family("holdfast_control_requests_total", "counter", "Control socket requests answered");
     p.sample("holdfast_control_requests_total", "", control->requests);
     p.family("holdfast_control_refused_total", "counter",
