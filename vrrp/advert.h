@@ -55,7 +55,6 @@ enum class DiscardReason : uint8_t {
   kUnknownVrid,       // no instance for this VRID on the interface
   kAuthMismatch,      // v2: auth type or password differs (RFC 3768 7.1)
   kIntervalMismatch,  // v2: Adver Int differs from ours (RFC 3768 7.1)
-  kAddressMismatch,   // addresses differ from ours (RFC 5798 7.1 MAY; counted)
   kOwnerConflict,     // priority 255 from a peer while we own the addresses
   kNotFromPeer,       // unicast: source is not a configured peer
   kOwnAdvert,         // our own advert looped back
@@ -67,6 +66,10 @@ struct Counters {
   uint64_t received = 0;
   uint64_t sent = 0;
   std::array<uint64_t, static_cast<size_t>(DiscardReason::kCount)> discarded{};
+  // Adverts honoured although their VIP list differs from ours (RFC 5798 7.1 makes
+  // the check a MAY; keepalived logs and goes on, and so do we: dropping them would
+  // make two masters while two nodes' configs differ during a rolling reload).
+  uint64_t vipListMismatch = 0;
   void discard(DiscardReason r) { ++discarded[static_cast<size_t>(r)]; }
   uint64_t discardedBy(DiscardReason r) const { return discarded[static_cast<size_t>(r)]; }
 };

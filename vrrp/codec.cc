@@ -28,8 +28,6 @@ const char* toString(DiscardReason r) {
       return "auth_mismatch";
     case DiscardReason::kIntervalMismatch:
       return "interval_mismatch";
-    case DiscardReason::kAddressMismatch:
-      return "address_mismatch";
     case DiscardReason::kOwnerConflict:
       return "owner_conflict";
     case DiscardReason::kNotFromPeer:

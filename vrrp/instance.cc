@@ -6,6 +6,11 @@ namespace holdfast::vrrp {
 
 Instance::Instance(InstanceSettings settings, InstanceIo& io)
     : settings_(std::move(settings)), io_(io), machine_(settings_.machine) {
+  buildAdvert();
+}
+
+void Instance::buildAdvert() {
+  advert_ = Advert{};
   advert_.version = settings_.machine.version;
   advert_.vrid = settings_.vrid;
   advert_.interval = settings_.machine.advertInterval;
@@ -65,7 +70,26 @@ void Instance::receive(const Advert& advert, const PacketInfo& info, TimePoint n
     io_.discarded(settings_, *reason, info.source);
     return;
   }
+  if (vipListDiffers(advert, settings_.receive)) {
+    ++counters_.vipListMismatch;
+    io_.vipListMismatch(settings_, advert, info.source);
+  }
   apply(machine_.onAdvert(advert, info.source, now), now);
+}
+
+void Instance::reconfigure(InstanceSettings next, TimePoint now) {
+  const bool announceChanged = !(next.announce == settings_.announce);
+  settings_ = std::move(next);
+  buildAdvert();
+  if (announceChanged && machine_.state() == State::kMaster) {
+    // The pending bursts were planned with the old settings: keep only a refresh.
+    announceDue_.clear();
+    const AnnounceSettings& a = settings_.announce;
+    for (int i = 0; a.refresh.count() > 0 && i < a.refreshRepeat; ++i) {
+      announceDue_.push_back(now + a.refresh + i * a.interval);
+    }
+  }
+  apply(machine_.reconfigure(settings_.machine, now), now);
 }
 
 void Instance::onTimer(TimePoint now) {

@@ -58,6 +58,9 @@ class InstanceIo {
   virtual void announce(const InstanceSettings& s) = 0;  // one GARP / NA per VIP
   virtual void transitioned(const InstanceSettings& s, const Transition& t, int priority) = 0;
   virtual void discarded(const InstanceSettings& s, DiscardReason r, const IpAddress& from) = 0;
+  // An advert that is honoured although its VIP list differs from ours.
+  virtual void vipListMismatch(const InstanceSettings& s, const Advert& advert,
+                               const IpAddress& from) = 0;
 };
 
 class Instance {
@@ -79,8 +82,13 @@ class Instance {
   void followToMaster(const std::string& reason, TimePoint now);
   void followToBackup(const std::string& reason, TimePoint now);
   std::optional<TimePoint> nextDeadline() const;
+  // Reload in place: new settings with the same name, interface, VRID, family and
+  // version. No transition; VIPs are the caller's to add or remove (only the
+  // difference); the advert carries the new interval, VIPs and auth from now on.
+  void reconfigure(InstanceSettings next, TimePoint now);
 
  private:
+  void buildAdvert();
   void apply(const Output& out, TimePoint now);
   void scheduleAnnouncements(TimePoint from);
 

@@ -25,16 +25,17 @@ std::optional<DiscardReason> checkAdvert(const Advert& a, const PacketInfo& info
     // as the locally configured". v3 adopts the master's instead (RFC 5798 6.4.2).
     if (a.interval != s.advertInterval) return DiscardReason::kIntervalMismatch;
   }
-  // RFC 5798 7.1 lets a router check the address list; like keepalived, a mismatch
-  // drops the advert unless vrrp_skip_check_adv_addr is set. A priority 0 advert
-  // from a leaving master is still honoured.
-  if (!s.skipAddressCheck && a.priority != kStopPriority) {
-    if (a.addresses.size() != s.addresses.size()) return DiscardReason::kAddressMismatch;
-    for (const IpAddress& x : a.addresses) {
-      if (!contains(s.addresses, x)) return DiscardReason::kAddressMismatch;
-    }
-  }
   return std::nullopt;
+}
+
+bool vipListDiffers(const Advert& a, const ReceiveSettings& s) {
+  // RFC 5798 7.1 lets a router check the address list (a MAY). A priority 0 advert
+  // from a leaving master is not checked, nor anything under vrrp_skip_check_adv_addr.
+  if (s.skipAddressCheck || a.priority == kStopPriority) return false;
+  if (a.addresses.size() != s.addresses.size()) return true;
+  return std::any_of(a.addresses.begin(), a.addresses.end(), [&](const IpAddress& x) {
+    return std::find(s.addresses.begin(), s.addresses.end(), x) == s.addresses.end();
+  });
 }
 
 }  // namespace holdfast::vrrp

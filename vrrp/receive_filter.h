@@ -26,4 +26,8 @@ struct ReceiveSettings {
 std::optional<DiscardReason> checkAdvert(const Advert& advert, const PacketInfo& info,
                                          const ReceiveSettings& settings);
 
+// Whether an advert that passed checkAdvert lists other VIPs than ours. Such an
+// advert is honoured (as keepalived does), and counted and reported by the caller.
+bool vipListDiffers(const Advert& advert, const ReceiveSettings& settings);
+
 }  // namespace holdfast::vrrp

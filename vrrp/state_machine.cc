@@ -239,6 +239,31 @@ Output StateMachine::followToBackup(const std::string& reason, TimePoint now) {
   return out;
 }
 
+Output StateMachine::reconfigure(StateMachineConfig next, TimePoint now) {
+  const Centiseconds oldInterval = config_.advertInterval;
+  config_ = std::move(next);
+  Output out;
+  switch (state_) {
+    case State::kMaster:
+      masterAddress_ = config_.primaryAddress;
+      masterAdvertInterval_ = config_.advertInterval;
+      if (config_.advertInterval != oldInterval) {
+        out.adverts.push_back(priority_);
+        advertDeadline_ = now + advertInterval();
+      }
+      break;
+    case State::kBackup:
+      // A pending fast preemption that the new settings forbid is dropped. A v2
+      // Master_Down_Interval follows our interval from the next advert on.
+      if (!config_.preempt || config_.strictPreempt) preemptDeadline_.reset();
+      break;
+    default:
+      masterAdvertInterval_ = config_.advertInterval;
+      break;
+  }
+  return out;
+}
+
 Output StateMachine::setFault(bool fault, const std::string& reason, TimePoint now) {
   if (fault) {
     if (state_ == State::kFault || state_ == State::kStop) return {};

@@ -68,6 +68,11 @@ class StateMachine {
   // becomes Backup; any other state is left alone.
   Output followToMaster(const std::string& reason, TimePoint now);
   Output followToBackup(const std::string& reason, TimePoint now);
+  // Reload: the same router with new settings (the version stays), applied without a
+  // transition. The effective priority is the caller's (setPriority) and stays. A
+  // master with a new interval advertises at once, so v3 backups learn it now.
+  Output reconfigure(StateMachineConfig next, TimePoint now);
+  const StateMachineConfig& config() const { return config_; }
 
   State state() const { return state_; }
   int priority() const { return priority_; }

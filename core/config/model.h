@@ -28,6 +28,7 @@ const char* toString(AddressFamily f);
 struct SmtpServer {
   std::string host;
   int port = 25;
+  bool operator==(const SmtpServer&) const = default;
 };
 
 struct GlobalDefs {
@@ -57,6 +58,7 @@ struct GlobalDefs {
   int garpMasterRefreshRepeat = 1;
   IpAddress mcastGroup4 = boost::asio::ip::make_address("224.0.0.18");
   IpAddress mcastGroup6 = boost::asio::ip::make_address("ff02::12");
+  bool operator==(const GlobalDefs&) const = default;
 };
 
 struct VrrpScript {
@@ -73,6 +75,7 @@ struct VrrpScript {
   std::string user;
   std::string group;
   bool initFail = false;
+  bool operator==(const VrrpScript&) const = default;
 };
 
 struct VirtualAddress {
@@ -84,6 +87,7 @@ struct VirtualAddress {
   std::string scope;
   bool noTrack = false;
   SourceLocation where;
+  bool operator==(const VirtualAddress&) const = default;
 };
 
 // A reference from an instance to a tracked thing (script, interface, backend or
@@ -94,6 +98,7 @@ struct TrackRef {
   bool hasWeight = false;  // false: the tracked item's own weight applies
   bool reverse = false;
   SourceLocation where;
+  bool operator==(const TrackRef&) const = default;
 };
 
 enum class AuthType { kNone, kPass, kAh };
@@ -101,6 +106,7 @@ enum class AuthType { kNone, kPass, kAh };
 struct Authentication {
   AuthType type = AuthType::kNone;
   std::string pass;  // at most 8 characters count (RFC 3768 5.3.6.1)
+  bool operator==(const Authentication&) const = default;
 };
 
 enum class InitialState { kBackup, kMaster };
@@ -155,6 +161,7 @@ struct VrrpInstance {
   bool useVmac = false;
   std::string vmacName;
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
+  bool operator==(const VrrpInstance&) const = default;
 };
 
 struct SyncGroup {
@@ -164,6 +171,7 @@ struct SyncGroup {
   std::vector<TrackRef> members;  // instance names
   NotifyCommands notify;
   bool smtpAlert = false;
+  bool operator==(const SyncGroup&) const = default;
 };
 
 using checkers::CheckKind;

@@ -19,6 +19,9 @@ struct SourceLocation {
   std::string str() const;
   // "FILE:LINE", used in "opened at ..." notes.
   std::string fileLine() const;
+  // Locations say where a value was written, not what it is: two configs that differ
+  // only in where things were written compare equal (the reload plan relies on it).
+  bool operator==(const SourceLocation&) const { return true; }
 };
 
 // Where each keyword of one config block was given, so that a later error about a
@@ -35,6 +38,11 @@ class KeywordLocations {
 
  private:
   std::map<std::string, SourceLocation, std::less<>> map_;
+
+ public:
+  // As for SourceLocation: where keywords were written never makes two blocks differ.
+  // (A keyword whose presence means something is compared by its own field.)
+  bool operator==(const KeywordLocations&) const { return true; }
 };
 
 }  // namespace holdfast::config

@@ -35,6 +35,17 @@ json counters(const vrrp::Counters& c, bool withTraffic) {
   return j;
 }
 
+// Adverts from the master that list other VIPs than ours (honoured): null when
+// none was seen since the instance started.
+json vipListMismatch(const runtime::VipListMismatch& m) {
+  if (m.count == 0) return nullptr;
+  return json{{"count", m.count},
+              {"active", m.active},
+              {"last_from", m.lastFrom},
+              {"their_vips", m.theirVips},
+              {"last_at", isoTime(m.lastAt)}};
+}
+
 json masterJson(const runtime::InstanceReport& r) {
   if (!r.masterAddress) return nullptr;
   return json{{"address", *r.masterAddress},
@@ -57,7 +68,8 @@ json instanceSummary(const runtime::InstanceReport& r) {
               {"vips", r.vips},
               {"vips_held", r.vipsHeld},
               {"fault_reason", r.faultReason ? json(*r.faultReason) : json(nullptr)},
-              {"sync_group", r.syncGroup.empty() ? json(nullptr) : json(r.syncGroup)}};
+              {"sync_group", r.syncGroup.empty() ? json(nullptr) : json(r.syncGroup)},
+              {"vip_list_mismatch", vipListMismatch(r.vipListMismatch)}};
 }
 
 json instanceDetail(const runtime::InstanceReport& r) {

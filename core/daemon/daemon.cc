@@ -185,14 +185,6 @@ void Daemon::onSignal(int signo) {
   loop_.stop();
 }
 
-namespace {
-std::string joinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out.empty() ? "none" : out;
-}
-}  // namespace
-
 ReloadOutcome Daemon::reload() {
   ::sd_notify(0, "RELOADING=1");
   ReloadOutcome out = [this] {
@@ -216,7 +208,7 @@ ReloadOutcome Daemon::reload() {
     }
     auto next = std::make_shared<const config::Config>(std::move(*result.config));
     const bool healthSame = runtime::healthSignature(*next) == runtime::healthSignature(*config_);
-    if (healthSame && vrrp_->runsSameInstances(*next)) {
+    if (healthSame && runtime::planReload(*config_, *next).changesNothing()) {
       o.summary = "reload applied: VRRP instances and backends unchanged; they keep running";
     } else {
       // Checks that did not change carry their state into the new monitor, so the
@@ -236,9 +228,7 @@ ReloadOutcome Daemon::reload() {
         health_->stop();
         startHealth(std::move(nextHealth));
       }
-      o.summary = "reload applied: instances kept " + joinNames(sum->kept) + "; added " +
-                  joinNames(sum->added) + "; removed " + joinNames(sum->removed) + "; restarted " +
-                  joinNames(sum->restarted) +
+      o.summary = "reload applied: " + runtime::summarize(*sum) +
                   (healthSame ? "; backends unchanged"
                               : "; backends rebuilt, unchanged checks kept their state");
     }

@@ -5,6 +5,7 @@
 #include "core/log/event_log.h"
 #include "core/log/logger.h"
 #include "core/runtime/script_tracker.h"
+#include "core/runtime/transition_effects.h"
 
 namespace holdfast::runtime {
 
@@ -81,13 +82,7 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
     Notify n;
     for (auto [in, out, what] :
          {std::tuple{&b.notifyUp, &n.up, "notify_up"}, {&b.notifyDown, &n.down, "notify_down"}}) {
-      if (in->empty()) continue;
-      if (auto why = unsafeScript(*in)) {
-        log::error("backend " + b.name + ": refusing to run " + what + " (" +
-                   b.locations.at(what, b.where).fileLine() + "): " + *why);
-        continue;
-      }
-      *out = *in;
+      *out = vetCommand(*in, "backend " + b.name, what, b.locations.at(what, b.where)).value_or("");
     }
     n.notifier = std::make_unique<Notifier>(m->engine_->loop().context(), "backend " + b.name, who);
     m->notify_[b.name] = std::move(n);

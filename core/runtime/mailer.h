@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config/model.h"
+#include "core/runtime/kernel.h"
 
 namespace holdfast::runtime {
 
@@ -27,14 +28,14 @@ struct MailSettings {
 bool mailConfigured(const config::GlobalDefs& g);
 MailSettings mailSettings(const config::GlobalDefs& g);
 
-class Mailer {
+class Mailer final : public MailPort {
  public:
   static constexpr size_t kMaxQueued = 64;
 
   explicit Mailer(MailSettings settings);
-  ~Mailer();  // sends what is queued (2 s connect timeout each), then stops
+  ~Mailer() override;  // sends what is queued (2 s connect timeout each), then stops
 
-  void send(std::string subject, std::string body);
+  void send(std::string subject, std::string body) override;
   uint64_t sent() const;
   uint64_t failed() const;
   uint64_t dropped() const;

@@ -9,22 +9,23 @@
 #include <memory>
 #include <string>
 
+#include "core/runtime/kernel.h"
 #include "netio/process_runner.h"
 
 namespace holdfast::runtime {
 
-class Notifier {
+class Notifier final : public NotifyQueue {
  public:
   static constexpr std::chrono::seconds kTimeout{10};
 
   Notifier(boost::asio::io_context& io, std::string owner, netio::ScriptIdentity who);
-  ~Notifier();
+  ~Notifier() override;
 
   // Queues `command` (run by /bin/sh -c); `what` names it in logs. The caller has
   // vetted the command with unsafeScript().
-  void enqueue(std::string command, std::string what);
+  void enqueue(std::string command, std::string what) override;
   void stop();
-  bool idle() const { return !runner_.running() && queue_.empty(); }
+  bool idle() const override { return !runner_.running() && queue_.empty(); }
 
  private:
   void next();

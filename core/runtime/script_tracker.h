@@ -18,6 +18,7 @@
 
 #include "checkers/rise_fall.h"
 #include "core/config/model.h"
+#include "core/runtime/kernel.h"
 #include "netio/process_runner.h"
 
 namespace holdfast::runtime {
@@ -29,20 +30,20 @@ std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::s
 // nothing. Only a command whose first word is an absolute path is checked.
 std::optional<std::string> unsafeScript(const std::string& command);
 
-class ScriptTracker {
+class ScriptTracker final : public TrackedScript {
  public:
   using OnChange = std::function<void(const ScriptTracker&)>;
 
   ScriptTracker(boost::asio::io_context& io, config::VrrpScript script, netio::ScriptIdentity who,
                 OnChange onChange);
-  ~ScriptTracker();
+  ~ScriptTracker() override;
 
-  void start(std::chrono::microseconds firstRunIn);
-  void stop();
+  void start(std::chrono::microseconds firstRunIn) override;
+  void stop() override;
 
   const std::string& name() const { return script_.name; }
-  const config::VrrpScript& script() const { return script_; }
-  bool up() const { return policy_.up(); }
+  const config::VrrpScript& script() const override { return script_; }
+  bool up() const override { return policy_.up(); }
   const std::string& lastResult() const { return lastResult_; }
 
  private:

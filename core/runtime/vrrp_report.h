@@ -23,6 +23,16 @@ struct TransitionRecord {
   std::chrono::system_clock::time_point time;
 };
 
+// Adverts from the master whose VIP list differs from ours: honoured, counted and
+// flagged (a rolling reload, or two configs that disagree).
+struct VipListMismatch {
+  uint64_t count = 0;                  // since the instance started
+  bool active = false;                 // the last valid advert differed
+  std::string lastFrom;                // who sent the last such advert
+  std::vector<std::string> theirVips;  // what it listed
+  std::chrono::system_clock::time_point lastAt;
+};
+
 struct InstanceReport {
   std::string name;
   std::string interface;
@@ -48,6 +58,7 @@ struct InstanceReport {
   std::optional<TransitionRecord> lastTransition;
   scoring::Score score;
   std::optional<std::string> faultReason;
+  VipListMismatch vipListMismatch;
 };
 
 }  // namespace holdfast::runtime

@@ -72,7 +72,7 @@ lab_spawn "$R1" "$LAB_DIR/addr-monitor.log" ip monitor address
 MON=$LAB_PID
 sleep 1
 kill -HUP "$A"
-lab_wait "reload 1 applied" 10 grep -qF "reload applied: instances kept VI_1; added VI_3; removed VI_2; restarted none; backends rebuilt" "$LAB_DIR/a.log"
+lab_wait "reload 1 applied" 10 grep -qF "reload applied: instances kept VI_1; changed in place none; added VI_3; removed VI_2; restarted none; backends rebuilt" "$LAB_DIR/a.log"
 lab_wait "r2 to take VI_2 (r1 left it)" 5 lab_has_vip "$R2" 192.0.2.102
 lab_wait "r1 to release VI_2's VIP" 5 bash -c "! ip -n $R1 -o addr show dev eth0 | grep -qF ' 192.0.2.102/'"
 lab_wait "r1 to take VI_3 (preempting r2)" 10 lab_has_vip "$R1" 192.0.2.103
@@ -92,14 +92,17 @@ zero=$(tcpdump -r "$LAB_DIR/r1.pcap" -n 2>/dev/null | grep -c "vrid 52, prio 0,"
 gap=$(python3 "$GAP" --max-gap "$LAB_DIR/r1.pcap" 192.0.2.11 51) || lab_fail "no VRID 51 adverts captured"
 echo "ok: reload kept VI_1 (no transition on either node, VIP never removed, no rescoring; largest VRID 51 advert gap across it: $gap), removed VI_2 (priority 0 sent $zero time(s), r2 took over), added VI_3 (r1 preempted r2)"
 
-# --- reload 2 (holdfastctl): VI_1 changed (priority 140) -> restarted; VI_3 kept
-{ backend nginx_local 8080; backend spare 8081; instance VI_1 51 140 192.0.2.100 "track_backend { nginx_local weight -60 }"; instance VI_3 53 150 192.0.2.103; } >"$LAB_DIR/a.conf"
+# --- reload 2 (holdfastctl): VI_1's VRID changes (51 -> 61), which VRRP cannot do
+# live: VI_1 restarts (priority 0 on VRID 51, r2 takes it over); VI_3 kept.
+# (Changes applied in place without a transition: inplace_reload_test.sh.)
+{ backend nginx_local 8080; backend spare 8081; instance VI_1 61 150 192.0.2.100 "track_backend { nginx_local weight -60 }"; instance VI_3 53 150 192.0.2.103; } >"$LAB_DIR/a.conf"
 ip netns exec "$R1" "$CTL" -s "$LAB_DIR/a.sock" reload >"$LAB_DIR/reload2.out" || lab_fail "reload 2: $(cat "$LAB_DIR/reload2.out")"
-grep -qF "reload applied: instances kept VI_3; added none; removed none; restarted VI_1; backends unchanged" "$LAB_DIR/reload2.out" ||
+grep -qF "reload applied: instances kept VI_3; changed in place none; added none; removed none; restarted VI_1 (virtual_router_id 51 -> 61); backends unchanged" "$LAB_DIR/reload2.out" ||
   lab_fail "reload 2 summary: $(cat "$LAB_DIR/reload2.out")"
-lab_wait "VI_1 back on r1 (140 > 100)" 10 lab_has_vip "$R1" 192.0.2.100
+lab_wait "r2 to take VRID 51's VIP (r1 left it)" 10 lab_has_vip "$R2" 192.0.2.100
+lab_wait "r1 master of VRID 61 (no peer)" 10 lab_has_vip "$R1" 192.0.2.100
 lab_has_vip "$R1" 192.0.2.103 || lab_fail "VI_3 lost its VIP in a reload that kept it"
-echo "ok: a changed instance restarts (VI_1), the unchanged one (VI_3) keeps running"
+echo "ok: a VRID change restarts that instance (VI_1), the unchanged one (VI_3) keeps running"
 
 # --- reload 3: refused; nothing moves
 cp "$LAB_DIR/a.conf" "$LAB_DIR/a.good"

@@ -2,6 +2,7 @@
 // Helpers for config tests: load a text as "test.conf" and get its diagnostics as
 // the exact lines holdfastd would print.
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ inline std::string instance(const std::string& extra, const std::string& name = 
                             const std::string& vrid = "51") {
   return "vrrp_instance " + name + " {\n  interface eth0\n  virtual_router_id " + vrid +
          "\n  virtual_ipaddress { 192.0.2.1 }\n" + extra + "}\n";
+}
+
+// A config that must load; a refusal fails the test with every diagnostic.
+inline config::Config loadOrFail(const std::string& text) {
+  auto r = config::loadText(text, "test.conf");
+  if (!r.config) {
+    for (const auto& d : r.diagnostics.all()) UNSCOPED_INFO(config::format(d));
+    FAIL("config refused");
+  }
+  return *r.config;
 }
 
 }  // namespace holdfast::test

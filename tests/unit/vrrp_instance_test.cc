@@ -32,6 +32,10 @@ struct RecordingIo : InstanceIo {
   void discarded(const InstanceSettings&, DiscardReason r, const IpAddress&) override {
     log.push_back(std::string("discard ") + toString(r));
   }
+  void vipListMismatch(const InstanceSettings&, const Advert& a, const IpAddress& from) override {
+    log.push_back("vip list mismatch from " + from.str() + " (" +
+                  std::to_string(a.addresses.size()) + ")");
+  }
 };
 
 InstanceSettings settings(int priority) {
@@ -131,23 +135,33 @@ TEST_CASE("the receive filter drops what RFC 3768/5798 7.1 say to drop, and coun
         "interval_mismatch");
   CHECK(with([](Advert& b, auto&, auto&) { b.version = 3; }) == "bad_version");
   CHECK(with([](auto&, auto&, PacketInfo& i) { i.source = ip("192.0.2.11"); }) == "own_advert");
-  CHECK(with([](Advert& b, auto&, auto&) { b.addresses = {ip("192.0.2.99")}; }) ==
-        "address_mismatch");
-  CHECK(with([](Advert& b, ReceiveSettings& t, auto&) {
-          b.addresses = {ip("192.0.2.99")};
-          t.skipAddressCheck = true;
-        }) == "accepted");
-  CHECK(with([](Advert& b, auto&, auto&) {
-          b.addresses = {};
-          b.priority = 0;
-        }) == "accepted");
+  // A differing VIP list is not a discard (keepalived honours it too); see below.
+  CHECK(with([](Advert& b, auto&, auto&) { b.addresses = {ip("192.0.2.99")}; }) == "accepted");
   CHECK(with([](auto&, ReceiveSettings& t, auto&) { t.unicastPeers = {ip("192.0.2.13")}; }) ==
         "not_from_peer");
   CHECK(with([](auto&, ReceiveSettings& t, auto&) { t.unicastPeers = {ip("192.0.2.12")}; }) ==
         "accepted");
 }
 
-TEST_CASE("a discarded advert is counted by reason and does not move the state machine") {
+TEST_CASE("the VIP list check: a different list differs, unless skipped or priority 0") {
+  ReceiveSettings s;
+  s.addresses = {ip("192.0.2.100"), ip("192.0.2.101")};
+  Advert a;
+  a.priority = 100;
+  a.addresses = {ip("192.0.2.101"), ip("192.0.2.100")};
+  CHECK_FALSE(vipListDiffers(a, s));  // order does not matter
+  a.addresses = {ip("192.0.2.100")};
+  CHECK(vipListDiffers(a, s));
+  a.addresses = {ip("192.0.2.100"), ip("192.0.2.99")};
+  CHECK(vipListDiffers(a, s));
+  a.priority = 0;
+  CHECK_FALSE(vipListDiffers(a, s));  // a leaving master's list is not checked
+  a.priority = 100;
+  s.skipAddressCheck = true;
+  CHECK_FALSE(vipListDiffers(a, s));
+}
+
+TEST_CASE("an advert with another VIP list is honoured, counted and reported") {
   RecordingIo io;
   Instance inst(settings(100), io);
   inst.start(t0);
@@ -155,10 +169,29 @@ TEST_CASE("a discarded advert is counted by reason and does not move the state m
   a.version = 3;
   a.vrid = 51;
   a.priority = 200;
-  a.addresses = {ip("192.0.2.77")};
+  a.interval = Centiseconds(100);
+  a.addresses = {ip("192.0.2.100"), ip("192.0.2.101")};
   inst.receive(a, {ip("192.0.2.12"), ip("224.0.0.18"), 255}, t0 + 1s);
-  CHECK(inst.counters().discardedBy(DiscardReason::kAddressMismatch) == 1);
-  CHECK(io.log.back() == "discard address_mismatch");
+  CHECK(inst.counters().vipListMismatch == 1);
+  CHECK(io.log.back() == "vip list mismatch from 192.0.2.12 (2)");
+  // Honoured: it reset Master_Down_Timer, so no takeover at the first deadline.
+  inst.onTimer(t0 + 3700ms);
+  CHECK(inst.state() == State::kBackup);
+  CHECK(inst.machine().masterPriority() == 200);
+}
+
+TEST_CASE("a discarded advert is counted by reason and does not move the state machine") {
+  RecordingIo io;
+  Instance inst(settings(100), io);
+  inst.start(t0);
+  Advert a;
+  a.version = 2;
+  a.vrid = 51;
+  a.priority = 200;
+  a.addresses = {ip("192.0.2.100")};
+  inst.receive(a, {ip("192.0.2.12"), ip("224.0.0.18"), 255}, t0 + 1s);
+  CHECK(inst.counters().discardedBy(DiscardReason::kBadVersion) == 1);
+  CHECK(io.log.back() == "discard bad_version");
   inst.onTimer(t0 + 4s);
   CHECK(inst.state() == State::kMaster);  // the bad advert did not reset Master_Down_Timer
 }
@@ -177,4 +210,52 @@ TEST_CASE("gratuitous ARP and unsolicited NA frames") {
   CHECK(na[24] == 2);
   CHECK(na[25] == 1);
   CHECK(na[26] == 0x02);
+}
+
+TEST_CASE("reconfigure in place: a master's new VIPs and interval go out at once, no transition") {
+  RecordingIo io;
+  Instance inst(settings(100), io);
+  inst.start(t0);
+  inst.onTimer(t0 + 4s);
+  REQUIRE(inst.state() == State::kMaster);
+  io.log.clear();
+  io.sent.clear();
+  InstanceSettings next = settings(100);
+  next.machine.advertInterval = Centiseconds(50);
+  next.receive.advertInterval = Centiseconds(50);
+  next.vips.push_back({ip("192.0.2.101"), 24, "", "eth0"});
+  next.receive.addresses.push_back(ip("192.0.2.101"));
+  inst.reconfigure(next, t0 + 4100ms);
+  CHECK(inst.state() == State::kMaster);
+  // One advert at once, with the new interval (50 cs) and both VIPs; no VIP work:
+  // the difference is the caller's (InstanceSlot) to apply.
+  REQUIRE(io.sent.size() == 1);
+  CHECK(io.log == std::vector<std::string>{"advert 100 to 224.0.0.18"});
+  const auto& m = io.sent[0].first;
+  CHECK(m[3] == 2);                          // count of addresses
+  CHECK(((m[4] & 0x0f) << 8 | m[5]) == 50);  // max advert interval, centiseconds
+  CHECK(inst.nextDeadline() == t0 + 4600ms);
+  CHECK(inst.machine().timers().advertInterval == Centiseconds(50));
+}
+
+TEST_CASE("reconfigure in place: nopreempt cancels a pending preemption") {
+  RecordingIo io;
+  InstanceSettings s = settings(150);
+  s.machine.preemptDelay = 2s;
+  Instance inst(s, io);
+  inst.start(t0);
+  Advert a;
+  a.version = 3;
+  a.vrid = 51;
+  a.priority = 100;
+  a.interval = Centiseconds(100);
+  a.addresses = {ip("192.0.2.100")};
+  inst.receive(a, {ip("192.0.2.12"), ip("224.0.0.18"), 255}, t0 + 1s);
+  REQUIRE(inst.nextDeadline() == t0 + 3s);  // preempt_delay running
+  InstanceSettings next = s;
+  next.machine.preempt = false;
+  inst.reconfigure(next, t0 + 1500ms);
+  inst.receive(a, {ip("192.0.2.12"), ip("224.0.0.18"), 255}, t0 + 2s);
+  inst.onTimer(t0 + 3s);
+  CHECK(inst.state() == State::kBackup);
 }

@@ -1,0 +1,46 @@
+#include "core/runtime/health_policy.h"
+
+#include <algorithm>
+
+namespace holdfast::runtime {
+
+bool Tracking::tracks(const std::vector<config::TrackRef>& refs, const std::string& name) const {
+  return std::any_of(refs.begin(), refs.end(), [&](const auto& r) { return r.name == name; });
+}
+
+std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedStates& s) {
+  std::vector<scoring::TrackedItem> items;
+  for (const auto& ref : t.scripts) {
+    // Validation made every name a vrrp_script; the runtime built a tracker for each.
+    auto it = s.scripts.find(ref.name);
+    const bool known = it != s.scripts.end();
+    const int weight = ref.hasWeight || !known ? ref.weight : it->second->script().weight;
+    const bool reverse = ref.reverse || (known && it->second->script().reverse);
+    items.push_back({"script", ref.name, weight, reverse, known && it->second->up(),
+                     known ? "" : "not running"});
+  }
+  for (const auto& ref : t.interfaces) {
+    auto it = s.interfaces.find(ref.name);
+    items.push_back({"interface", ref.name, ref.weight, ref.reverse,
+                     it != s.interfaces.end() && it->second, ""});
+  }
+  for (const auto& ref : t.backends) {
+    // Validation made every name a backend or group; the monitor reports them all.
+    auto it = s.backends.find(ref.name);
+    const bool known = it != s.backends.end();
+    items.push_back({known && it->second.group ? "backend_group" : "backend", ref.name, ref.weight,
+                     ref.reverse, known && it->second.up,
+                     known ? it->second.reason : "not checked"});
+  }
+  return items;
+}
+
+std::optional<std::string> ownFaultReason(const OwnHealth& h, const scoring::Score& score,
+                                          const std::string& interface, const std::string& source) {
+  if (h.linkDown) return "interface " + interface + " is down";
+  if (h.sourceGone) return "address " + source + " is gone from " + interface;
+  if (score.fault) return "tracked item down: " + score.explain();
+  return std::nullopt;
+}
+
+}  // namespace holdfast::runtime

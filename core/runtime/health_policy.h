@@ -1,0 +1,46 @@
+#pragma once
+// Tracked items -> score and fault reason (DESIGN.md, Scoring), for one instance:
+// what its track_script, track_interface and track_backend entries read now, and why
+// it must be in FAULT (its interface, its advert source address, a weight-0 item).
+// Pure: the states come in, the verdict goes out; instance_slot.h applies it.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checkers/check_engine.h"
+#include "core/config/model.h"
+#include "core/runtime/kernel.h"
+#include "core/scoring/score.h"
+
+namespace holdfast::runtime {
+
+using TrackedHealth = checkers::HealthChange;
+
+// What an instance tracks, in config order.
+struct Tracking {
+  std::vector<config::TrackRef> scripts, interfaces, backends;
+  bool any() const { return !scripts.empty() || !interfaces.empty() || !backends.empty(); }
+  bool tracks(const std::vector<config::TrackRef>& refs, const std::string& name) const;
+};
+
+// The states tracked items read, shared by every instance of a runtime.
+struct TrackedStates {
+  std::map<std::string, std::unique_ptr<TrackedScript>> scripts;  // by vrrp_script name
+  std::map<std::string, bool> interfaces;                         // usable: up with carrier
+  std::map<std::string, TrackedHealth> backends;                  // backends and groups
+};
+
+std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedStates& s);
+
+// Why an instance must be in FAULT for reasons of its own, or nothing.
+struct OwnHealth {
+  bool linkDown = false;
+  bool sourceGone = false;  // the advert source address left the interface
+};
+std::optional<std::string> ownFaultReason(const OwnHealth& h, const scoring::Score& score,
+                                          const std::string& interface, const std::string& source);
+
+}  // namespace holdfast::runtime

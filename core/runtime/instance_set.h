@@ -1,0 +1,107 @@
+#pragma once
+// The VRRP instances of one config, running: their slots, the vrrp_scripts they
+// track, the states tracked items read, sync groups, transition effects, and the
+// reload that applies a ReloadPlan to them. Single-threaded: everything here runs
+// on the VRRP loop (vrrp_runtime.h owns the thread and posts into it). The kernel
+// is behind kernel.h, so a whole set runs in simulated time in unit tests.
+
+#include <array>
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/config/model.h"
+#include "core/runtime/health_policy.h"
+#include "core/runtime/instance_slot.h"
+#include "core/runtime/kernel.h"
+#include "core/runtime/reload_plan.h"
+#include "core/runtime/sync_group.h"
+#include "core/runtime/vrrp_report.h"
+#include "netio/link_monitor.h"
+#include "netio/vrrp_socket.h"
+
+namespace holdfast::runtime {
+
+class InstanceSet final : public SlotEvents {
+ public:
+  // Resolves interfaces, opens sockets, builds every instance without running it;
+  // an error names the instance (file:line) and why. `backends`: every backend's
+  // and group's state now.
+  static std::expected<std::unique_ptr<InstanceSet>, std::string> create(
+      Kernel& kernel, const config::Config& cfg,
+      const std::map<std::string, TrackedHealth>& backends);
+  ~InstanceSet() override;
+
+  // Removes VIPs a crashed run left behind, starts the scripts, then every instance.
+  void start();
+  // Every master advertises priority 0 and removes its VIPs; scripts stop.
+  void stop();
+  // No notify script queued or running.
+  bool notifiersIdle() const;
+
+  // Hitless reload: plans against the running config, builds what is new (nothing
+  // running is touched until everything is built: on an error nothing changes),
+  // then applies: removed and restarted instances stop, changed ones change in
+  // place without a transition, added ones start. `backends`: what scoring reads
+  // from now on.
+  std::expected<ReloadPlan, std::string> reconfigure(
+      const config::Config& next, const std::map<std::string, TrackedHealth>& backends);
+
+  // A packet from `port`'s socket, received by the kernel at `arrival`.
+  void receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival);
+  void linkEvent(const netio::LinkEvent& e);
+  void backendChanged(const TrackedHealth& h);
+
+  std::vector<InstanceReport> reports() const;
+  const config::Config& running() const { return running_; }
+
+ private:
+  using Scripts = std::map<std::string, std::unique_ptr<TrackedScript>>;
+  // What a slot needs that a reload re-derives for an instance changed in place.
+  struct Derived {
+    vrrp::InstanceSettings settings;
+    std::vector<netio::AddressSpec> vips;
+  };
+
+  explicit InstanceSet(Kernel& kernel) : kernel_(kernel) {}
+  std::expected<Derived, std::string> derive(const config::VrrpInstance& vi,
+                                             const config::GlobalDefs& g,
+                                             const netio::InterfaceInfo& info);
+  std::expected<std::unique_ptr<InstanceSlot>, std::string> build(const config::VrrpInstance& vi,
+                                                                  const config::Config& cfg,
+                                                                  Scripts& staged);
+  std::expected<void, std::string> stageScript(const config::VrrpScript& script,
+                                               const config::GlobalDefs& g, Scripts& staged);
+  std::expected<void, std::string> configureEffects(InstanceSlot& slot,
+                                                    const config::VrrpInstance& vi,
+                                                    const config::GlobalDefs& g);
+  std::expected<std::vector<std::unique_ptr<SyncGroup>>, std::string> buildGroups(
+      const config::Config& cfg);
+  // Sync group membership of the slots, from `cfg` (groups_ built already).
+  void joinGroups(const config::Config& cfg);
+  void adopt(std::unique_ptr<InstanceSlot> slot);
+  void retire(InstanceSlot& slot);
+  InstanceSlot* find(const std::string& name) const;
+  void startScripts(const std::vector<std::string>& names);
+  void onScriptChange(const std::string& name);
+  // Scores `slot`'s tracked items and applies the verdict; a change of the slot's
+  // own FAULT re-judges the other members of its sync group.
+  void applyHealth(InstanceSlot& slot, bool propagate = true);
+  std::optional<std::string> faultReason(const InstanceSlot& slot) const;
+  void transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) override;
+
+  Kernel& kernel_;
+  config::Config running_;
+  TrackedStates tracked_;
+  std::vector<std::unique_ptr<InstanceSlot>> slots_;
+  std::vector<std::unique_ptr<InstanceSlot>> retired_;  // stopped by a reload; notify_stop may run
+  std::vector<std::unique_ptr<SyncGroup>> groups_;
+  std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
+  std::unique_ptr<MailPort> mail_;
+  std::string routerId_;
+};
+
+}  // namespace holdfast::runtime

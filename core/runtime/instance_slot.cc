@@ -1,0 +1,332 @@
+#include "core/runtime/instance_slot.h"
+
+#include <algorithm>
+
+#include "core/log/logger.h"
+
+namespace holdfast::runtime {
+
+namespace {
+
+bool sameSpec(const netio::AddressSpec& a, const netio::AddressSpec& b) {
+  return a.address == b.address && a.prefixLength == b.prefixLength && a.ifindex == b.ifindex &&
+         a.label == b.label;
+}
+
+std::string vipList(const vrrp::InstanceSettings& s) {
+  std::string out;
+  for (const auto& v : s.vips) {
+    if (!out.empty()) out += ", ";
+    out += v.address.str() + "/" + std::to_string(v.prefixLength) + " on " + v.interface;
+  }
+  return out;
+}
+
+std::string specList(const std::vector<netio::AddressSpec>& v) {
+  std::string out;
+  for (const auto& a : v) {
+    out += (out.empty() ? "" : ", ") + a.address.str() + "/" + std::to_string(a.prefixLength);
+  }
+  return out;
+}
+
+// A VIP-list mismatch is logged at most this often per instance (with the count).
+constexpr auto kMismatchLogEvery = std::chrono::seconds(60);
+
+}  // namespace
+
+InstanceSlot::InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSettings settings,
+                           netio::InterfaceInfo iface, std::vector<netio::AddressSpec> vips,
+                           Ports ports)
+    : kernel_(kernel),
+      events_(events),
+      iface_(std::move(iface)),
+      vips_(std::move(vips)),
+      ports_(std::move(ports)),
+      instance_(std::make_unique<vrrp::Instance>(std::move(settings), *this)) {}
+
+InstanceSlot::~InstanceSlot() {
+  if (ports_.timer) ports_.timer->cancel();
+}
+
+bool InstanceSlot::owned(const netio::IpAddress& a) const {
+  return std::find(ownedAtStart_.begin(), ownedAtStart_.end(), a) != ownedAtStart_.end();
+}
+
+void InstanceSlot::removeStaleVips() {
+  const auto& s = instance_->settings();
+  for (size_t i = 0; i < vips_.size(); ++i) {
+    const netio::AddressSpec& v = vips_[i];
+    auto present = ports_.addresses->has(v.address, v.ifindex);
+    if (!present || !*present) continue;
+    if (s.machine.priority == vrrp::kOwnerPriority) {
+      ownedAtStart_.push_back(v.address);
+      continue;
+    }
+    if (auto rm = ports_.addresses->remove(v); rm) {
+      log::warning(s.name + ": removed VIP " + v.address.str() + " from " + s.vips[i].interface +
+                   ", left by an earlier run");
+    } else {
+      log::error(s.name + ": cannot remove stale VIP: " + rm.error());
+    }
+  }
+}
+
+void InstanceSlot::start(const std::optional<std::string>& fault) {
+  const auto& s = instance_->settings();
+  instance_->setPriority(score.effective, kernel_.now());  // before start: sets it only
+  log::info(s.name + ": starting on " + s.interface + " vrid " + std::to_string(s.vrid) + " VRRPv" +
+            std::to_string(s.machine.version) + " priority " + std::to_string(s.machine.priority) +
+            ", adverts from " + s.source.str() + " to " + s.destinations.front().str() +
+            (s.destinations.size() > 1
+                 ? " and " + std::to_string(s.destinations.size() - 1) + " more"
+                 : ""));
+  if (tracking.any()) log::info(s.name + ": initial score: " + score.explain());
+  instance_->start(kernel_.now(), fault.has_value(), fault.value_or(""));
+  arm();
+}
+
+void InstanceSlot::stop() {
+  instance_->stop(kernel_.now());
+  ports_.timer->cancel();
+}
+
+void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
+                           TimePoint arrival) {
+  const auto& c = instance_->counters();
+  const uint64_t mismatches = c.vipListMismatch;
+  uint64_t discards = 0;
+  for (auto n : c.discarded) discards += n;
+  instance_->receive(advert, info, arrival);
+  uint64_t after = 0;
+  for (auto n : c.discarded) after += n;
+  // The flag follows the last advert that was honoured.
+  if (c.vipListMismatch != mismatches) {
+    mismatch_.active = true;
+  } else if (after == discards) {
+    mismatch_.active = false;
+  }
+  arm();
+}
+
+std::optional<std::string> InstanceSlot::ownFault() const {
+  const auto& s = instance_->settings();
+  return ownFaultReason(health, score, s.interface, s.source.str());
+}
+
+void InstanceSlot::applyVerdict(scoring::Score next, const std::optional<std::string>& fault) {
+  const auto& s = instance_->settings();
+  if (next.effective != score.effective || next.fault != score.fault) {
+    log::info(s.name + ": priority " + std::to_string(score.effective) + " -> " +
+              (next.fault ? std::string("FAULT") : std::to_string(next.effective)) + ": " +
+              next.explain());
+  }
+  score = std::move(next);
+  const bool faulted = instance_->state() == vrrp::State::kFault;
+  const auto now = kernel_.now();
+  if (fault && !faulted) instance_->setFault(true, *fault, now);
+  instance_->setPriority(score.effective, now);
+  if (!fault && faulted) {
+    instance_->setFault(
+        false, "interface " + s.interface + " is up; no tracked item or group member faults it",
+        now);
+  }
+  arm();
+}
+
+void InstanceSlot::reconfigure(vrrp::InstanceSettings settings,
+                               std::vector<netio::AddressSpec> vips) {
+  std::vector<netio::AddressSpec> added, removed;
+  for (const auto& v : vips) {
+    if (std::none_of(vips_.begin(), vips_.end(), [&](auto& o) { return sameSpec(o, v); }))
+      added.push_back(v);
+  }
+  for (const auto& o : vips_) {
+    if (std::none_of(vips.begin(), vips.end(), [&](auto& v) { return sameSpec(o, v); }))
+      removed.push_back(o);
+  }
+  vips_ = std::move(vips);
+  const bool master = instance_->state() == vrrp::State::kMaster;
+  const std::string name = settings.name;
+  // New VIPs are in the kernel before the first advert that lists them.
+  if (master) {
+    for (const auto& v : added) addOne(v);
+    for (const auto& v : removed) {
+      if (owned(v.address)) continue;
+      if (auto rm = ports_.addresses->remove(v); !rm) {
+        log::error(name + ": cannot remove VIP: " + rm.error());
+      }
+    }
+  }
+  instance_->reconfigure(std::move(settings), kernel_.now());
+  if (master) {
+    for (const auto& v : added) announceOne(v.address);
+    if (!added.empty()) log::info(name + ": VIPs added in place: " + specList(added));
+    if (!removed.empty()) log::info(name + ": VIPs removed in place: " + specList(removed));
+  }
+  arm();
+}
+
+void InstanceSlot::followToMaster(const std::string& why, TimePoint now) {
+  instance_->followToMaster(why, now);
+  arm();
+}
+
+void InstanceSlot::followToBackup(const std::string& why, TimePoint now) {
+  instance_->followToBackup(why, now);
+  arm();
+}
+
+void InstanceSlot::interfaceChanged(netio::InterfaceInfo info, bool usable) {
+  iface_ = std::move(info);
+  health.linkDown = !usable;
+}
+
+void InstanceSlot::addressRemoved(const netio::IpAddress& address, int ifindex) {
+  // A VIP removed while we are master was not removed by us: put it back.
+  if (instance_->state() != vrrp::State::kMaster) return;
+  const auto& s = instance_->settings();
+  for (size_t i = 0; i < vips_.size(); ++i) {
+    const netio::AddressSpec& v = vips_[i];
+    if (v.address != address || v.ifindex != ifindex) continue;
+    log::warning(s.name + ": VIP " + v.address.str() + " was removed from " + s.vips[i].interface +
+                 " while master; putting it back");
+    addOne(v);
+  }
+}
+
+void InstanceSlot::addOne(const netio::AddressSpec& v) {
+  if (auto r = ports_.addresses->add(v); !r) {
+    log::error(name() + ": cannot add VIP: " + r.error());
+    vipsHeld_ = false;
+  }
+}
+
+void InstanceSlot::arm() {
+  auto deadline = instance_->nextDeadline();
+  if (!deadline) {
+    ports_.timer->cancel();
+    return;
+  }
+  // A backup's timers (Master_Down_Interval, Skew_Time, preemption) decide when a
+  // failover happens: they are armed precise.
+  const bool precise = instance_->state() == vrrp::State::kBackup;
+  ports_.timer->armAt(
+      *deadline,
+      [this] {
+        instance_->onTimer(kernel_.now());
+        arm();
+      },
+      precise);
+}
+
+void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
+                              const netio::IpAddress& destination) {
+  if (auto e = ports_.adverts->send(message, s.source, destination)) {
+    log::warning(s.name + ": cannot send advert to " + destination.str() + ": " + *e);
+  }
+}
+
+void InstanceSlot::addVips(const vrrp::InstanceSettings& s) {
+  vipsHeld_ = true;
+  for (const auto& v : vips_) addOne(v);
+  log::info(s.name + ": VIPs added: " + vipList(s));
+}
+
+void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
+  vipsHeld_ = false;
+  for (const auto& v : vips_) {
+    if (owned(v.address)) continue;
+    if (auto rm = ports_.addresses->remove(v); !rm) {
+      log::error(s.name + ": cannot remove VIP: " + rm.error());
+    }
+  }
+  log::info(s.name + ": VIPs removed: " + vipList(s));
+}
+
+void InstanceSlot::announceOne(const netio::IpAddress& vip) {
+  if (auto r = ports_.announcer->announce(iface_, vip); !r) {
+    log::warning(name() + ": " + r.error());
+  } else {
+    ++garpsSent_;
+  }
+}
+
+void InstanceSlot::announce(const vrrp::InstanceSettings& s) {
+  for (const auto& v : s.vips) announceOne(v.address);
+}
+
+void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Transition& t,
+                                int priority) {
+  ++transitions_;
+  lastTransition_ =
+      TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
+  events_.transitioned(*this, t, priority);
+}
+
+void InstanceSlot::discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,
+                             const netio::IpAddress& from) {
+  if (log::enabled(log::Level::kDebug)) {
+    log::debug(s.name + ": discarded advert from " + from.str() + ": " + vrrp::toString(r));
+  }
+}
+
+void InstanceSlot::vipListMismatch(const vrrp::InstanceSettings& s, const vrrp::Advert& advert,
+                                   const netio::IpAddress& from) {
+  ++mismatch_.count;
+  mismatch_.lastFrom = from.str();
+  mismatch_.lastAt = std::chrono::system_clock::now();
+  mismatch_.theirVips.clear();
+  for (const auto& a : advert.addresses) mismatch_.theirVips.push_back(a.str());
+  ++mismatchUnlogged_;
+  const auto now = kernel_.now();
+  if (mismatchLoggedAt_ != TimePoint{} && now - mismatchLoggedAt_ < kMismatchLogEvery) return;
+  std::string theirs;
+  for (const auto& a : mismatch_.theirVips) theirs += (theirs.empty() ? "" : ", ") + a;
+  std::string ours;
+  for (const auto& v : s.vips) ours += (ours.empty() ? "" : ", ") + v.address.str();
+  log::warning(s.name + ": advert from " + from.str() + " lists VIPs [" + theirs + "], ours are [" +
+               ours + "] (" + std::to_string(mismatchUnlogged_) +
+               " such adverts since the last report); honoured, as keepalived does: the two "
+               "configs differ (a reload rolling through the nodes?); "
+               "vrrp_skip_check_adv_addr turns this check off");
+  mismatchLoggedAt_ = now;
+  mismatchUnlogged_ = 0;
+}
+
+InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReason) const {
+  const auto& s = instance_->settings();
+  const auto& m = instance_->machine();
+  InstanceReport rep;
+  rep.name = s.name;
+  rep.interface = s.interface;
+  rep.vrid = s.vrid;
+  rep.version = s.machine.version;
+  rep.ipv6 = s.family == netio::Family::kIPv6;
+  rep.state = m.state();
+  rep.basePriority = s.machine.priority;
+  rep.effectivePriority = m.priority();
+  rep.source = s.source.str();
+  if (auto a = m.masterAddress()) rep.masterAddress = a->str();
+  rep.masterPriority = m.masterPriority();
+  for (const auto& v : s.vips) {
+    rep.vips.push_back(v.address.str() + "/" + std::to_string(v.prefixLength) + " dev " +
+                       v.interface);
+  }
+  // Tracked, not queried: a netlink round trip per request has no place here.
+  rep.vipsHeld = m.state() == vrrp::State::kMaster && vipsHeld_;
+  for (const auto& p : s.receive.unicastPeers) rep.unicastPeers.push_back(p.str());
+  rep.preempt = s.machine.preempt;
+  rep.timers = m.timers();
+  rep.counters = instance_->counters();
+  rep.socket = ports_.adverts->counters();
+  rep.garpsSent = garpsSent_;
+  rep.transitions = transitions_;
+  rep.lastTransition = lastTransition_;
+  rep.score = score;
+  rep.faultReason = faultReason;
+  rep.vipListMismatch = mismatch_;
+  return rep;
+}
+
+}  // namespace holdfast::runtime

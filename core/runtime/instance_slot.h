@@ -1,0 +1,125 @@
+#pragma once
+// One running VRRP instance: the vrrp::Instance and everything around it that the
+// protocol does not decide: its socket, its VIPs in the kernel (only the difference
+// touches it on a reload), gratuitous ARP / NA, its timer, its tracking and health
+// verdict, its notify queue, its counters and its report. Implements
+// vrrp::InstanceIo over the small kernel interfaces of kernel.h, so it runs in
+// simulated time in unit tests.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/runtime/health_policy.h"
+#include "core/runtime/kernel.h"
+#include "core/runtime/vrrp_report.h"
+#include "vrrp/instance.h"
+
+namespace holdfast::runtime {
+
+class InstanceSlot;
+class SyncGroup;
+
+// What a slot tells its owner (the instance set): sync groups follow, effects run.
+class SlotEvents {
+ public:
+  virtual ~SlotEvents() = default;
+  virtual void transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) = 0;
+};
+
+class InstanceSlot final : public vrrp::InstanceIo {
+ public:
+  struct Ports {
+    AdvertPort* adverts = nullptr;
+    AnnouncePort* announcer = nullptr;
+    AddressTable* addresses = nullptr;
+    std::unique_ptr<Timer> timer;
+  };
+  // `vips`: the settings' VIPs as the kernel needs them (interfaces resolved), in
+  // the same order.
+  InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSettings settings,
+               netio::InterfaceInfo iface, std::vector<netio::AddressSpec> vips, Ports ports);
+  ~InstanceSlot() override;
+
+  const std::string& name() const { return instance_->settings().name; }
+  const vrrp::Instance& instance() const { return *instance_; }
+  vrrp::State state() const { return instance_->state(); }
+  AdvertPort* port() const { return ports_.adverts; }
+  int ifindex() const { return iface_.index; }
+  const netio::InterfaceInfo& interfaceInfo() const { return iface_; }
+
+  // Removes VIPs of ours that a crashed run left behind (an address owner's are its
+  // own addresses: they stay, and are never removed by us).
+  void removeStaleVips();
+  // Starts with the current score; in FAULT from the start when `fault` says why.
+  void start(const std::optional<std::string>& fault);
+  // A master advertises priority 0 and removes its VIPs.
+  void stop();
+  void receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival);
+  // Applies a new score and fault verdict: FAULT entered or left, priority set (a
+  // master advertises a change at once). Logs a priority change with its reason.
+  void applyVerdict(scoring::Score score, const std::optional<std::string>& fault);
+  // Reload in place (same interface, VRID, family, version): no transition; a VIP
+  // that stays is never touched, added ones are added and announced, removed ones
+  // removed (while master).
+  void reconfigure(vrrp::InstanceSettings settings, std::vector<netio::AddressSpec> vips);
+  // vrrp_sync_group: follow another member (see SyncGroup::follow).
+  void followToMaster(const std::string& why, TimePoint now);
+  void followToBackup(const std::string& why, TimePoint now);
+  // The interface went up/down, or was re-read (its addresses or MAC may differ).
+  void interfaceChanged(netio::InterfaceInfo info, bool usable);
+  // An address left an interface: a VIP of ours while we are master is put back.
+  void addressRemoved(const netio::IpAddress& address, int ifindex);
+
+  // Why this instance is in FAULT for reasons of its own, or nothing.
+  std::optional<std::string> ownFault() const;
+  InstanceReport report(const std::optional<std::string>& faultReason) const;
+
+  Tracking tracking;
+  OwnHealth health;
+  scoring::Score score;
+  config::NotifyCommands notify;  // vetted
+  std::unique_ptr<NotifyQueue> notifier;
+  bool smtpAlert = false;
+  SyncGroup* group = nullptr;
+
+  // vrrp::InstanceIo
+  void sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
+                  const netio::IpAddress& destination) override;
+  void addVips(const vrrp::InstanceSettings& s) override;
+  void removeVips(const vrrp::InstanceSettings& s) override;
+  void announce(const vrrp::InstanceSettings& s) override;
+  void transitioned(const vrrp::InstanceSettings& s, const vrrp::Transition& t,
+                    int priority) override;
+  void discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,
+                 const netio::IpAddress& from) override;
+  void vipListMismatch(const vrrp::InstanceSettings& s, const vrrp::Advert& advert,
+                       const netio::IpAddress& from) override;
+
+  // Rearms the timer for the instance's next deadline (after anything that moved it).
+  void arm();
+
+ private:
+  bool owned(const netio::IpAddress& a) const;
+  void addOne(const netio::AddressSpec& v);
+  void announceOne(const netio::IpAddress& vip);
+
+  Kernel& kernel_;
+  SlotEvents& events_;
+  netio::InterfaceInfo iface_;
+  std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
+  Ports ports_;
+  std::unique_ptr<vrrp::Instance> instance_;
+  std::vector<netio::IpAddress> ownedAtStart_;  // owner: the interface's own addresses
+  uint64_t garpsSent_ = 0;
+  uint64_t transitions_ = 0;
+  bool vipsHeld_ = false;  // every VIP added and none removed behind our back since
+  std::optional<TransitionRecord> lastTransition_;
+  VipListMismatch mismatch_;
+  TimePoint mismatchLoggedAt_{};
+  uint64_t mismatchUnlogged_ = 0;
+};
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,118 @@
+#pragma once
+// What the VRRP runtime's parts need from the kernel and the clock, as small
+// interfaces: netio_kernel.h implements them over netio (sockets, netlink, asio
+// timers, processes); unit tests fake them (tests/unit/fake_kernel.h) and run the
+// parts in simulated time. Nothing behind these interfaces makes a decision.
+
+#include <chrono>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "core/config/model.h"
+#include "netio/address_manager.h"
+#include "netio/interface_info.h"
+#include "netio/process_runner.h"
+#include "vrrp/advert.h"
+
+namespace holdfast::runtime {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+// One VRRP socket: an interface and an address family. Shared by the instances on it.
+class AdvertPort {
+ public:
+  virtual ~AdvertPort() = default;
+  // An error text when the kernel refused the send.
+  virtual std::optional<std::string> send(std::span<const uint8_t> message,
+                                          const netio::IpAddress& source,
+                                          const netio::IpAddress& destination) = 0;
+  // Discards before an instance is known (structural, unknown VRID).
+  virtual vrrp::Counters& counters() = 0;
+};
+
+// Addresses on interfaces (the VIPs). add/remove succeed when already in / gone.
+class AddressTable {
+ public:
+  virtual ~AddressTable() = default;
+  virtual std::expected<void, std::string> add(const netio::AddressSpec& a) = 0;
+  virtual std::expected<void, std::string> remove(const netio::AddressSpec& a) = 0;
+  virtual std::expected<bool, std::string> has(const netio::IpAddress& a, int ifindex) = 0;
+};
+
+// Gratuitous ARP (IPv4) or unsolicited NA (IPv6) for one address, from `iface`'s MAC.
+class AnnouncePort {
+ public:
+  virtual ~AnnouncePort() = default;
+  virtual std::expected<void, std::string> announce(const netio::InterfaceInfo& iface,
+                                                    const netio::IpAddress& vip) = 0;
+};
+
+// A one-shot timer on the VRRP loop; arming again replaces the pending deadline.
+// `precise`: fire as close to `when` as the machine allows (a backup's failover
+// timers), at the cost of a little CPU.
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  virtual void armAt(TimePoint when, std::function<void()> fire, bool precise) = 0;
+  virtual void cancel() = 0;
+};
+
+// Runs notify commands one at a time, in order, without blocking the loop.
+class NotifyQueue {
+ public:
+  virtual ~NotifyQueue() = default;
+  virtual void enqueue(std::string command, std::string what) = 0;
+  virtual bool idle() const = 0;
+};
+
+// A running vrrp_script with rise/fall; `onChange` is called on the loop.
+class TrackedScript {
+ public:
+  virtual ~TrackedScript() = default;
+  virtual void start(std::chrono::microseconds firstRunIn) = 0;
+  virtual void stop() = 0;
+  virtual bool up() const = 0;
+  virtual const config::VrrpScript& script() const = 0;
+};
+
+// Mail on transitions (smtp_alert); the real one has a thread and a bounded queue.
+class MailPort {
+ public:
+  virtual ~MailPort() = default;
+  virtual void send(std::string subject, std::string body) = 0;
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual TimePoint now() = 0;
+  virtual std::expected<netio::InterfaceInfo, std::string> lookupInterface(
+      const std::string& name) = 0;
+  virtual std::optional<std::string> interfaceName(int ifindex) = 0;
+  // The socket for (interface, family), opened on first use; `join` the multicast
+  // group `group` (false for unicast instances).
+  virtual std::expected<AdvertPort*, std::string> advertPort(const std::string& interface,
+                                                             netio::Family family, int ifindex,
+                                                             const netio::IpAddress& group,
+                                                             bool join) = 0;
+  virtual std::expected<AnnouncePort*, std::string> announcePort(const std::string& interface,
+                                                                 int ifindex) = 0;
+  virtual AddressTable& addresses() = 0;
+  virtual std::unique_ptr<Timer> timer() = 0;
+  virtual std::expected<netio::ScriptIdentity, std::string> scriptUser(
+      const std::string& user, const std::string& group) = 0;
+  virtual std::unique_ptr<NotifyQueue> notifier(const std::string& owner,
+                                                const netio::ScriptIdentity& who) = 0;
+  virtual std::unique_ptr<TrackedScript> script(const config::VrrpScript& script,
+                                                const netio::ScriptIdentity& who,
+                                                std::function<void()> onChange) = 0;
+  // Null when mail is not configured.
+  virtual std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) = 0;
+};
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,158 @@
+#include "core/runtime/netio_kernel.h"
+
+#include <net/if.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/runtime/mailer.h"
+#include "core/runtime/notifier.h"
+#include "core/runtime/script_tracker.h"
+#include "vrrp/announce.h"
+
+namespace holdfast::runtime {
+
+namespace {
+
+class NetlinkAddresses final : public AddressTable {
+ public:
+  explicit NetlinkAddresses(netio::AddressManager m) : m_(std::move(m)) {}
+  std::expected<void, std::string> add(const netio::AddressSpec& a) override { return m_.add(a); }
+  std::expected<void, std::string> remove(const netio::AddressSpec& a) override {
+    return m_.remove(a);
+  }
+  std::expected<bool, std::string> has(const netio::IpAddress& a, int ifindex) override {
+    return m_.has(a, ifindex);
+  }
+
+ private:
+  netio::AddressManager m_;
+};
+
+class PacketAnnouncer final : public AnnouncePort {
+ public:
+  explicit PacketAnnouncer(netio::Announcer a) : a_(std::move(a)) {}
+  std::expected<void, std::string> announce(const netio::InterfaceInfo& iface,
+                                            const netio::IpAddress& vip) override {
+    if (vip.family == netio::Family::kIPv4) return a_.sendArp(vrrp::gratuitousArp(iface.mac, vip));
+    // An unsolicited NA must come from a link-local address (RFC 4861 7.2.6).
+    if (iface.ipv6LinkLocal.empty()) {
+      return std::unexpected("no unsolicited NA for " + vip.str() + ": " + iface.name +
+                             " has no IPv6 link-local address");
+    }
+    return a_.sendNeighbourAdvert(vrrp::unsolicitedNeighbourAdvert(iface.mac, vip),
+                                  iface.ipv6LinkLocal.front());
+  }
+
+ private:
+  netio::Announcer a_;
+};
+
+class AsioTimer final : public Timer {
+ public:
+  explicit AsioTimer(boost::asio::io_context& io) : t_(io) {}
+  void armAt(TimePoint when, std::function<void()> fire, bool precise) override {
+    // Waking kSpin early and spinning the rest keeps the VM's wake-up latency (up to
+    // ~2 ms here after seconds of idle) out of the failover time, for at most kSpin
+    // of CPU per failover: a backup's timers fire only when the master has gone,
+    // since every advert re-arms them before this early wake-up.
+    constexpr auto kSpin = std::chrono::microseconds(1500);
+    const auto wake = precise && when - Clock::now() > kSpin ? when - kSpin : when;
+    t_.expires_at(wake);
+    t_.async_wait([fire = std::move(fire), precise, when](const boost::system::error_code& ec) {
+      if (ec) return;  // re-armed or cancelled: the deadline moved
+      if (precise) {
+        while (Clock::now() < when) {
+        }
+      }
+      fire();
+    });
+  }
+  void cancel() override { t_.cancel(); }
+
+ private:
+  boost::asio::steady_timer t_;
+};
+
+}  // namespace
+
+std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
+    boost::asio::io_context& io) {
+  auto am = netio::AddressManager::open();
+  if (!am) return std::unexpected(am.error());
+  std::unique_ptr<NetioKernel> k(new NetioKernel(io));
+  k->addresses_ = std::make_unique<NetlinkAddresses>(std::move(*am));
+  return k;
+}
+
+void NetioKernel::startReading(AdvertChannel::Handler handler) {
+  handler_ = std::move(handler);
+  for (auto& [key, c] : channels_) c->startReading(handler_);
+}
+
+void NetioKernel::stopReading() {
+  for (auto& [key, c] : channels_) c->stopReading();
+  handler_ = nullptr;
+}
+
+std::expected<netio::InterfaceInfo, std::string> NetioKernel::lookupInterface(
+    const std::string& name) {
+  return netio::lookupInterface(name);
+}
+
+std::optional<std::string> NetioKernel::interfaceName(int ifindex) {
+  char name[IF_NAMESIZE] = {};
+  if (::if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr) return std::nullopt;
+  return std::string(name);
+}
+
+std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::string& interface,
+                                                                netio::Family family, int ifindex,
+                                                                const netio::IpAddress& group,
+                                                                bool join) {
+  auto key = std::make_pair(interface, family);
+  if (auto it = channels_.find(key); it != channels_.end()) return it->second.get();
+  auto c = AdvertChannel::open(io_, interface, family, ifindex, group, join);
+  if (!c) return std::unexpected(c.error());
+  AdvertChannel* raw = c->get();
+  channels_[key] = std::move(*c);
+  if (handler_) raw->startReading(handler_);
+  return raw;
+}
+
+std::expected<AnnouncePort*, std::string> NetioKernel::announcePort(const std::string& interface,
+                                                                    int ifindex) {
+  if (auto it = announcers_.find(interface); it != announcers_.end()) return it->second.get();
+  auto a = netio::Announcer::open(ifindex);
+  if (!a) return std::unexpected(a.error());
+  auto& slot = announcers_[interface];
+  slot = std::make_unique<PacketAnnouncer>(std::move(*a));
+  return slot.get();
+}
+
+std::unique_ptr<Timer> NetioKernel::timer() {
+  return std::make_unique<AsioTimer>(io_);
+}
+
+std::expected<netio::ScriptIdentity, std::string> NetioKernel::scriptUser(
+    const std::string& user, const std::string& group) {
+  return resolveScriptUser(user, group);
+}
+
+std::unique_ptr<NotifyQueue> NetioKernel::notifier(const std::string& owner,
+                                                   const netio::ScriptIdentity& who) {
+  return std::make_unique<Notifier>(io_, owner, who);
+}
+
+std::unique_ptr<TrackedScript> NetioKernel::script(const config::VrrpScript& script,
+                                                   const netio::ScriptIdentity& who,
+                                                   std::function<void()> onChange) {
+  return std::make_unique<ScriptTracker>(
+      io_, script, who, [onChange = std::move(onChange)](const ScriptTracker&) { onChange(); });
+}
+
+std::unique_ptr<MailPort> NetioKernel::mailer(const config::GlobalDefs& g) {
+  if (!mailConfigured(g)) return nullptr;
+  return std::make_unique<Mailer>(mailSettings(g));
+}
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,58 @@
+#pragma once
+// kernel.h over the real kernel: VRRP sockets (advert_receiver.h), VIPs through
+// rtnetlink (netio/address_manager.h), GARP/NA through packet sockets, asio timers
+// on the VRRP loop, notify and vrrp_script processes, SMTP alerts.
+
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "core/runtime/advert_receiver.h"
+#include "core/runtime/kernel.h"
+#include "netio/address_manager.h"
+#include "netio/announcer.h"
+
+namespace holdfast::runtime {
+
+class NetioKernel final : public Kernel {
+ public:
+  static std::expected<std::unique_ptr<NetioKernel>, std::string> open(boost::asio::io_context& io);
+
+  // Packets from every channel, opened now or later, go to `handler` from now on.
+  void startReading(AdvertChannel::Handler handler);
+  void stopReading();
+
+  TimePoint now() override { return Clock::now(); }
+  std::expected<netio::InterfaceInfo, std::string> lookupInterface(
+      const std::string& name) override;
+  std::optional<std::string> interfaceName(int ifindex) override;
+  std::expected<AdvertPort*, std::string> advertPort(const std::string& interface,
+                                                     netio::Family family, int ifindex,
+                                                     const netio::IpAddress& group,
+                                                     bool join) override;
+  std::expected<AnnouncePort*, std::string> announcePort(const std::string& interface,
+                                                         int ifindex) override;
+  AddressTable& addresses() override { return *addresses_; }
+  std::unique_ptr<Timer> timer() override;
+  std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string& user,
+                                                               const std::string& group) override;
+  std::unique_ptr<NotifyQueue> notifier(const std::string& owner,
+                                        const netio::ScriptIdentity& who) override;
+  std::unique_ptr<TrackedScript> script(const config::VrrpScript& script,
+                                        const netio::ScriptIdentity& who,
+                                        std::function<void()> onChange) override;
+  std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) override;
+
+ private:
+  explicit NetioKernel(boost::asio::io_context& io) : io_(io) {}
+
+  boost::asio::io_context& io_;
+  std::unique_ptr<AddressTable> addresses_;
+  std::map<std::pair<std::string, netio::Family>, std::unique_ptr<AdvertChannel>> channels_;
+  std::map<std::string, std::unique_ptr<AnnouncePort>> announcers_;
+  AdvertChannel::Handler handler_;  // set while reading
+};
+
+}  // namespace holdfast::runtime

@@ -1,0 +1,292 @@
+#pragma once
+// A fake kernel for the VRRP runtime's parts (core/runtime/kernel.h): a LAN of
+// nodes sharing one simulated clock. Adverts a node sends reach every other node's
+// socket on the same interface and family (after the sender's call returns, in
+// order); VIPs, announcements, notify commands and mail are recorded in a journal.
+// advance() fires due timers in time order, so whole runtimes run in simulated time.
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/runtime/instance_set.h"
+#include "core/runtime/kernel.h"
+
+namespace holdfast::test {
+
+using runtime::TimePoint;
+
+class FakeLan;
+
+class FakeNode final : public runtime::Kernel {
+ public:
+  struct Port final : runtime::AdvertPort {
+    FakeNode* node;
+    std::string interface;
+    netio::Family family;
+    vrrp::Counters c;
+    std::vector<std::vector<uint8_t>> sent;
+    std::optional<std::string> send(std::span<const uint8_t> m, const netio::IpAddress& source,
+                                    const netio::IpAddress& destination) override;
+    vrrp::Counters& counters() override { return c; }
+  };
+  struct Addresses final : runtime::AddressTable {
+    FakeNode* node;
+    std::set<std::pair<std::string, int>> present;  // address, ifindex
+    std::expected<void, std::string> add(const netio::AddressSpec& a) override {
+      present.insert({a.address.str(), a.ifindex});
+      node->journal.push_back("add " + a.address.str());
+      return {};
+    }
+    std::expected<void, std::string> remove(const netio::AddressSpec& a) override {
+      present.erase({a.address.str(), a.ifindex});
+      node->journal.push_back("remove " + a.address.str());
+      return {};
+    }
+    std::expected<bool, std::string> has(const netio::IpAddress& a, int ifindex) override {
+      return present.contains({a.str(), ifindex});
+    }
+  };
+  struct Announcer final : runtime::AnnouncePort {
+    FakeNode* node;
+    std::expected<void, std::string> announce(const netio::InterfaceInfo&,
+                                              const netio::IpAddress& vip) override {
+      node->journal.push_back("garp " + vip.str());
+      return {};
+    }
+  };
+  struct Timer final : runtime::Timer {
+    FakeLan* lan;
+    std::optional<TimePoint> at;
+    std::function<void()> fire;
+    ~Timer() override;
+    void armAt(TimePoint when, std::function<void()> f, bool) override {
+      at = when;
+      fire = std::move(f);
+    }
+    void cancel() override { at.reset(); }
+  };
+  struct Queue final : runtime::NotifyQueue {
+    FakeNode* node;
+    std::string owner;
+    void enqueue(std::string command, std::string what) override {
+      node->journal.push_back(what + " (" + owner + "): " + command);
+    }
+    bool idle() const override { return true; }
+  };
+  struct Script final : runtime::TrackedScript {
+    config::VrrpScript s;
+    bool isUp = true;
+    std::function<void()> onChange;
+    void start(std::chrono::microseconds) override {}
+    void stop() override {}
+    bool up() const override { return isUp; }
+    const config::VrrpScript& script() const override { return s; }
+  };
+  struct Mail final : runtime::MailPort {
+    FakeNode* node;
+    void send(std::string subject, std::string) override {
+      node->journal.push_back("mail " + subject);
+    }
+  };
+
+  FakeNode(FakeLan& lan, std::string name, const std::string& address);
+
+  std::string name;
+  std::map<std::string, netio::InterfaceInfo> interfaces;
+  std::map<std::pair<std::string, netio::Family>, std::unique_ptr<Port>> ports;
+  Addresses vips;
+  Announcer announcer;
+  std::map<std::string, Script*> scripts;
+  std::vector<std::string> journal;
+  std::unique_ptr<runtime::InstanceSet> set;  // the runtime under test
+
+  bool holds(const std::string& address) const {
+    return std::any_of(vips.present.begin(), vips.present.end(),
+                       [&](const auto& p) { return p.first == address; });
+  }
+  // Journal lines starting with `prefix`.
+  std::vector<std::string> lines(const std::string& prefix) const {
+    std::vector<std::string> out;
+    for (const auto& l : journal) {
+      if (l.rfind(prefix, 0) == 0) out.push_back(l);
+    }
+    return out;
+  }
+  std::vector<runtime::InstanceReport> reports() const { return set->reports(); }
+  runtime::InstanceReport report(const std::string& instance) const {
+    for (auto& r : set->reports()) {
+      if (r.name == instance) return r;
+    }
+    return {};
+  }
+
+  // runtime::Kernel
+  TimePoint now() override;
+  std::expected<netio::InterfaceInfo, std::string> lookupInterface(const std::string& n) override {
+    auto it = interfaces.find(n);
+    if (it == interfaces.end()) return std::unexpected("no interface " + n);
+    return it->second;
+  }
+  std::optional<std::string> interfaceName(int ifindex) override {
+    for (const auto& [n, i] : interfaces) {
+      if (i.index == ifindex) return n;
+    }
+    return std::nullopt;
+  }
+  std::expected<runtime::AdvertPort*, std::string> advertPort(const std::string& interface,
+                                                              netio::Family family, int,
+                                                              const netio::IpAddress&,
+                                                              bool) override {
+    auto& p = ports[{interface, family}];
+    if (!p) {
+      p = std::make_unique<Port>();
+      p->node = this;
+      p->interface = interface;
+      p->family = family;
+    }
+    return p.get();
+  }
+  std::expected<runtime::AnnouncePort*, std::string> announcePort(const std::string&,
+                                                                  int) override {
+    return &announcer;
+  }
+  runtime::AddressTable& addresses() override { return vips; }
+  std::unique_ptr<runtime::Timer> timer() override;
+  std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string&,
+                                                               const std::string&) override {
+    return netio::ScriptIdentity{};
+  }
+  std::unique_ptr<runtime::NotifyQueue> notifier(const std::string& owner,
+                                                 const netio::ScriptIdentity&) override {
+    auto q = std::make_unique<Queue>();
+    q->node = this;
+    q->owner = owner;
+    return q;
+  }
+  std::unique_ptr<runtime::TrackedScript> script(const config::VrrpScript& s,
+                                                 const netio::ScriptIdentity&,
+                                                 std::function<void()> onChange) override {
+    auto t = std::make_unique<Script>();
+    t->s = s;
+    t->isUp = !s.initFail;
+    t->onChange = std::move(onChange);
+    scripts[s.name] = t.get();
+    return t;
+  }
+  std::unique_ptr<runtime::MailPort> mailer(const config::GlobalDefs& g) override {
+    if (!g.smtpServer) return nullptr;
+    auto m = std::make_unique<Mail>();
+    m->node = this;
+    return m;
+  }
+
+ private:
+  FakeLan& lan_;
+};
+
+class FakeLan {
+ public:
+  TimePoint now = TimePoint{} + std::chrono::hours(1);
+  std::set<FakeNode::Timer*> timers;
+  struct InFlight {
+    FakeNode* from;
+    std::string interface;
+    netio::Family family;
+    std::vector<uint8_t> bytes;
+    netio::IpAddress source, destination;
+  };
+  std::deque<InFlight> wire;
+  std::set<FakeNode*> cut;                       // nodes whose adverts are lost (a partition)
+  std::vector<std::unique_ptr<FakeNode>> nodes;  // last: destroyed first (their timers)
+
+  // A node with eth0 (index 2) at `address` (IPv4), up, with carrier.
+  FakeNode& add(const std::string& name, const std::string& address) {
+    nodes.push_back(std::make_unique<FakeNode>(*this, name, address));
+    return *nodes.back();
+  }
+
+  // Delivers what is on the wire, then fires due timers in time order, until `d`
+  // has passed (bounded: a runaway loop fails the test instead of hanging it).
+  void advance(std::chrono::microseconds d) {
+    const TimePoint end = now + d;
+    for (int guard = 0; guard < 1'000'000; ++guard) {
+      deliver();
+      FakeNode::Timer* next = nullptr;
+      for (auto* t : timers) {
+        if (t->at && *t->at <= end && (!next || *t->at < *next->at)) next = t;
+      }
+      if (!next) break;
+      now = std::max(now, *next->at);
+      next->at.reset();
+      auto fire = next->fire;
+      fire();
+    }
+    deliver();
+    now = end;
+  }
+
+  void deliver() {
+    for (int guard = 0; guard < 100'000 && !wire.empty(); ++guard) {
+      InFlight f = std::move(wire.front());
+      wire.pop_front();
+      if (cut.contains(f.from)) continue;
+      for (auto& n : nodes) {
+        if (n.get() == f.from || !n->set) continue;
+        auto it = n->ports.find({f.interface, f.family});
+        if (it == n->ports.end()) continue;
+        netio::ReceivedPacket p;
+        p.source = f.source;
+        p.destination = f.destination;
+        p.ttl = 255;
+        p.payload = f.bytes;
+        n->set->receive(*it->second, p, now);
+      }
+    }
+  }
+};
+
+inline FakeNode::FakeNode(FakeLan& lan, std::string n, const std::string& address)
+    : name(std::move(n)), lan_(lan) {
+  vips.node = this;
+  announcer.node = this;
+  netio::InterfaceInfo eth0;
+  eth0.name = "eth0";
+  eth0.index = 2;
+  eth0.up = eth0.running = true;
+  eth0.mac = {0x02, 0, 0, 0, 0, static_cast<uint8_t>(lan.nodes.size() + 1)};
+  eth0.ipv4 = {netio::IpAddress::parse(address).value()};
+  eth0.ipv6LinkLocal = {
+      netio::IpAddress::parse("fe80::" + std::to_string(lan.nodes.size() + 1)).value()};
+  interfaces["eth0"] = eth0;
+}
+
+inline TimePoint FakeNode::now() {
+  return lan_.now;
+}
+
+inline std::unique_ptr<runtime::Timer> FakeNode::timer() {
+  auto t = std::make_unique<Timer>();
+  t->lan = &lan_;
+  lan_.timers.insert(t.get());
+  return t;
+}
+
+inline FakeNode::Timer::~Timer() {
+  lan->timers.erase(this);
+}
+
+inline std::optional<std::string> FakeNode::Port::send(std::span<const uint8_t> m,
+                                                       const netio::IpAddress& source,
+                                                       const netio::IpAddress& destination) {
+  sent.emplace_back(m.begin(), m.end());
+  node->lan_.wire.push_back({node, interface, family, {m.begin(), m.end()}, source, destination});
+  return std::nullopt;
+}
+
+}  // namespace holdfast::test
