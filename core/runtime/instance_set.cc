@@ -73,6 +73,28 @@ std::expected<void, std::string> InstanceSet::stageScript(const config::VrrpScri
   return {};
 }
 
+std::expected<void, std::string> InstanceSet::stageTracked(const config::VrrpInstance& vi,
+                                                           const config::Config& cfg,
+                                                           Scripts& staged) {
+  for (const auto& ref : vi.trackScripts) {
+    // A script kept from the running config, or staged already, is not staged again.
+    if (staged.contains(ref.name) || tracked_.scripts.contains(ref.name)) continue;
+    if (auto r = stageScript(*cfg.findScript(ref.name), cfg.global, staged); !r) {
+      return std::unexpected(r.error());
+    }
+  }
+  for (const auto& ref : vi.trackInterfaces) {
+    if (tracked_.interfaces.contains(ref.name)) continue;  // kept current by link events
+    auto info = kernel_.lookupInterface(ref.name);
+    if (!info) {
+      log::warning(vi.name + ": track_interface " + ref.name + ": " + info.error() +
+                   "; counted as down");
+    }
+    tracked_.interfaces[ref.name] = info && usable(*info);
+  }
+  return {};
+}
+
 std::expected<void, std::string> InstanceSet::configureEffects(InstanceSlot& slot,
                                                                const config::VrrpInstance& vi,
                                                                const config::GlobalDefs& g) {
@@ -91,21 +113,7 @@ std::expected<void, std::string> InstanceSet::configureEffects(InstanceSlot& slo
 std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
     const config::VrrpInstance& vi, const config::Config& cfg, Scripts& staged) {
   const config::GlobalDefs& g = cfg.global;
-  for (const auto& ref : vi.trackScripts) {
-    // A script kept from the running config, or staged already, is not staged again.
-    if (staged.contains(ref.name) || tracked_.scripts.contains(ref.name)) continue;
-    if (auto r = stageScript(*cfg.findScript(ref.name), g, staged); !r) {
-      return std::unexpected(r.error());
-    }
-  }
-  for (const auto& ref : vi.trackInterfaces) {
-    auto info = kernel_.lookupInterface(ref.name);
-    if (!info) {
-      log::warning(vi.name + ": track_interface " + ref.name + ": " + info.error() +
-                   "; counted as down");
-    }
-    tracked_.interfaces[ref.name] = info && usable(*info);
-  }
+  if (auto r = stageTracked(vi, cfg, staged); !r) return std::unexpected(r.error());
   auto info = kernel_.lookupInterface(vi.interface);
   if (!info) return std::unexpected(info.error());
   auto derived = derive(vi, g, *info);

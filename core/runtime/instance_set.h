@@ -73,6 +73,10 @@ class InstanceSet final : public SlotEvents {
   std::expected<std::unique_ptr<InstanceSlot>, std::string> build(const config::VrrpInstance& vi,
                                                                   const config::Config& cfg,
                                                                   Scripts& staged);
+  // The scripts `vi` tracks that do not run yet are staged; the interfaces it tracks
+  // are read (link events keep them current from then on).
+  std::expected<void, std::string> stageTracked(const config::VrrpInstance& vi,
+                                                const config::Config& cfg, Scripts& staged);
   std::expected<void, std::string> stageScript(const config::VrrpScript& script,
                                                const config::GlobalDefs& g, Scripts& staged);
   std::expected<void, std::string> configureEffects(InstanceSlot& slot,

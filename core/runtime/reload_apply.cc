@@ -58,6 +58,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
       fresh.push_back(std::move(*slot));
       continue;
     }
+    if (auto r = stageTracked(vi, next, staged); !r) return fail(r.error());
     auto info = kernel_.lookupInterface(vi.interface);
     if (!info) return fail(info.error());
     auto derived = derive(vi, next.global, *info);

@@ -323,3 +323,27 @@ TEST_CASE("an interface going down faults its instance, which hands over with pr
   p.lan.advance(150ms);                                      // the next advert of r2 (100 < 150)
   CHECK(p.r1.report("VI_1").state == vrrp::State::kMaster);  // preempts back at once
 }
+
+TEST_CASE(
+    "an instance that starts tracking a script and an interface in place reads their states") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  netio::InterfaceInfo eth1 = r1.interfaces.at("eth0");
+  eth1.name = "eth1";
+  eth1.index = 3;
+  eth1.running = false;  // no carrier
+  r1.interfaces["eth1"] = eth1;
+  const std::string script = "vrrp_script chk {\n  script /bin/true\n  weight -20\n}\n";
+  run(r1, script + Inst{.priority = 150}.text());
+  lan.advance(1s);
+  CHECK(r1.scripts.empty());  // defined, tracked by nobody: not run
+  reload(r1, script + Inst{.priority = 150,
+                           .extra = "  track_script {\n    chk\n  }\n  track_interface {\n    "
+                                    "eth1 weight -30\n  }\n"}
+                          .text());
+  REQUIRE(r1.scripts.contains("chk"));
+  auto rep = r1.report("VI_1");
+  CHECK(rep.effectivePriority == 120);  // the script is up; eth1 has no carrier: -30
+  CHECK(rep.score.explain() == "base 150; script chk up: 0; interface eth1 down: -30 => 120");
+  CHECK(rep.state == vrrp::State::kMaster);
+}
