@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <future>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,6 +10,7 @@
 #include "checkers/schedule.h"
 #include "checkers/script_checker.h"
 #include "checkers/tcp_checker.h"
+#include "netio/await_reply.h"
 #include "netio/curl_multi.h"
 
 namespace holdfast::checkers {
@@ -287,14 +287,15 @@ void CheckEngine::stop() {
   if (!started_) return;
   started_ = false;  // the home thread ignores changes still queued
   for (size_t i = 0; i < shards_.size(); ++i) {
-    std::promise<void> done;
-    shards_[i]->loop.post([this, i, &done] {
-      for (size_t ri = 0; ri < runners_.size(); ++ri) {
-        if (shardOf_[ri] == i) runners_[ri]->stop();
-      }
-      done.set_value();
-    });
-    done.get_future().wait_for(std::chrono::seconds(5));
+    // Bounded: a wedged shard is logged by name, and its loop is stopped below anyway.
+    netio::runOn(
+        shards_[i]->loop,
+        [this, i] {
+          for (size_t ri = 0; ri < runners_.size(); ++ri) {
+            if (shardOf_[ri] == i) runners_[ri]->stop();
+          }
+        },
+        netio::waits::kShardStop, "checker thread " + std::to_string(i) + " (stop)");
   }
   for (auto& s : shards_) {
     s->loop.stop();

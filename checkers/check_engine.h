@@ -1,6 +1,6 @@
 #pragma once
-// Every backend's checks, on checker threads of their own (DESIGN.md: ten thousand
-// checks never delay an advert). Distinct checks are dealt round-robin to the
+// Every backend's checks, on checker threads of their own (docs/ARCHITECTURE.md,
+// threads: ten thousand checks never delay an advert). Distinct checks are dealt round-robin to the
 // threads (one by default; more for many checks, see EngineSpec::threads), each
 // thread with its own loop, curl multi handle and ICMP sockets. Identical checks
 // declared by several backends run once and share their result.

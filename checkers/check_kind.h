@@ -1,6 +1,6 @@
 #pragma once
 // The kinds of health check and the layer each one proves. A backend's checks form
-// a ladder L3 < L4 < L5: the lowest failing layer is the cause (DESIGN.md, Layers).
+// a ladder L3 < L4 < L5: the lowest failing layer is the cause (docs/ARCHITECTURE.md, Layers).
 
 #include <optional>
 #include <string_view>

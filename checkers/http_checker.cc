@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "checkers/duration_text.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::checkers {
 
@@ -42,14 +42,14 @@ ProbeResult judgeHttp(const CheckParams& p, const std::optional<std::regex>& bod
     case CURLE_OK:
       break;
     case CURLE_OPERATION_TIMEDOUT:
-      return fail(Failure::kTimeout, "no response in " + formatShort(p.timeout));
+      return fail(Failure::kTimeout, "no response in " + netio::formatDuration(p.timeout));
     case CURLE_COULDNT_CONNECT:
       if (o.osErrno == ECONNREFUSED) return fail(Failure::kRefused, "connection refused");
       if (o.osErrno == EHOSTUNREACH || o.osErrno == ENETUNREACH) {
         return fail(Failure::kUnreachable, std::strerror(static_cast<int>(o.osErrno)));
       }
       if (o.osErrno == ETIMEDOUT) {
-        return fail(Failure::kTimeout, "no connection in " + formatShort(p.timeout));
+        return fail(Failure::kTimeout, "no connection in " + netio::formatDuration(p.timeout));
       }
       return fail(Failure::kProtocol, detail);
     case CURLE_OUT_OF_MEMORY:

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "checkers/duration_text.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::checkers {
 
@@ -82,8 +82,8 @@ void IcmpChecker::probe(Done done) {
     if (ec) return;
     if (sequence_) pinger_.forget(*sequence_);
     sequence_.reset();
-    finish(ProbeResult::failed(Failure::kTimeout, "no echo reply in " + formatShort(timeout_),
-                               timeout_));
+    finish(ProbeResult::failed(Failure::kTimeout,
+                               "no echo reply in " + netio::formatDuration(timeout_), timeout_));
   });
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The layer ladder (DESIGN.md, Layers), pure: a backend with checks at several
+// The layer ladder (docs/ARCHITECTURE.md, Layers), pure: a backend with checks at several
 // layers is up when every check is up; when it is down, the cause is the lowest
 // failing layer, and failures above a failing L3 are its consequences
 // ("unreachable (L3)"), not separate causes. A backend_group is up while at least

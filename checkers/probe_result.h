@@ -22,8 +22,51 @@ enum class Failure : uint8_t {
   kTls,             // handshake or certificate failure
   kScriptFailed,    // script check exited non-zero
   kLocalError,      // our side: socket, memory, spawn
+  kCount,           // not a cause: how many there are (a new cause goes above)
 };
-inline constexpr size_t kFailureCount = 11;
+
+inline constexpr size_t kFailureCount = static_cast<size_t>(Failure::kCount);
+
+// The cause's name in replies, metrics and logs ("timeout"); nullptr for kCount.
+constexpr const char* failureName(Failure f) {
+  switch (f) {
+    case Failure::kNone:
+      return "ok";
+    case Failure::kTimeout:
+      return "timeout";
+    case Failure::kRefused:
+      return "refused";
+    case Failure::kUnreachable:
+      return "unreachable";
+    case Failure::kExpectMismatch:
+      return "expect_mismatch";
+    case Failure::kStatusMismatch:
+      return "status_mismatch";
+    case Failure::kBodyMismatch:
+      return "body_mismatch";
+    case Failure::kProtocol:
+      return "protocol";
+    case Failure::kTls:
+      return "tls";
+    case Failure::kScriptFailed:
+      return "script_failed";
+    case Failure::kLocalError:
+      return "local_error";
+    case Failure::kCount:
+      break;
+  }
+  return nullptr;
+}
+static_assert(
+    [] {
+      for (size_t i = 0; i < kFailureCount; ++i) {
+        if (failureName(static_cast<Failure>(i)) == nullptr) return false;
+      }
+      return true;
+    }(),
+    "every Failure has a name in failureName");
+
+// failureName, with "?" for a value outside the enum.
 const char* toString(Failure f);
 
 struct ProbeResult {

@@ -1,6 +1,6 @@
 #include "checkers/script_checker.h"
 
-#include "checkers/duration_text.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::checkers {
 
@@ -12,7 +12,8 @@ void ScriptChecker::probe(Done done) {
     if (!r.error.empty()) return done(ProbeResult::failed(Failure::kLocalError, r.error, latency));
     if (r.timedOut) {
       return done(ProbeResult::failed(
-          Failure::kTimeout, "still running after " + formatShort(timeout_) + "; killed", latency));
+          Failure::kTimeout, "still running after " + netio::formatDuration(timeout_) + "; killed",
+          latency));
     }
     if (r.exitStatus != 0) {
       return done(ProbeResult::failed(

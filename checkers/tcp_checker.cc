@@ -1,6 +1,6 @@
 #include "checkers/tcp_checker.h"
 
-#include "checkers/duration_text.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::checkers {
 
@@ -31,10 +31,10 @@ void TcpChecker::probe(Done done) {
   timer_.expires_after(timeout_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    std::string what = !connected_ ? "no connection in " + formatShort(timeout_)
-                       : !expect_.empty()
-                           ? "no '" + expect_ + "' in the reply within " + formatShort(timeout_)
-                           : "timed out after " + formatShort(timeout_);
+    const std::string limit = netio::formatDuration(timeout_);
+    std::string what = !connected_        ? "no connection in " + limit
+                       : !expect_.empty() ? "no '" + expect_ + "' in the reply within " + limit
+                                          : "timed out after " + limit;
     finish(ProbeResult::failed(Failure::kTimeout, what, timeout_));
   });
   client_->connect(address_, port_,

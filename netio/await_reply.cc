@@ -6,17 +6,29 @@ namespace holdfast::netio {
 
 namespace {
 std::mutex reporterMutex;
-std::function<void(const std::string&)> reporter;
+TimeoutReporter reporter;
 }  // namespace
 
-void setTimeoutReporter(std::function<void(const std::string& what)> r) {
+void setTimeoutReporter(TimeoutReporter r) {
   std::lock_guard lock(reporterMutex);
   reporter = std::move(r);
 }
 
-void reportTimeout(const std::string& what) {
+void reportTimeout(const std::string& what, std::chrono::milliseconds bound) {
   std::lock_guard lock(reporterMutex);
-  if (reporter) reporter(what);
+  if (reporter) reporter(what, bound);
+}
+
+bool runOn(EventLoop& loop, std::function<void()> fn, std::chrono::milliseconds timeout,
+           const std::string& what) {
+  return callOn<bool>(
+             loop,
+             [fn = std::move(fn)] {
+               fn();
+               return true;
+             },
+             timeout, what)
+      .has_value();
 }
 
 }  // namespace holdfast::netio

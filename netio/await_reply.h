@@ -1,9 +1,10 @@
 #pragma once
 // "Post to a loop and wait for its answer, for at most a named time": the one way a
 // thread asks another loop for something and blocks on it (reloads, reports, stop).
-// A loop that does not answer in time is logged by the wait's name, so a wedged
-// thread shows up in the log as what it failed to do, not as a silent hang.
+// A loop that does not answer in time is reported by the wait's name and bound, so a
+// wedged thread shows up in the log as what it failed to do, not as a silent hang.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -24,26 +25,45 @@ inline constexpr std::chrono::seconds kReport{2};       // a report for a reload
 inline constexpr std::chrono::seconds kMetricsPage{3};  // a scrape waiting for the reports
 }  // namespace waits
 
-// Called when a wait timed out; the daemon installs one that logs (tests none).
-void setTimeoutReporter(std::function<void(const std::string& what)> reporter);
-void reportTimeout(const std::string& what);
+// Called when a wait timed out, with the wait's name and its bound; the daemon
+// installs one that logs "<what> did not answer within <bound>" (tests their own,
+// or none). `what` names who was asked and for what: "the checker threads (report)".
+using TimeoutReporter = std::function<void(const std::string& what, std::chrono::milliseconds)>;
+void setTimeoutReporter(TimeoutReporter reporter);
+void reportTimeout(const std::string& what, std::chrono::milliseconds bound);
 
-// Runs `start(complete)` on `loop`; `start` (or something it sets going) calls
-// `complete(value)` once, from any thread. Returns the value, or nullopt if it did
-// not come within `timeout` (reported as `what`). Safe if `complete` comes late.
+// Calls `start(complete)` on this thread; `start` (or something it sets going) calls
+// `complete(value)` from any thread, at once or later. Returns the value, or nullopt
+// if it did not come within `timeout` (reported as `what`). A `complete` that comes
+// late, or a second time, is ignored: it never throws and never touches the caller.
 template <class T>
-std::optional<T> awaitReply(EventLoop& loop, std::function<void(std::function<void(T)>)> start,
+std::optional<T> awaitReply(std::function<void(std::function<void(T)>)> start,
                             std::chrono::milliseconds timeout, const std::string& what) {
-  auto promise = std::make_shared<std::promise<T>>();
-  auto future = promise->get_future();
-  loop.post([promise, start = std::move(start)] {
-    start([promise](T value) { promise->set_value(std::move(value)); });
+  struct Slot {
+    std::promise<T> promise;
+    std::atomic<bool> completed = false;
+  };
+  auto slot = std::make_shared<Slot>();
+  auto future = slot->promise.get_future();
+  start([slot](T value) {
+    if (!slot->completed.exchange(true)) slot->promise.set_value(std::move(value));
   });
   if (future.wait_for(timeout) != std::future_status::ready) {
-    reportTimeout(what);
+    reportTimeout(what, timeout);
     return std::nullopt;
   }
   return future.get();
+}
+
+// The same, with `start(complete)` run on `loop`.
+template <class T>
+std::optional<T> awaitReply(EventLoop& loop, std::function<void(std::function<void(T)>)> start,
+                            std::chrono::milliseconds timeout, const std::string& what) {
+  return awaitReply<T>(
+      [&loop, start = std::move(start)](std::function<void(T)> complete) {
+        loop.post([start, complete = std::move(complete)] { start(complete); });
+      },
+      timeout, what);
 }
 
 // The same for work that finishes on the loop itself: `fn` runs there, its result
@@ -55,5 +75,10 @@ std::optional<T> callOn(EventLoop& loop, std::function<T()> fn, std::chrono::mil
       loop, [fn = std::move(fn)](std::function<void(T)> complete) { complete(fn()); }, timeout,
       what);
 }
+
+// Runs `fn` on `loop` and waits for it; false if it did not finish within `timeout`
+// (reported as `what`).
+bool runOn(EventLoop& loop, std::function<void()> fn, std::chrono::milliseconds timeout,
+           const std::string& what);
 
 }  // namespace holdfast::netio

@@ -5,7 +5,7 @@
 // with curl_multi_socket_action. No thread per transfer, no blocking call.
 //
 // Sockets curl opens are closed through us (CURLOPT_CLOSESOCKETFUNCTION, set by
-// prepare()), so that the loop stops watching a descriptor before it is closed.
+// acquire()), so that the loop stops watching a descriptor before it is closed.
 
 #include <curl/curl.h>
 

@@ -1,6 +1,7 @@
 #pragma once
-// An event loop (Boost.Asio io_context) and the signals it watches. The VRRP and
-// checker loops of later issues are instances of this; the daemon's main loop is one.
+// An event loop (Boost.Asio io_context) and the signals it watches. The daemon's main
+// loop, the VRRP thread's loop and each checker thread's loop are instances of this;
+// other threads ask them for something through netio/await_reply.h.
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,8 +22,9 @@ class EventLoop {
   // process, until stop(). The signals are blocked from their default action.
   void watchSignals(std::initializer_list<int> signals, std::function<void(int)> handler);
 
-  // Runs handlers until stop() is called, even while none is pending. No exception escapes a
-  // handler: one that throws is a broken invariant and ends the process (see DESIGN.md, errors).
+  // Runs handlers until stop() is called, even while none is pending. No exception
+  // escapes a handler: one that throws is a broken invariant and ends the process
+  // (docs/ARCHITECTURE.md, errors).
   void run();
   void stop();
 

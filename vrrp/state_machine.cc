@@ -1,5 +1,7 @@
 #include "vrrp/state_machine.h"
 
+#include "netio/duration_text.h"
+
 namespace holdfast::vrrp {
 
 const char* toString(State s) {
@@ -19,11 +21,12 @@ const char* toString(State s) {
 }
 
 namespace {
+// Timers in reasons, written by the one duration formatter: "3.41s", "3609ms".
 std::string ms(Microseconds d) {
-  return std::to_string(d.count() / 1000) + "ms";
+  return netio::formatDuration(d);
 }
 std::string cs(Centiseconds d) {
-  return std::to_string(d.count() * 10) + "ms";
+  return ms(d);  // exact: a centisecond is a whole number of microseconds
 }
 }  // namespace
 

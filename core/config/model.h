@@ -42,12 +42,14 @@ struct GlobalDefs {
   std::string scriptGroup;
   bool enableScriptSecurity = false;
   int vrrpVersion = 2;
+  // Checker threads; 0: one per 4,000 distinct checks (checkers::kChecksPerThread),
+  // up to the cores.
   int checkerThreads = 0;
   std::optional<Endpoint> metricsListen;  // Prometheus /metrics; off unless set
   bool lockMemory = true;                 // mlockall: never paged out under memory pressure
   // SCHED_FIFO priority of the VRRP thread (keepalived's keyword); 0: the normal
   // class. On by default so that busy checks or a loaded host never delay adverts.
-  int vrrpRtPriority = 10;  // 0: one per 4,000 distinct checks, up to the cores
+  int vrrpRtPriority = 10;
   bool skipCheckAdvAddr = false;
   bool strict = false;
   Duration garpInterval{0};

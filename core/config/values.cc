@@ -124,22 +124,6 @@ std::expected<StatusRange, std::string> parseStatusRange(std::string_view text) 
   return StatusRange{*low, *high};
 }
 
-std::string formatDuration(Duration d) {
-  int64_t us = d.count();
-  if (us == 0) return "0s";
-  if (us % 1'000'000 == 0) return std::to_string(us / 1'000'000) + "s";
-  if (us % 1'000 == 0) {
-    int64_t ms = us / 1'000;
-    if (ms > 1000 && ms % 10 == 0) {
-      std::string s = std::to_string(ms / 1000) + "." + std::to_string(1000 + ms % 1000).substr(1);
-      while (s.back() == '0') s.pop_back();
-      return s + "s";
-    }
-    return std::to_string(ms) + "ms";
-  }
-  return std::to_string(us) + "us";
-}
-
 std::string unescapeProtocolString(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/config/model.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::config {
 
@@ -37,7 +38,8 @@ std::expected<StatusRange, std::string> parseStatusRange(std::string_view text);
 // other backslash stays as written.
 std::string unescapeProtocolString(std::string_view text);
 
-// "1.5s", "300ms": the shortest exact form, for summaries and messages.
-std::string formatDuration(Duration d);
+// "1.5s", "300ms": the shortest exact form, for summaries and messages (the one
+// duration formatter, netio/duration_text.h).
+using netio::formatDuration;
 
 }  // namespace holdfast::config

@@ -16,6 +16,7 @@
 #include "core/control/render.h"
 #include "core/log/event_log.h"
 #include "core/log/logger.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::control {
 
@@ -88,7 +89,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (ec || !*self->alive_ || self->busy_ || self->follow_) return;
       ++self->server_.counters_.idleClosed;
-      self->refuse(errorReply("idle for 10 s; closing"));
+      self->refuse(errorReply("idle for " + netio::formatDuration(kIdleTimeout) + "; closing"));
     });
   }
 
@@ -99,7 +100,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
           if (!*self->alive_ || self->closed_) return;
           if (ec == asio::error::not_found) {
             ++self->server_.counters_.tooLong;
-            self->refuse(errorReply("request longer than 4096 bytes; closing"));
+            self->refuse(errorReply(requestTooLong() + "; closing"));
             return;
           }
           if (ec) {
@@ -152,7 +153,8 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
     replyTimer_.async_wait([self = shared_from_this(), token](const boost::system::error_code& ec) {
       if (ec || !*self->alive_ || token != self->token_ || !self->busy_) return;
       ++self->server_.counters_.replyTimeouts;
-      self->finish(errorReply("holdfastd did not answer within 5 s"));
+      self->finish(
+          errorReply("holdfastd did not answer within " + netio::formatDuration(kReplyTimeout)));
     });
     std::weak_ptr<Session> weak = shared_from_this();
     asio::io_context& io = server_.io_;
@@ -271,8 +273,9 @@ void ControlServer::accept() {
         if (ec) {
           if (ec == asio::error::operation_aborted) return;
           // Out of descriptors, say: try again a little later, not in a tight loop.
-          log::warning(std::string("control: accept: ") + ec.message() + "; retrying in 100 ms");
-          retry_.expires_after(std::chrono::milliseconds(100));
+          log::warning("control: accept: " + ec.message() + "; retrying in " +
+                       netio::formatDuration(kAcceptRetry));
+          retry_.expires_after(kAcceptRetry);
           retry_.async_wait([this, alive](const boost::system::error_code& e) {
             if (!e && *alive) accept();
           });

@@ -1,5 +1,5 @@
 #pragma once
-// The control socket (DESIGN.md, Diagnostics): a unix stream socket, mode 0600,
+// The control socket (docs/ARCHITECTURE.md, Diagnostics): a unix stream socket, mode 0600,
 // serving JSON lines (core/control/request.h) on the daemon's main loop, never on
 // the VRRP thread. A client cannot stall the daemon: a request line is at most
 // kMaxRequestBytes, a connection idle for kIdleTimeout is closed, a reply that
@@ -26,6 +26,8 @@ inline constexpr size_t kMaxClients = 64;
 inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 inline constexpr auto kIdleTimeout = std::chrono::seconds(10);
 inline constexpr auto kReplyTimeout = std::chrono::seconds(5);
+// After a failed accept (out of descriptors, say): a pause, not a tight loop.
+inline constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
 // What the server counts, for the metrics and the tests.
 struct ServerCounters {

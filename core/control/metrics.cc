@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "core/log/logger.h"
+
 namespace holdfast::control {
 
 namespace {
@@ -43,6 +45,12 @@ class Page {
 
 std::string inst(const runtime::InstanceReport& r) {
   return "instance=\"" + esc(r.name) + "\"";
+}
+
+// "127.0.0.1:9650", "[::1]:9650"
+std::string hostPort(const std::string& address, int port) {
+  const bool v6 = address.find(':') != std::string::npos;
+  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
 std::string checkLabels(const checkers::CheckReport& c) {
@@ -163,9 +171,8 @@ std::expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
   m->server_->set_read_timeout(5, 0);
   m->server_->set_write_timeout(5, 0);
   m->server_->set_keep_alive_max_count(10);
-  const bool v6 = address.find(':') != std::string::npos;
-  m->where_ = (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-  if (v6) m->server_->set_address_family(AF_INET6);
+  m->where_ = hostPort(address, port);
+  if (address.find(':') != std::string::npos) m->server_->set_address_family(AF_INET6);
   if (!m->server_->bind_to_port(address, port)) {
     return std::unexpected("metrics_listen " + m->where_ + ": cannot listen (address in use or " +
                            "not on this host)");
@@ -178,6 +185,25 @@ std::expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
 MetricsServer::~MetricsServer() {
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
+}
+
+std::expected<void, std::string> serveMetrics(std::unique_ptr<MetricsServer>& server,
+                                              const std::optional<config::Endpoint>& listen,
+                                              MetricsServer::Collect collect) {
+  if (!listen) {
+    if (server) log::info("metrics: no longer served (" + server->where() + ")");
+    server.reset();
+    return {};
+  }
+  const std::string address = listen->address.to_string();
+  const std::string where = hostPort(address, listen->port);
+  if (server && server->where() == where) return {};
+  server.reset();  // frees the port first: a move often keeps it
+  auto m = MetricsServer::start(address, listen->port, std::move(collect));
+  if (!m) return std::unexpected(m.error());
+  server = std::move(*m);
+  log::info("metrics: serving http://" + where + "/metrics");
+  return {};
 }
 
 }  // namespace holdfast::control

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "checkers/check_engine.h"
+#include "core/config/model.h"
 #include "core/control/control_server.h"
 #include "core/runtime/vrrp_report.h"
 
@@ -36,6 +37,7 @@ class MetricsServer {
   static std::expected<std::unique_ptr<MetricsServer>, std::string> start(
       const std::string& address, int port, Collect collect);
   ~MetricsServer();
+  // "127.0.0.1:9650", "[::1]:9650"
   const std::string& where() const { return where_; }
 
  private:
@@ -44,5 +46,13 @@ class MetricsServer {
   std::thread thread_;
   std::string where_;
 };
+
+// Makes `server` follow the config's metrics_listen (start and reload): started where
+// `listen` says, kept as it is when it already serves there, moved, or stopped when
+// `listen` is unset; each change is logged. An error says why it cannot listen, and
+// `server` is then empty.
+std::expected<void, std::string> serveMetrics(std::unique_ptr<MetricsServer>& server,
+                                              const std::optional<config::Endpoint>& listen,
+                                              MetricsServer::Collect collect);
 
 }  // namespace holdfast::control

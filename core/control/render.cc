@@ -183,4 +183,11 @@ json eventJson(const log::Event& e) {
               {"text", e.text}};
 }
 
+json reloadReply(bool applied, const std::string& summary,
+                 const std::vector<std::string>& messages) {
+  json j{{"ok", applied}, {"applied", applied}, {"summary", summary}, {"messages", messages}};
+  if (!applied) j["error"] = summary;
+  return j;
+}
+
 }  // namespace holdfast::control

@@ -20,6 +20,10 @@ nlohmann::json explanation(const runtime::InstanceReport& r);
 nlohmann::json backendJson(const checkers::BackendReport& b);
 nlohmann::json checkJson(const checkers::CheckReport& c);
 nlohmann::json eventJson(const log::Event& e);
+// reload: whether it was applied, what changed or why it was refused, and the
+// config's diagnostics ("file:line:col: error: ..."); a refusal also says "error".
+nlohmann::json reloadReply(bool applied, const std::string& summary,
+                           const std::vector<std::string>& messages);
 // "2026-11-23T03:01:19.123Z"
 std::string isoTime(std::chrono::system_clock::time_point t);
 

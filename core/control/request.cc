@@ -22,8 +22,12 @@ const char* toString(Command c) {
   return "?";
 }
 
+std::string requestTooLong() {
+  return "request longer than " + std::to_string(kMaxRequestBytes) + " bytes";
+}
+
 std::expected<Request, std::string> parseRequest(std::string_view line) {
-  if (line.size() > kMaxRequestBytes) return std::unexpected("request longer than 4096 bytes");
+  if (line.size() > kMaxRequestBytes) return std::unexpected(requestTooLong());
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::unexpected("not a JSON object");
   if (!j.is_object()) return std::unexpected("not a JSON object");

@@ -34,4 +34,7 @@ struct Request {
 // An error says what was wrong with the request, for the reply.
 std::expected<Request, std::string> parseRequest(std::string_view line);
 
+// The error for a line over kMaxRequestBytes: "request longer than 4096 bytes".
+std::string requestTooLong();
+
 }  // namespace holdfast::control

@@ -7,13 +7,14 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <future>
-#include <set>
 
 #include "core/config/loader.h"
+#include "core/control/query.h"
 #include "core/control/render.h"
 #include "core/log/event_log.h"
 #include "core/log/logger.h"
+#include "netio/await_reply.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::daemon {
 
@@ -100,37 +101,25 @@ void Daemon::stopRuntimes() {
 Daemon::~Daemon() = default;
 
 std::expected<void, std::string> Daemon::startMetrics() {
-  const auto& want = config_->global.metricsListen;
-  if (!want) {
-    if (metrics_) log::info("metrics: no longer served (" + metrics_->where() + ")");
-    metrics_.reset();
-    return {};
-  }
-  const std::string addr = want->address.to_string();
-  const std::string where =
-      (want->address.is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(want->port);
-  if (metrics_ && metrics_->where() == where) return {};
-  metrics_.reset();
-  auto m = control::MetricsServer::start(addr, want->port, [this]() -> std::optional<std::string> {
-    auto page = std::make_shared<std::promise<std::string>>();
-    auto result = page->get_future();
-    loop_.post([this, page] {
-      collect([this, page](std::vector<runtime::InstanceReport> v, checkers::EngineReport e) {
-        // On the main loop, where the control server's counters live.
-        page->set_value(control::renderMetrics(v, e, control_ ? &control_->counters() : nullptr));
-      });
-    });
-    if (result.wait_for(std::chrono::seconds(3)) != std::future_status::ready) return std::nullopt;
-    return result.get();
+  return control::serveMetrics(metrics_, config_->global.metricsListen, [this] {
+    // On the metrics server's thread: the page is rendered on the main loop, where
+    // the control server's counters live.
+    return netio::awaitReply<std::string>(
+        loop_,
+        [this](std::function<void(std::string)> page) {
+          collect([this, page](std::vector<runtime::InstanceReport> v, checkers::EngineReport e) {
+            page(control::renderMetrics(v, e, control_ ? &control_->counters() : nullptr));
+          });
+        },
+        netio::waits::kMetricsPage, "the main loop (metrics page)");
   });
-  if (!m) return std::unexpected(m.error());
-  metrics_ = std::move(*m);
-  log::info("metrics: serving http://" + where + "/metrics");
-  return {};
 }
 
 int Daemon::run() {
   loop_.watchSignals({SIGTERM, SIGINT, SIGHUP}, [this](int signo) { onSignal(signo); });
+  netio::setTimeoutReporter([](const std::string& what, std::chrono::milliseconds bound) {
+    log::warning(what + " did not answer within " + netio::formatDuration(bound));
+  });
   log::info("started with " + options_.configPath + ": " +
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
@@ -171,6 +160,7 @@ int Daemon::run() {
   log::events().setListener(nullptr);
   metrics_.reset();
   control_.reset();
+  netio::setTimeoutReporter(nullptr);
   log::info("stopped (" + std::to_string(reloads_) + " reloads applied, " +
             std::to_string(refusedReloads_) + " refused)");
   return 0;
@@ -263,102 +253,15 @@ void Daemon::collect(Reports done) {
 }
 
 void Daemon::handle(const control::Request& req, control::ControlServer::Reply reply) {
-  using control::Command;
-  using nlohmann::json;
-  if (req.command == Command::kReload) {
-    ReloadOutcome o = reload();
-    json j{{"ok", o.applied},
-           {"applied", o.applied},
-           {"summary", o.summary},
-           {"messages", o.messages}};
-    if (!o.applied) j["error"] = o.summary;
-    reply(std::move(j));
+  if (req.command == control::Command::kReload) {
+    const ReloadOutcome o = reload();
+    reply(control::reloadReply(o.applied, o.summary, o.messages));
     return;
   }
-  collect([req, reply](std::vector<runtime::InstanceReport> instances,
-                       checkers::EngineReport checks) {
-    auto names = [&] {
-      std::string out;
-      for (const auto& r : instances) out += (out.empty() ? "" : ", ") + r.name;
-      return out.empty() ? std::string("none") : out;
-    };
-    const runtime::InstanceReport* one = nullptr;
-    if (!req.name.empty() && req.command != Command::kChecks) {
-      for (const auto& r : instances) {
-        if (r.name == req.name) one = &r;
-      }
-      if (!one) {
-        reply(json{{"ok", false},
-                   {"error", "no vrrp_instance '" + req.name + "'; instances: " + names()}});
-        return;
-      }
-    }
-    json j{{"ok", true}};
-    switch (req.command) {
-      case Command::kStatus: {
-        json is = json::array(), bs = json::array();
-        for (const auto& r : instances) is.push_back(control::instanceSummary(r));
-        for (const auto& b : checks.backends) bs.push_back(control::backendJson(b));
-        j["instances"] = is;
-        j["backends"] = bs;
-        break;
-      }
-      case Command::kVrrp: {
-        json is = json::array();
-        for (const auto& r : instances) {
-          if (!one || one == &r) is.push_back(control::instanceDetail(r));
-        }
-        j["instances"] = is;
-        break;
-      }
-      case Command::kWhy:
-        j["why"] = control::explanation(*one);
-        break;
-      case Command::kChecks: {
-        // A backend's checks, or a group's members' checks.
-        std::set<std::string> wanted;
-        bool found = req.name.empty();
-        for (const auto& b : checks.backends) {
-          if (!req.name.empty() && b.name != req.name) continue;
-          found = true;
-          if (b.group) {
-            for (const auto& m : b.members) wanted.insert(m);
-          } else {
-            wanted.insert(b.name);
-          }
-        }
-        if (!found) {
-          std::string all;
-          for (const auto& b : checks.backends) all += (all.empty() ? "" : ", ") + b.name;
-          reply(json{{"ok", false},
-                     {"error", "no backend or backend_group '" + req.name +
-                                   "'; backends: " + (all.empty() ? "none" : all)}});
-          return;
-        }
-        json cs = json::array(), bs = json::array();
-        for (const auto& c : checks.checks) {
-          const bool match = req.name.empty() ||
-                             std::any_of(c.backends.begin(), c.backends.end(),
-                                         [&](const std::string& b) { return wanted.contains(b); });
-          if (match) cs.push_back(control::checkJson(c));
-        }
-        for (const auto& b : checks.backends) {
-          if (req.name.empty() || wanted.contains(b.name) || b.name == req.name) {
-            bs.push_back(control::backendJson(b));
-          }
-        }
-        j["checks"] = cs;
-        j["backends"] = bs;
-        j["threads"] = checks.threads;
-        j["declared"] = checks.declared;
-        break;
-      }
-      case Command::kEvents:
-      case Command::kReload:
-        break;  // handled by the server and above
-    }
-    reply(std::move(j));
-  });
+  collect(
+      [req, reply](std::vector<runtime::InstanceReport> instances, checkers::EngineReport checks) {
+        reply(control::answerQuery(req, instances, checks));
+      });
 }
 
 }  // namespace holdfast::daemon

@@ -1,11 +1,10 @@
 #include "core/runtime/health_monitor.h"
 
-#include <future>
-
 #include "core/log/event_log.h"
 #include "core/log/logger.h"
 #include "core/runtime/script_tracker.h"
 #include "core/runtime/transition_effects.h"
+#include "netio/await_reply.h"
 
 namespace holdfast::runtime {
 
@@ -120,11 +119,10 @@ void HealthMonitor::stop() {
 }
 
 std::optional<checkers::EngineReport> HealthMonitor::report() {
-  auto done = std::make_shared<std::promise<checkers::EngineReport>>();
-  auto result = done->get_future();
-  inspect([done](checkers::EngineReport rep) { done->set_value(std::move(rep)); });
-  if (result.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return std::nullopt;
-  return result.get();
+  // inspect() answers at once when no checker thread runs, else on the home thread.
+  return netio::awaitReply<checkers::EngineReport>(
+      [this](std::function<void(checkers::EngineReport)> done) { inspect(std::move(done)); },
+      netio::waits::kReport, "the checker threads (report)");
 }
 
 std::map<std::string, checkers::CarriedCheck> HealthMonitor::carryOver() {

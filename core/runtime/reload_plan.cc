@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "checkers/duration_text.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::runtime {
 
@@ -50,7 +50,7 @@ using config::Config;
 using config::VrrpInstance;
 
 std::string dur(config::Duration d) {
-  return checkers::formatShort(d);
+  return netio::formatDuration(d);
 }
 
 std::string vipText(const config::VirtualAddress& v) {

@@ -1,5 +1,5 @@
 #pragma once
-// The scoring engine (DESIGN.md, Scoring): one pure function turns the base priority
+// The scoring engine (docs/ARCHITECTURE.md, Scoring): one pure function turns the base priority
 // and the state of every tracked item into the effective priority, and says why.
 //
 //   effective = clamp(base + sum of contributions, 1, 254)

@@ -102,7 +102,7 @@ c1 vrrp VI_1 --json | jcheck "vrrp" \
 c2 vrrp --json | jcheck "vrrp on the backup" \
   '(lambda i: i["counters"]["received"]>0 and i["state"]=="BACKUP")(d["instances"][0])' || exit 1
 out=$(c1 vrrp) || lab_fail "vrrp exit $?"
-grep -qF "timers:           advert interval 0.10s, Skew_Time" <<<"$out" || lab_fail "vrrp text: $out"
+grep -qF "timers:           advert interval 100ms, Skew_Time" <<<"$out" || lab_fail "vrrp text: $out"
 c1 vrrp VI_9 >/dev/null 2>"$LAB_DIR/err"
 [ $? -eq 1 ] || lab_fail "vrrp of an unknown instance must exit 1"
 grep -qF "no vrrp_instance 'VI_9'; instances: VI_1" "$LAB_DIR/err" || lab_fail "unknown instance: $(cat "$LAB_DIR/err")"

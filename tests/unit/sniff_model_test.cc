@@ -149,7 +149,7 @@ TEST_CASE("different intervals, versions, passwords and VIP lists are each flagg
   REQUIRE(r.vrids.size() == 1);
   std::string all;
   for (const auto& c : r.vrids[0].conflicts) all += c + "\n";
-  CHECK(all.find("advert intervals differ: 192.0.2.11,192.0.2.13 1.00s; 192.0.2.12 2.00s") !=
+  CHECK(all.find("advert intervals differ: 192.0.2.11,192.0.2.13 1s; 192.0.2.12 2s") !=
         std::string::npos);
   CHECK(all.find("VRRP versions differ") != std::string::npos);
   CHECK(

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "netio/duration_text.h"
+
 namespace holdfast::ctl {
 
 using nlohmann::json;
@@ -17,20 +19,21 @@ std::string str(const json& j, const char* key, const std::string& none = "-") {
   return it->dump();
 }
 
-std::string ms(double v) {
+// A measured latency, rounded for its column ("0.23ms", "12ms"). Configured and
+// protocol durations are exact instead (netio::formatDuration).
+std::string latency(double ms) {
   char buf[32];
-  if (v < 10) {
-    std::snprintf(buf, sizeof buf, "%.2fms", v);
+  if (ms < 10) {
+    std::snprintf(buf, sizeof buf, "%.2fms", ms);
   } else {
-    std::snprintf(buf, sizeof buf, "%.0fms", v);
+    std::snprintf(buf, sizeof buf, "%.0fms", ms);
   }
   return buf;
 }
 
-std::string secs(int64_t msValue) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(msValue) / 1000.0);
-  return buf;
+// A duration the reply gives in whole milliseconds ("advert_interval_ms"): "1s", "610ms".
+std::string durationMs(const json& j, const char* key) {
+  return netio::formatDuration(std::chrono::milliseconds(j.value(key, int64_t{0})));
 }
 
 std::string joined(const json& list, const char* sep = ", ") {
@@ -128,9 +131,9 @@ std::string vrrpText(const json& reply) {
       out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
     out << "  VIPs:             " << joined(i.at("vips"))
         << (i.value("vips_held", false) ? " (held)" : "") << "\n";
-    out << "  timers:           advert interval " << secs(t.value("advert_interval_ms", 0))
-        << ", Skew_Time " << secs(t.value("skew_time_ms", 0)) << ", Master_Down_Interval "
-        << secs(t.value("master_down_interval_ms", 0)) << "\n";
+    out << "  timers:           advert interval " << durationMs(t, "advert_interval_ms")
+        << ", Skew_Time " << durationMs(t, "skew_time_ms") << ", Master_Down_Interval "
+        << durationMs(t, "master_down_interval_ms") << "\n";
     out << "  adverts:          sent " << c.value("sent", 0) << ", received "
         << c.value("received", 0) << "\n";
     out << "  discarded:        " << nonZero(c.at("discarded")) << "\n";
@@ -161,7 +164,7 @@ std::string checksText(const json& reply) {
     std::string lastText = "-", lat = "-";
     if (!last.is_null()) {
       lastText = last.value("ok", false) ? "ok" : last.value("result", "");
-      lat = ms(last.value("latency_ms", 0.0));
+      lat = latency(last.value("latency_ms", 0.0));
     }
     std::string state = c.value("state", "");
     if (c.value("reading", "") != "up" && c.value("reading", "") != "" && state == "down") {
@@ -169,8 +172,8 @@ std::string checksText(const json& reply) {
     }
     t.row({c.value("kind", ""), c.value("target", ""), joined(c.at("backends"), ","), state,
            c.value("progress", ""), lastText, lat,
-           c.value("latency_avg_ms", 0.0) > 0 ? ms(c.value("latency_avg_ms", 0.0)) : "-",
-           c.value("in_flight", false) ? "running" : secs(c.value("next_run_ms", 0)),
+           c.value("latency_avg_ms", 0.0) > 0 ? latency(c.value("latency_avg_ms", 0.0)) : "-",
+           c.value("in_flight", false) ? "running" : durationMs(c, "next_run_ms"),
            c.value("last_error", "")});
   }
   out << (reply.at("checks").empty() ? "No checks.\n" : t.str());
@@ -256,8 +259,7 @@ std::string sniffText(const sniff::Report& r) {
     Table t({"ROUTER", "MAC", "PRIORITY", "INTERVAL", "VERSION", "AUTH", "ADVERTS", "LAST SEEN",
              "VIPS"});
     for (const auto& s : v.routers) {
-      char iv[32];
-      std::snprintf(iv, sizeof iv, "%.2fs", static_cast<double>(s.interval.count()) / 100.0);
+      const std::string iv = netio::formatDuration(s.interval);
       std::string prio = std::to_string(s.priority);
       if (s.priorityZero) prio += " (+" + std::to_string(s.priorityZero) + "x 0)";
       t.row({s.source.str(), s.mac.empty() ? "-" : s.mac, prio, iv, "v" + std::to_string(s.version),

@@ -101,9 +101,9 @@ grep -E "error|refused" "$LAB_DIR/lb1.log"
 kill -0 "$PID1" && echo "lb1 (pid $PID1) is still running with its previous config"
 lab_has_vip "$LAB-r1" 192.0.2.100 && echo "and still holds the VIP"
 
-step "holdfastctl"
+step "holdfastctl status on lb1: still master, with its previous config"
 "$HOLDFASTCTL" --help | head -12
-"$HOLDFASTCTL" status || echo "(holdfastctl status: the control socket comes with the diagnostics issue)"
+lab_exec "$LAB-r1" "$HOLDFASTCTL" -s "$LAB_DIR/lb1.sock" status
 
 step "Stop both daemons with SIGTERM (the master hands over with a priority 0 advert)"
 for n in 1 2; do

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "netio/duration_text.h"
 #include "vrrp/codec.h"
 
 namespace holdfast::sniff {
@@ -19,12 +20,6 @@ constexpr int kNeighbourAdvert = 136;  // RFC 4861 4.4
 
 uint16_t be16(std::span<const uint8_t> b, size_t at) {
   return static_cast<uint16_t>((b[at] << 8) | b[at + 1]);
-}
-
-std::string seconds(vrrp::Centiseconds cs) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(cs.count()) / 100.0);
-  return buf;
 }
 
 std::string authText(const vrrp::Advert& a) {
@@ -225,7 +220,8 @@ Report Model::report() const {
         }
       }
     }
-    if (auto m = mismatch(v.routers, [](auto& r) { return seconds(r.interval); }); !m.empty()) {
+    if (auto m = mismatch(v.routers, [](auto& r) { return netio::formatDuration(r.interval); });
+        !m.empty()) {
       v.conflicts.push_back(id + ": advert intervals differ: " + m);
     }
     if (auto m = mismatch(v.routers, [](auto& r) { return "v" + std::to_string(r.version); });
