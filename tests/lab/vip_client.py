@@ -2,17 +2,19 @@
 """A client that notices every request a VIP loses.
 
 Run from the lab's client namespace: every INTERVAL it opens a fresh TCP connection
-to each TARGET (ADDRESS:PORT), sends a minimal HTTP/1.0 GET and reads the answer
-(status line and body: the lab's nginx answers "/" with its own name, so the
+to each TARGET (ADDRESS:PORT), on schedule even while earlier ones hang (each on its
+own thread, a bounded number in flight), sends a minimal HTTP/1.0 GET and reads the
+answer (status line and body: the lab's nginx answers "/" with its own name, so the
 answers say which router served). A request that does not bring a 200 within
-TIMEOUT is a failure; each failure is printed at once with its time (epoch ms,
-comparable with lab_log_ms) and its reason. It prints "ready" once every target
+TIMEOUT is a failure; each failure is printed as it ends, with the time it began
+(epoch ms, comparable with lab_log_ms), how long it took and why. It prints "ready" once every target
 has answered once, and runs until DURATION has passed or STOP_FILE exists. The
 last line is one JSON object:
 
   {"ok": N, "failed": M, "seconds": S, "targets": {"192.0.2.100:80":
    {"ok": N, "failed": M, "served_by": {"n1": N}, "max_ms": X,
     "first_failure_ms": T|null, "last_failure_ms": T|null}}}
+(the failure times are when those requests began).
 
 Exit status 0 whatever the counts (the test judges them); 2 on a usage error.
 Python 3 standard library only.
@@ -87,15 +89,17 @@ def request(target, timeout):
 
 
 def run(target, args, stop, lock, ready):
-    start = time.monotonic()
-    limit = int(args.duration / args.interval) + 1  # bounded in count as well as time
-    for _ in range(limit):
-        if stop.is_set():
-            break
-        t0 = time.monotonic()
+    """Starts one request every INTERVAL, each on its own thread, so that a request
+    hanging until its timeout does not delay the next ones: every request that would
+    have been made during an outage is made, and counted."""
+    inflight = [0]
+
+    def one():
+        t0, began_ms = time.monotonic(), now_ms()
         ok, what = request(target, args.timeout)
         ms = int((time.monotonic() - t0) * 1000)
         with lock:
+            inflight[0] -= 1
             target.max_ms = max(target.max_ms, ms)
             if ok:
                 target.ok += 1
@@ -103,15 +107,36 @@ def run(target, args, stop, lock, ready):
                 ready.add(target.spec)
             else:
                 target.failed += 1
-                t = now_ms()
-                target.first_failure_ms = target.first_failure_ms or t
-                target.last_failure_ms = t
-                print("FAIL t=%d target=%s after=%dms: %s" % (t, target.spec, ms, what), flush=True)
-        pause = t0 + args.interval - time.monotonic()
+                target.first_failure_ms = target.first_failure_ms or began_ms
+                target.last_failure_ms = began_ms
+                print("FAIL t=%d target=%s after=%dms: %s" % (began_ms, target.spec, ms, what), flush=True)
+
+    # In flight at most: every request of one timeout, and some (bounded in count).
+    cap = int(args.timeout / args.interval) + 10
+    start = time.monotonic()
+    limit = int(args.duration / args.interval) + 1  # bounded in count as well as time
+    for i in range(limit):
+        if stop.is_set() or time.monotonic() - start >= args.duration:
+            break
+        with lock:
+            busy = inflight[0] >= cap
+            if busy:
+                target.failed += 1
+                print("FAIL t=%d target=%s after=0ms: %d requests in flight" % (now_ms(), target.spec, cap), flush=True)
+            else:
+                inflight[0] += 1
+        if not busy:
+            threading.Thread(target=one, daemon=True).start()
+        pause = start + (i + 1) * args.interval - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        if time.monotonic() - start >= args.duration:
-            break
+    # The last requests finish (each is bounded by its timeout).
+    deadline = time.monotonic() + args.timeout + 1
+    while time.monotonic() < deadline:
+        with lock:
+            if inflight[0] == 0:
+                break
+        time.sleep(0.01)
 
 
 def main():
