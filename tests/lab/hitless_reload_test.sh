@@ -41,10 +41,6 @@ backend $1 {
 }
 CONF
 }
-start() { # NS NAME
-  lab_spawn "$1" "$LAB_DIR/$2.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$2.conf" \
-    --pid-file "$LAB_DIR/$2.pid" --control-socket "$LAB_DIR/$2.sock"
-}
 # after LOG MARK: the log's lines after the first line containing MARK
 after() { sed -n "/$(printf '%s' "$2" | sed 's/[][\/.*^$]/\\&/g')/,\$p" "$1" | tail -n +2; }
 transitions() { grep -cE "$2: [A-Z]+ -> [A-Z]+" "$1"; }
@@ -52,12 +48,12 @@ transitions() { grep -cE "$2: [A-Z]+ -> [A-Z]+" "$1"; }
 lab_nginx "$R1" n1
 { backend nginx_local 8080; instance VI_1 51 150 192.0.2.100 "track_backend { nginx_local weight -60 }"; instance VI_2 52 150 192.0.2.102; } >"$LAB_DIR/a.conf"
 { instance VI_1 51 100 192.0.2.100; instance VI_2 52 100 192.0.2.102; instance VI_3 53 100 192.0.2.103; } >"$LAB_DIR/b.conf"
-start "$R1" a
+lab_holdfastd "$R1" a
 A=$LAB_PID
 lab_wait "r1 to hold VI_1's VIP" 15 lab_has_vip "$R1" 192.0.2.100
 lab_wait "r1 at full priority" 10 grep -qF "VI_1: priority 90 -> 150" "$LAB_DIR/a.log"
 lab_wait "r1 to hold VI_2's VIP" 15 lab_has_vip "$R1" 192.0.2.102
-start "$R2" b
+lab_holdfastd "$R2" b
 lab_wait "r2 master of VI_3 (r1 has none yet)" 15 lab_has_vip "$R2" 192.0.2.103
 sleep 1
 lab_has_vip "$R2" 192.0.2.100 && lab_fail "r2 took VI_1's VIP"
@@ -74,7 +70,7 @@ sleep 1
 kill -HUP "$A"
 lab_wait "reload 1 applied" 10 grep -qF "reload applied: instances kept VI_1; changed in place none; added VI_3; removed VI_2; restarted none; backends rebuilt" "$LAB_DIR/a.log"
 lab_wait "r2 to take VI_2 (r1 left it)" 5 lab_has_vip "$R2" 192.0.2.102
-lab_wait "r1 to release VI_2's VIP" 5 bash -c "! ip -n $R1 -o addr show dev eth0 | grep -qF ' 192.0.2.102/'"
+lab_wait "r1 to release VI_2's VIP" 5 lab_lacks_vip "$R1" 192.0.2.102
 lab_wait "r1 to take VI_3 (preempting r2)" 10 lab_has_vip "$R1" 192.0.2.103
 sleep 1.5
 lab_stop "$CAP"
@@ -96,7 +92,7 @@ echo "ok: reload kept VI_1 (no transition on either node, VIP never removed, no 
 # live: VI_1 restarts (priority 0 on VRID 51, r2 takes it over); VI_3 kept.
 # (Changes applied in place without a transition: inplace_reload_test.sh.)
 { backend nginx_local 8080; backend spare 8081; instance VI_1 61 150 192.0.2.100 "track_backend { nginx_local weight -60 }"; instance VI_3 53 150 192.0.2.103; } >"$LAB_DIR/a.conf"
-ip netns exec "$R1" "$CTL" -s "$LAB_DIR/a.sock" reload >"$LAB_DIR/reload2.out" || lab_fail "reload 2: $(cat "$LAB_DIR/reload2.out")"
+lab_ctl a reload >"$LAB_DIR/reload2.out" || lab_fail "reload 2: $(cat "$LAB_DIR/reload2.out")"
 grep -qF "reload applied: instances kept VI_3; changed in place none; added none; removed none; restarted VI_1 (virtual_router_id 51 -> 61); backends unchanged" "$LAB_DIR/reload2.out" ||
   lab_fail "reload 2 summary: $(cat "$LAB_DIR/reload2.out")"
 lab_wait "r2 to take VRID 51's VIP (r1 left it)" 10 lab_has_vip "$R2" 192.0.2.100

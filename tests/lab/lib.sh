@@ -11,6 +11,34 @@
 #                               process is killed by its pid at cleanup
 #   lab_wait DESC SECONDS CMD.. polls CMD (every 0.1 s) until it succeeds or time is up
 #   lab_fail MSG                prints MSG and exits 1 (cleanup runs)
+#   lab_has_vip NS ADDR         ADDR is on NS's eth0 (now)
+#   lab_lacks_vip NS ADDR       ADDR is not on NS's eth0 (now; fails if NS cannot be
+#                               read); poll either with lab_wait
+#   lab_nginx NS NAME [PORT]    a real nginx on every address of NS (see below)
+#
+# Daemons (the test sets HOLDFASTD and CTL, the paths it was given):
+#   lab_holdfastd NS NODE [ARG...]  starts $HOLDFASTD in NS with the standard flags
+#                               (-l --no-syslog -f $LAB_DIR/NODE.conf --pid-file
+#                               $LAB_DIR/NODE.pid --control-socket $LAB_DIR/NODE.sock),
+#                               its output in $LAB_DIR/NODE.log; sets LAB_PID
+#   lab_ctl NODE ARG...         $CTL -s $LAB_DIR/NODE.sock ARG... (in NODE's namespace)
+#   lab_json PATH...            reads JSON on stdin, prints the value at each PATH
+#                               (one line, space-separated; strings bare, null/true/
+#                               false as such, objects and lists as compact JSON);
+#                               exit 1 if a PATH is not there. A PATH is dotted keys,
+#                               [N] indexes and [KEY=VALUE] selectors:
+#                               lab_ctl a vrrp --json | lab_json 'instances[name=VI_1].state'
+#   lab_vrrp NODE INSTANCE PATH...  the same over `vrrp --json` for one instance:
+#                               lab_vrrp a VI_1 state counters.transitions
+#
+# LAB_PYTHON is python3's real interpreter (resolved by lab_init): run python with it.
+#
+# Times:
+#   lab_now_ms                  the wall clock in epoch ms
+#   lab_line_ms LINE            the epoch ms of a holdfastd log line (its local-time
+#                               stamp 2025-01-31T12:00:00.123)
+#   lab_log_ms LOG PATTERN      the epoch ms of LOG's first line containing PATTERN
+#                               (fixed string); exit 1 if none
 #
 # LAB_KEEP=1 keeps the test's files (configs, logs, captures) for a look afterwards.
 #
@@ -25,6 +53,7 @@ LAB_PIDS=()
 LAB_WATCHDOG=""
 LAB_TIMEOUT=0
 LAB_PORTS=0
+LAB_PYTHON=python3
 
 lab_log() { printf '[lab %s] %s\n' "${LAB:-?}" "$*" >&2; }
 
@@ -94,6 +123,9 @@ lab_init() {
   trap lab_cleanup EXIT
   trap 'lab_log "interrupted"; exit 1' INT
   LAB_TIMEOUT=$timeout
+  # The interpreter itself, resolved once: a version manager's python3 shim can cost
+  # a second per call, and the helpers call python often.
+  LAB_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || LAB_PYTHON=python3
   trap 'lab_log "watchdog: test ran past ${LAB_TIMEOUT}s"; exit 1' TERM
   # The watchdog ends a hung test from inside, so cleanup still runs (a kill from
   # ctest's own timeout would skip it).
@@ -193,6 +225,14 @@ lab_has_vip() {
   grep -qF " $2/" <<<"$addrs"
 }
 
+# lab_lacks_vip NS ADDR: the address is not on NS's eth0. Fails when NS's addresses
+# cannot be read (a namespace that is gone proves nothing).
+lab_lacks_vip() {
+  local addrs
+  addrs=$(ip -n "$1" -o addr show dev eth0) || return 1
+  ! grep -qF " $2/" <<<"$addrs"
+}
+
 # lab_vip_holders ADDR NS...: prints the namespaces (of those given) holding ADDR.
 lab_vip_holders() {
   local addr=$1 ns
@@ -212,8 +252,10 @@ lab_arp_mac() {
 }
 
 # lab_nginx NS NAME [PORT]: starts a real nginx (one process, no daemon) in NS on
-# PORT (8080) for IPv4 and IPv6, and waits until it answers. Its pid is in
-# LAB_NGINX_PID. What it serves:
+# PORT (8080) of every address, IPv4 and IPv6 (so it serves a VIP that comes and
+# goes on NS: `lab_nginx NS NAME 80` is the load balancer of a router), and waits
+# until it answers. Its pid is in LAB_NGINX_PID. What it serves:
+#   /         200 "NAME" (who served the request)
 #   /health   200 "UP", or 503 "DOWN" while $LAB_DIR/NAME-down exists
 #   /status/301, /status/503 return that status;  /body  200 "status: degraded"
 #   Host: app.example  /health  200 "APP"
@@ -256,6 +298,7 @@ http {
     server {
         listen $port default_server;
         listen [::]:$port default_server;
+        location = / { return 200 "$name\n"; }
         location = /health {
             if (-f $LAB_DIR/$name-down) { return 503 "DOWN\n"; }
             return 200 "UP\n";
@@ -292,4 +335,92 @@ lab_stop() {
   kill -KILL "$1" 2>/dev/null
   wait "$1" 2>/dev/null
   return 0
+}
+
+# lab_holdfastd NS NODE [ARG...]: starts $HOLDFASTD in NS with the standard flags,
+# config $LAB_DIR/NODE.conf, log $LAB_DIR/NODE.log, pid file $LAB_DIR/NODE.pid,
+# control socket $LAB_DIR/NODE.sock; sets LAB_PID. lab_ctl NODE finds it.
+declare -gA LAB_NODE_NS=()
+lab_holdfastd() {
+  local ns=$1 node=$2
+  shift 2
+  LAB_NODE_NS[$node]=$ns
+  lab_spawn "$ns" "$LAB_DIR/$node.log" "${HOLDFASTD:?the test sets HOLDFASTD}" -l --no-syslog \
+    -f "$LAB_DIR/$node.conf" --pid-file "$LAB_DIR/$node.pid" --control-socket "$LAB_DIR/$node.sock" "$@"
+}
+
+# lab_ctl NODE ARG...: holdfastctl against NODE's control socket, run in NODE's
+# namespace when lab_holdfastd started it there.
+lab_ctl() {
+  local node=$1
+  shift
+  local ns=${LAB_NODE_NS[$node]:-}
+  if [ -n "$ns" ]; then
+    ip netns exec "$ns" "${CTL:?the test sets CTL}" -s "$LAB_DIR/$node.sock" "$@"
+  else
+    "${CTL:?the test sets CTL}" -s "$LAB_DIR/$node.sock" "$@"
+  fi
+}
+
+# lab_json PATH...: the values at PATHs of the JSON document on stdin, on one line.
+lab_json() {
+  "$LAB_PYTHON" -c '
+import json, re, sys
+text = sys.stdin.read()
+try:
+    doc = json.loads(text)
+except ValueError as e:
+    sys.exit("lab_json: not JSON (%s): %r" % (e, text[:300]))
+def get(d, path):
+    for m in re.finditer(r"\[([^\]]*)\]|([^.\[\]]+)", path):
+        sel, key = m.group(1), m.group(2)
+        if key is not None:
+            if not isinstance(d, dict) or key not in d:
+                raise KeyError(key)
+            d = d[key]
+        elif sel.lstrip("-").isdigit():
+            d = d[int(sel)]
+        else:
+            k, _, v = sel.partition("=")
+            hits = [x for x in d if isinstance(x, dict) and str(x.get(k)) == v]
+            if not hits:
+                raise KeyError(sel)
+            d = hits[0]
+    return d
+def show(v):
+    if isinstance(v, str):
+        return v
+    return json.dumps(v, separators=(",", ":"), sort_keys=True)
+out = []
+for p in sys.argv[1:]:
+    try:
+        out.append(show(get(doc, p)))
+    except (KeyError, IndexError, TypeError) as e:
+        sys.exit("lab_json: no %s in the document (at %s)" % (p, e))
+print(" ".join(out))
+' "$@"
+}
+
+# lab_vrrp NODE INSTANCE PATH...: fields of one instance in NODE's `vrrp --json`.
+lab_vrrp() {
+  local node=$1 inst=$2 out
+  shift 2
+  out=$(lab_ctl "$node" vrrp --json "$inst") || return 1
+  local paths=() p
+  for p in "$@"; do paths+=("instances[name=$inst].$p"); done
+  lab_json "${paths[@]}" <<<"$out"
+}
+
+# lab_now_ms: the wall clock, epoch milliseconds.
+lab_now_ms() { date +%s%3N; }
+
+# lab_line_ms LINE: the epoch ms of a holdfastd log line ("2025-01-31T12:00:00.123
+# holdfastd[7]: info: ..."; local time, as holdfastd writes it).
+lab_line_ms() { date -d "${1%% *}" +%s%3N; }
+
+# lab_log_ms LOG PATTERN: the epoch ms of LOG's first line containing PATTERN.
+lab_log_ms() {
+  local line
+  line=$(grep -F -m1 -- "$2" "$1") || return 1
+  lab_line_ms "$line"
 }
