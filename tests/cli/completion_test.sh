@@ -33,6 +33,7 @@ tmp=$(mktemp -d /tmp/holdfast-completion.XXXXXX)
 pids=()
 cleanup() {
   local p
+  comp_done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   rm -rf "$tmp"
 }
@@ -121,8 +122,12 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "why options" "$m" "holdfastctl why -" -s --socket --json --timeout -h --help
   comp_expect "options already given are not offered again" "$m" \
     "holdfastctl --json -s $tmp/none.sock status --quiet --" --timeout --expect --help
-  all=$( (comp "$m" "holdfastctl -" && comp "$m" "holdfastctl status -" &&
-    comp "$m" "holdfastctl events -" && comp "$m" "holdfastctl sniff -") | LC_ALL=C sort -u)
+  all=""
+  for l in "holdfastctl -" "holdfastctl status -" "holdfastctl events -" "holdfastctl sniff -"; do
+    comp "$m" "$l"
+    all+=$COMP_GOT$'\n'
+  done
+  all=$(LC_ALL=C sort -u <<<"$all" | sed '/^$/d')
   [ "$all" = "$(printf '%s\n' "${ctl_options[@]}" | LC_ALL=C sort -u)" ] ||
     comp_fail "[$m] holdfastctl's options offered somewhere: [${all//$'\n'/ }]; --help: [${ctl_options[*]}]"
   echo "ok [$m]: every option of holdfastctl --help is offered where it applies"
@@ -176,6 +181,7 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "holdfastd --log-level=w" "$m" "holdfastd --log-level=w" warning
   comp_expect "holdfastd: a flag takes no value" "$m" "holdfastd --no-syslog="
 done
+comp_done
 
 # A real interactive bash on a terminal: TAB completes the line and Enter runs it
 # (holdfastctl and holdfastd are shell functions there that print their arguments).
@@ -188,14 +194,16 @@ for m in "${COMP_MODES[@]}"; do
   out=$(BASH_COMPLETION_USER_DIR=$COMP_USER_DIR BASH_COMPLETION_USER_FILE=/dev/null TERM=dumb \
     python3 - "$setup" <<'PY'
 import os, pty, select, sys, time
+prompt = b"@ready@ "  # from the environment; never in what is typed
 pid, fd = pty.fork()
 if pid == 0:
+    os.environ["PS1"] = prompt.decode()
     os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
 out = b""
-def read_until(pattern, seconds):
+def read_until(pattern, count, seconds):
     global out
     end = time.time() + seconds
-    while pattern not in out and time.time() < end:
+    while out.count(pattern) < count and time.time() < end:
         r, _, _ = select.select([fd], [], [], 0.1)
         if r:
             try:
@@ -205,14 +213,25 @@ def read_until(pattern, seconds):
             if not chunk:
                 return
             out += chunk
-read_until(b"bash", 5)  # the first prompt
-os.write(fd, b"PS1='$ '; " + sys.argv[1].encode() + b"\r")
-os.write(fd, b"holdfastctl() { echo \"RAN:holdfastctl $*.\"; }; holdfastd() { echo \"RAN:holdfastd $*.\"; }\r")
-# Typed ahead in one go: readline completes at each TAB before it reads on.
-os.write(fd, b"holdfastctl st\t\r" b"holdfastctl status --expect m\t\r" b"holdfastd --config-t\t\r" b"exit\r")
-read_until(b"RAN:holdfastd", 10)
-read_until(b"\nexit", 2)
-os.waitpid(pid, 0)
+# One line at a time, each once the prompt is back (input typed while a command
+# runs may be lost when readline takes the terminal back). Within a line,
+# readline completes at the TAB before it reads on.
+lines = [sys.argv[1].encode(),
+         b"holdfastctl() { echo \"RAN:holdfastctl $*.\"; }; holdfastd() { echo \"RAN:holdfastd $*.\"; }",
+         b"holdfastctl st\t", b"holdfastctl status --expect m\t", b"holdfastd --config-t\t"]
+read_until(prompt, 1, 5)
+for n, line in enumerate(lines, start=2):
+    os.write(fd, line + b"\r")
+    read_until(prompt, n, 10)
+os.write(fd, b"exit\r")
+read_until(b"\nexit", 1, 2)
+for _ in range(30):
+    if os.waitpid(pid, os.WNOHANG)[0]:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 PY
   )
