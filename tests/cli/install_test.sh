@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# cmake --install into a staging directory: binaries, man pages, the systemd unit
-# pointing at the installed holdfastd, and /etc/holdfast/holdfast.conf, which
+# cmake --install into a staging directory: binaries, man pages, bash completion, the
+# systemd unit pointing at the installed holdfastd, and /etc/holdfast/holdfast.conf, which
 # passes holdfastd -t and is never overwritten by a second install.
 set -uo pipefail
 BUILD=${1:?usage: $0 BUILD_DIR}
@@ -12,8 +12,13 @@ DESTDIR="$stage" cmake --install "$BUILD" --prefix /usr >"$stage.log" 2>&1 || fa
 rm -f "$stage.log"
 for f in usr/sbin/holdfastd usr/sbin/holdfastctl usr/share/man/man8/holdfastd.8 \
   usr/share/man/man8/holdfastctl.8 usr/share/man/man5/holdfast.conf.5 \
-  usr/lib/systemd/system/holdfastd.service etc/holdfast/holdfast.conf; do
+  usr/lib/systemd/system/holdfastd.service etc/holdfast/holdfast.conf \
+  usr/share/bash-completion/completions/holdfastctl usr/share/bash-completion/completions/holdfastd; do
   [ -e "$stage/$f" ] || fail "not installed: /$f"
+done
+for c in holdfastctl holdfastd; do
+  bash -c 'source "$1" && complete -p "$2"' _ "$stage/usr/share/bash-completion/completions/$c" "$c" 2>&1 |
+    grep -q -- "-F _$c $c\$" || fail "the installed completion for $c does not register"
 done
 unit="$stage/usr/lib/systemd/system/holdfastd.service"
 grep -qx "Type=notify" "$unit" || fail "unit is not Type=notify"
