@@ -259,6 +259,9 @@ void InstanceSlot::announce(const vrrp::InstanceSettings& s) {
 void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Transition& t,
                                 int priority) {
   ++transitions_;
+  // The flag speaks of the master we listen to: a node that is no longer a backup
+  // listens to none.
+  if (t.to != vrrp::State::kBackup) mismatch_.active = false;
   lastTransition_ =
       TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
   events_.transitioned(*this, t, priority);

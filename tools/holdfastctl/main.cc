@@ -254,5 +254,12 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, [](int) { interrupted = 1; });
   std::signal(SIGTERM, [](int) { interrupted = 1; });
   if (a.command == "sniff") return sniffCommand(a);
-  return daemonCommand(a);
+  try {
+    return daemonCommand(a);
+  } catch (const json::exception& e) {
+    // A reply without a field the table needs (a daemon of another version): say
+    // so instead of aborting; --json prints the reply as it came.
+    return fail(kExitUnreachable, std::string("holdfastd's reply is not what this holdfastctl "
+                                              "reads (") + e.what() + "); try --json");
+  }
 }
