@@ -14,23 +14,25 @@ promtool check rules "$DIR/holdfast.rules.yml" || fail "promtool check rules"
 # Rule files in the test file are relative to it: run from its directory.
 (cd "$DIR" && promtool test rules holdfast.rules.test.yml) || fail "promtool test rules"
 # Every alert of the rules file has a firing case and a quiet case in the tests.
-alerts=$(sed -nE 's/^ *- alert: *([A-Za-z0-9_]+) *$/\1/p' "$DIR/holdfast.rules.yml")
-[ -n "$alerts" ] || fail "no alert found in holdfast.rules.yml"
-for a in $alerts; do
-  python3 - "$DIR/holdfast.rules.test.yml" "$a" <<'PY' || fail "alert $a: no firing case or no quiet case in holdfast.rules.test.yml"
+alerts=$(python3 - "$DIR/holdfast.rules.yml" "$DIR/holdfast.rules.test.yml" <<'PY'
 import re, sys
-text = open(sys.argv[1]).read()
-name = sys.argv[2]
-# An alert_rule_test entry: "alertname: NAME" followed (before the next entry) by
-# "exp_alerts: []" (quiet) or "- exp_labels:" (fires).
-quiet = fires = False
-for m in re.finditer(r"alertname: %s\b(.*?)(?=alertname:|\n  - name:|\Z)" % re.escape(name), text, re.S):
-    body = m.group(1)
-    if re.search(r"exp_alerts: \[\]", body):
-        quiet = True
-    if "- exp_labels:" in body:
-        fires = True
-sys.exit(0 if quiet and fires else 1)
+alerts = re.findall(r"^ *- alert: *([A-Za-z0-9_]+) *$", open(sys.argv[1]).read(), re.M)
+tests = open(sys.argv[2]).read()
+if not alerts:
+    sys.exit("no alert found in holdfast.rules.yml")
+bad = []
+for name in alerts:
+    # An alert_rule_test entry: "alertname: NAME", then (before the next entry)
+    # "exp_alerts: []" (quiet) or "- exp_labels:" (fires).
+    quiet = fires = False
+    for m in re.finditer(r"alertname: %s\b(.*?)(?=alertname:|\n  - name:|\Z)" % re.escape(name), tests, re.S):
+        quiet |= bool(re.search(r"exp_alerts: \[\]", m.group(1)))
+        fires |= "- exp_labels:" in m.group(1)
+    if not (quiet and fires):
+        bad.append("%s (%s)" % (name, "no firing case" if quiet else "no quiet case" if fires else "no case"))
+if bad:
+    sys.exit("alerts not tested both ways in holdfast.rules.test.yml: " + ", ".join(bad))
+print(" ".join(alerts))
 PY
-done
-echo "PASS prometheus rules ($(wc -w <<<"$alerts") alerts, each firing and quiet)"
+) || fail "see above"
+echo "PASS prometheus rules ($(wc -w <<<"$alerts") alerts, each firing and quiet: $alerts)"
