@@ -24,7 +24,7 @@ class EventLoop {
 
   // Runs handlers until stop() is called, even while none is pending. No exception
   // escapes a handler: one that throws is a broken invariant and ends the process
-  // (docs/ARCHITECTURE.md, errors).
+  // (docs/ARCHITECTURE.md, Errors).
   void run();
   void stop();
 

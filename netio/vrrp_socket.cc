@@ -58,9 +58,6 @@ std::expected<VrrpSocket, std::string> VrrpSocket::open(const std::string& inter
         (e = set(IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq, "IP_MULTICAST_IF")) ||
         (e = set(IPPROTO_IP, IP_PKTINFO, &one, sizeof one, "IP_PKTINFO")))
       return std::unexpected(*e);
-    if (joinGroup &&
-        (e = set(IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq, "IP_ADD_MEMBERSHIP")))
-      return std::unexpected(*e);
   } else {
     ipv6_mreq mreq{};
     mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
@@ -74,11 +71,28 @@ std::expected<VrrpSocket, std::string> VrrpSocket::open(const std::string& inter
         (e = set(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one, "IPV6_RECVHOPLIMIT")) ||
         (e = set(IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one, "IPV6_RECVPKTINFO")))
       return std::unexpected(*e);
-    if (joinGroup &&
-        (e = set(IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof mreq, "IPV6_JOIN_GROUP")))
-      return std::unexpected(*e);
+  }
+  if (joinGroup) {
+    if (auto j = s.join(group)) return std::unexpected(*j);
   }
   return s;
+}
+
+std::optional<std::string> VrrpSocket::join(const IpAddress& group) {
+  if (family_ == Family::kIPv4) {
+    ip_mreqn mreq{};
+    mreq.imr_ifindex = ifindex_;
+    std::memcpy(&mreq.imr_multiaddr, group.bytes.data(), 4);
+    if (::setsockopt(fd_, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0)
+      return err("IP_ADD_MEMBERSHIP");
+    return std::nullopt;
+  }
+  ipv6_mreq mreq{};
+  mreq.ipv6mr_interface = static_cast<unsigned>(ifindex_);
+  std::memcpy(&mreq.ipv6mr_multiaddr, group.bytes.data(), 16);
+  if (::setsockopt(fd_, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mreq, sizeof mreq) != 0)
+    return err("IPV6_JOIN_GROUP");
+  return std::nullopt;
 }
 
 VrrpSocket::VrrpSocket(VrrpSocket&& o) noexcept

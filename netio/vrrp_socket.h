@@ -40,6 +40,9 @@ class VrrpSocket {
   // Sends `message` from `source` to `destination`. Returns an error text on failure.
   std::optional<std::string> send(std::span<const uint8_t> message, const IpAddress& source,
                                   const IpAddress& destination);
+  // Joins multicast `group` on the socket's interface (a second multicast group, or
+  // the first one for a socket that a unicast instance opened). Error text on failure.
+  std::optional<std::string> join(const IpAddress& group);
   // One pending packet, or nullopt when none is waiting (EAGAIN) or it was unusable.
   std::optional<ReceivedPacket> receive();
 

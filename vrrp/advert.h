@@ -67,8 +67,8 @@ struct Counters {
   uint64_t sent = 0;
   std::array<uint64_t, static_cast<size_t>(DiscardReason::kCount)> discarded{};
   // Adverts honoured although their VIP list differs from ours (RFC 5798 7.1 makes
-  // the check a MAY; keepalived logs and goes on, and so do we: dropping them would
-  // make two masters while two nodes' configs differ during a rolling reload).
+  // the check a MAY). keepalived drops them; that makes two masters while two nodes'
+  // configs differ during a rolling reload, so holdfast honours them on purpose.
   uint64_t vipListMismatch = 0;
   void discard(DiscardReason r) { ++discarded[static_cast<size_t>(r)]; }
   uint64_t discardedBy(DiscardReason r) const { return discarded[static_cast<size_t>(r)]; }

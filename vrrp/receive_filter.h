@@ -27,7 +27,9 @@ std::optional<DiscardReason> checkAdvert(const Advert& advert, const PacketInfo&
                                          const ReceiveSettings& settings);
 
 // Whether an advert that passed checkAdvert lists other VIPs than ours. Such an
-// advert is honoured (as keepalived does), and counted and reported by the caller.
+// advert is honoured, and counted and reported by the caller (keepalived 2.2.7 drops
+// it, which makes two masters while two nodes' configs differ: holdfast differs on
+// purpose, see docs/ARCHITECTURE.md, Reload).
 bool vipListDiffers(const Advert& advert, const ReceiveSettings& settings);
 
 }  // namespace holdfast::vrrp

@@ -4,7 +4,8 @@
 // (adverts to send, the transition taken). Time is never read here; the owner calls
 // onTimer() when nextDeadline() is reached.
 //
-// Beyond the RFC, two things make check-driven failover fast (DESIGN.md):
+// Beyond the RFC, two things make check-driven failover fast (docs/ARCHITECTURE.md,
+// Beyond the RFC):
 //  - a priority change on a master is advertised at once, not at the next tick;
 //  - a preempting backup that hears an advert below its own priority takes over at
 //    once (after preempt_delay), instead of waiting out Master_Down_Interval.

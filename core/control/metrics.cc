@@ -100,6 +100,16 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
                inst(r) + ",scope=\"socket\",reason=\"" + reason + "\"", r.socket.discarded[i]);
     }
   }
+  p.family("holdfast_vrrp_vip_list_mismatch_total", "counter",
+           "Adverts honoured although their VIP list differs from ours (the configs differ)");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_vip_list_mismatch_total", inst(r), r.vipListMismatch.count);
+  }
+  p.family("holdfast_vrrp_vip_list_mismatch", "gauge",
+           "1 while the master's last advert listed other VIPs than ours");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_vip_list_mismatch", inst(r), r.vipListMismatch.active ? 1 : 0);
+  }
   p.family("holdfast_backend_up", "gauge", "1 while the backend or backend_group is up");
   for (const auto& b : checks.backends) {
     p.sample(

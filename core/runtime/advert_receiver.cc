@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace holdfast::runtime {
 
 namespace asio = boost::asio;
@@ -9,9 +11,20 @@ namespace asio = boost::asio;
 std::expected<std::unique_ptr<AdvertChannel>, std::string> AdvertChannel::open(
     asio::io_context& io, const std::string& interface, netio::Family family, int ifindex,
     const netio::IpAddress& group, bool join) {
-  auto sock = netio::VrrpSocket::open(interface, ifindex, family, group, join);
+  auto sock = netio::VrrpSocket::open(interface, ifindex, family, group, false);
   if (!sock) return std::unexpected(sock.error());
-  return std::unique_ptr<AdvertChannel>(new AdvertChannel(io, std::move(*sock)));
+  std::unique_ptr<AdvertChannel> c(new AdvertChannel(io, std::move(*sock)));
+  if (join) {
+    if (auto e = c->join(group)) return std::unexpected(*e);
+  }
+  return c;
+}
+
+std::optional<std::string> AdvertChannel::join(const netio::IpAddress& group) {
+  if (std::find(joined_.begin(), joined_.end(), group) != joined_.end()) return std::nullopt;
+  if (auto e = socket_.join(group)) return e;
+  joined_.push_back(group);
+  return std::nullopt;
 }
 
 AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket)

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/runtime/kernel.h"
 #include "netio/vrrp_socket.h"
@@ -29,6 +30,10 @@ class AdvertChannel final : public AdvertPort {
                                   const netio::IpAddress& destination) override;
   vrrp::Counters& counters() override { return counters_; }
 
+  // Joins multicast `group` unless joined already: instances that share the socket
+  // may come and go (a reload turning unicast into multicast, a new group).
+  std::optional<std::string> join(const netio::IpAddress& group);
+
   void startReading(Handler handler);
   void stopReading();
 
@@ -40,6 +45,7 @@ class AdvertChannel final : public AdvertPort {
   boost::asio::posix::stream_descriptor readable_;
   vrrp::Counters counters_;
   Handler handler_;
+  std::vector<netio::IpAddress> joined_;
 };
 
 // The steady-clock time at which the kernel received `p` (its SO_TIMESTAMPNS), or

@@ -37,9 +37,9 @@ class HealthMonitor {
     engine_->inspect(std::move(done));
   }
   // Every check's state, for the monitor that replaces this one; waits (bounded)
-  // for the checker threads. Empty if they do not answer within 2 s.
+  // for the checker threads. Empty if they do not answer within netio::waits::kReport.
   std::map<std::string, checkers::CarriedCheck> carryOver();
-  // Every backend's and group's state now (bounded wait, 2 s; initial() if the
+  // Every backend's and group's state now (bounded wait, netio::waits::kReport; initial() if the
   // checker threads do not answer).
   std::map<std::string, checkers::HealthChange> current();
 
@@ -50,7 +50,7 @@ class HealthMonitor {
   };
   HealthMonitor() = default;
   void changed(const checkers::HealthChange& c);
-  // A report from the checker threads, waited for (2 s at most).
+  // A report from the checker threads, waited for (netio::waits::kReport at most).
   std::optional<checkers::EngineReport> report();
 
   std::unique_ptr<checkers::CheckEngine> engine_;

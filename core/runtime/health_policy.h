@@ -1,5 +1,5 @@
 #pragma once
-// Tracked items -> score and fault reason (DESIGN.md, Scoring), for one instance:
+// Tracked items -> score and fault reason (docs/ARCHITECTURE.md, Scoring), for one instance:
 // what its track_script, track_interface and track_backend entries read now, and why
 // it must be in FAULT (its interface, its advert source address, a weight-0 item).
 // Pure: the states come in, the verdict goes out; instance_slot.h applies it.

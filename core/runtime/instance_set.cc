@@ -37,7 +37,9 @@ std::expected<std::unique_ptr<InstanceSet>, std::string> InstanceSet::create(
   return set;
 }
 
-InstanceSet::~InstanceSet() = default;
+InstanceSet::~InstanceSet() {
+  for (auto& t : mailReapers_) t.join();
+}
 
 std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
     const config::VrrpInstance& vi, const config::GlobalDefs& g, const netio::InterfaceInfo& info) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -105,6 +106,7 @@ class InstanceSet final : public SlotEvents {
   std::vector<std::unique_ptr<SyncGroup>> groups_;
   std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
   std::unique_ptr<MailPort> mail_;
+  std::vector<std::thread> mailReapers_;  // replaced mailers finishing their queue
   std::string routerId_;
 };
 

@@ -287,9 +287,9 @@ void InstanceSlot::vipListMismatch(const vrrp::InstanceSettings& s, const vrrp::
   for (const auto& v : s.vips) ours += (ours.empty() ? "" : ", ") + v.address.str();
   log::warning(s.name + ": advert from " + from.str() + " lists VIPs [" + theirs + "], ours are [" +
                ours + "] (" + std::to_string(mismatchUnlogged_) +
-               " such adverts since the last report); honoured, as keepalived does: the two "
-               "configs differ (a reload rolling through the nodes?); "
-               "vrrp_skip_check_adv_addr turns this check off");
+               " such adverts since the last report); honoured, unlike keepalived, so that "
+               "two configs that differ (a reload rolling through the nodes?) make no second "
+               "master; vrrp_skip_check_adv_addr turns this check off");
   mismatchLoggedAt_ = now;
   mismatchUnlogged_ = 0;
 }

@@ -110,7 +110,14 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
                                                                 const netio::IpAddress& group,
                                                                 bool join) {
   auto key = std::make_pair(interface, family);
-  if (auto it = channels_.find(key); it != channels_.end()) return it->second.get();
+  if (auto it = channels_.find(key); it != channels_.end()) {
+    // Shared by the instances on (interface, family): each multicast group is joined
+    // by the first instance that needs it.
+    if (join) {
+      if (auto e = it->second->join(group)) return std::unexpected(*e);
+    }
+    return it->second.get();
+  }
   auto c = AdvertChannel::open(io_, interface, family, ifindex, group, join);
   if (!c) return std::unexpected(c.error());
   AdvertChannel* raw = c->get();

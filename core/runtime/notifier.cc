@@ -1,6 +1,7 @@
 #include "core/runtime/notifier.h"
 
 #include "core/log/logger.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::runtime {
 
@@ -31,7 +32,7 @@ void Notifier::next() {
       log::warning(owner_ + ": " + what + ": " + r.error);
     } else if (r.timedOut) {
       log::warning(owner_ + ": " + what + " still running after " +
-                   std::to_string(kTimeout.count()) + "s; killed");
+                   netio::formatDuration(kTimeout) + "; killed");
     } else if (r.exitStatus != 0) {
       log::warning(owner_ + ": " + what + " exited with status " + std::to_string(r.exitStatus));
     }

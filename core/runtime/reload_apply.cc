@@ -115,8 +115,13 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     adopt(std::move(slot));
   }
   joinGroups(next);
-  routerId_ = routerIdOf(next.global);
-  mail_ = kernel_.mailer(next.global);
+  if (!plan.globalsChanged.empty()) {
+    routerId_ = routerIdOf(next.global);
+    // The old mailer sends what it has queued before it stops (seconds against a
+    // dead server): never on this thread, where adverts wait.
+    if (mail_) mailReapers_.emplace_back([old = std::move(mail_)]() mutable { old.reset(); });
+    mail_ = kernel_.mailer(next.global);
+  }
   running_ = next;
   startScripts(newScripts);
   // Every instance that kept running is judged again: a new base priority, weight,

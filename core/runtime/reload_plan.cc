@@ -39,7 +39,7 @@ std::vector<std::string> ReloadPlan::names(InstanceFate f) const {
 }
 
 bool ReloadPlan::changesNothing() const {
-  return scriptsChanged.empty() &&
+  return scriptsChanged.empty() && globalsChanged.empty() &&
          std::all_of(instances.begin(), instances.end(),
                      [](const InstancePlan& p) { return p.fate == InstanceFate::kUnchanged; });
 }
@@ -239,6 +239,13 @@ ReloadPlan planReload(const Config& running, const Config& next) {
   for (const auto& sa : running.scripts) {
     if (!next.findScript(sa.name)) plan.scriptsChanged.push_back(sa.name);
   }
+  const auto& ga = running.global;
+  const auto& gb = next.global;
+  if (ga.routerId != gb.routerId || ga.notificationEmails != gb.notificationEmails ||
+      ga.notificationEmailFrom != gb.notificationEmailFrom || ga.smtpServer != gb.smtpServer ||
+      ga.smtpConnectTimeout != gb.smtpConnectTimeout) {
+    plan.globalsChanged.push_back("mail settings");
+  }
   for (const auto& b : next.instances) {
     InstancePlan p{b.name, InstanceFate::kUnchanged, {}};
     const auto* a = running.findInstance(b.name);
@@ -281,10 +288,12 @@ std::string summarize(const ReloadPlan& plan) {
     }
     return out.empty() ? std::string("none") : out;
   };
+  std::string globals;
+  for (const auto& g : plan.globalsChanged) globals += "; " + g + " changed";
   return "instances kept " + list(InstanceFate::kUnchanged, false) + "; changed in place " +
          list(InstanceFate::kInPlace, true) + "; added " + list(InstanceFate::kAdded, false) +
          "; removed " + list(InstanceFate::kRemoved, false) + "; restarted " +
-         list(InstanceFate::kRestart, true);
+         list(InstanceFate::kRestart, true) + globals;
 }
 
 }  // namespace holdfast::runtime

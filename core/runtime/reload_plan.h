@@ -39,10 +39,13 @@ struct ReloadPlan {
   // vrrp_script blocks whose definition changed (their trackers are replaced) or
   // that are new or gone.
   std::vector<std::string> scriptsChanged;
+  // Runtime-wide settings that changed ("mail settings": router_id,
+  // notification_email(_from), smtp_server, smtp_connect_timeout).
+  std::vector<std::string> globalsChanged;
 
   const InstancePlan* find(const std::string& name) const;
   std::vector<std::string> names(InstanceFate f) const;
-  bool changesNothing() const;  // every instance unchanged, no script changed
+  bool changesNothing() const;  // every instance unchanged, no script or global changed
 };
 
 ReloadPlan planReload(const config::Config& running, const config::Config& next);

@@ -163,3 +163,24 @@ TEST_CASE("the status table shows the master and the backend's layer") {
   CHECK(text.find("nginx_local  backend  down   L5     L5: connection refused") !=
         std::string::npos);
 }
+
+TEST_CASE("a VIP-list mismatch is null until seen, then flagged in JSON, tables and metrics") {
+  runtime::InstanceReport r = master();
+  CHECK(control::instanceSummary(r).at("vip_list_mismatch").is_null());
+  CHECK(ctl::statusText({{"instances", {control::instanceSummary(r)}}, {"backends", {}}})
+            .find("lists VIPs") == std::string::npos);
+  r.vipListMismatch = {12, true, "192.0.2.12", {"192.0.2.100", "192.0.2.101"}, {}};
+  const auto j = control::instanceSummary(r).at("vip_list_mismatch");
+  CHECK(j.at("count") == 12);
+  CHECK(j.at("active") == true);
+  CHECK(j.at("last_from") == "192.0.2.12");
+  CHECK(j.at("their_vips") == nlohmann::json{"192.0.2.100", "192.0.2.101"});
+  const std::string status =
+      ctl::statusText({{"instances", {control::instanceSummary(r)}}, {"backends", {}}});
+  CHECK(status.find("VI_1: the master (192.0.2.12) lists VIPs 192.0.2.100, 192.0.2.101, ours "
+                    "differ (12 such adverts; the two configs differ)") != std::string::npos);
+  const std::string page = control::renderMetrics({r}, {});
+  CHECK(page.find("holdfast_vrrp_vip_list_mismatch_total{instance=\"VI_1\"} 12") !=
+        std::string::npos);
+  CHECK(page.find("holdfast_vrrp_vip_list_mismatch{instance=\"VI_1\"} 1") != std::string::npos);
+}

@@ -149,3 +149,14 @@ TEST_CASE("the summary lists every fate with the changes") {
         "instances kept none; changed in place VI_1 (priority 150 -> 160); added VI_3; removed "
         "VI_4; restarted VI_2 (virtual_router_id 52 -> 62)");
 }
+
+TEST_CASE("mail settings changed alone are a change of the runtime, said in the summary") {
+  const std::string mail =
+      "global_defs {\n  notification_email {\n    ops@example.org\n  }\n"
+      "  smtp_server 192.0.2.25\n}\n";
+  auto p = plan(instance("VI_1", 51, 150), mail + instance("VI_1", 51, 150));
+  CHECK_FALSE(p.changesNothing());
+  CHECK(p.globalsChanged == std::vector<std::string>{"mail settings"});
+  CHECK(of(p, "VI_1").fate == InstanceFate::kUnchanged);
+  CHECK(runtime::summarize(p).ends_with("; restarted none; mail settings changed"));
+}

@@ -135,7 +135,7 @@ TEST_CASE("the receive filter drops what RFC 3768/5798 7.1 say to drop, and coun
         "interval_mismatch");
   CHECK(with([](Advert& b, auto&, auto&) { b.version = 3; }) == "bad_version");
   CHECK(with([](auto&, auto&, PacketInfo& i) { i.source = ip("192.0.2.11"); }) == "own_advert");
-  // A differing VIP list is not a discard (keepalived honours it too); see below.
+  // A differing VIP list is not a discard (holdfast honours it on purpose); see below.
   CHECK(with([](Advert& b, auto&, auto&) { b.addresses = {ip("192.0.2.99")}; }) == "accepted");
   CHECK(with([](auto&, ReceiveSettings& t, auto&) { t.unicastPeers = {ip("192.0.2.13")}; }) ==
         "not_from_peer");

@@ -83,6 +83,16 @@ std::string Table::str(const std::string& indent) const {
   return out.str();
 }
 
+// The master's adverts list other VIPs than ours (honoured; the configs differ):
+// a line while the last advert differed, nothing otherwise.
+std::string vipListNote(const json& i) {
+  const json& m = i.value("vip_list_mismatch", json(nullptr));
+  if (m.is_null() || !m.value("active", false)) return "";
+  return "  " + i.value("name", "") + ": the master (" + str(m, "last_from") + ") lists VIPs " +
+         joined(m.at("their_vips")) + ", ours differ (" + std::to_string(m.value("count", 0)) +
+         " such adverts; the two configs differ)\n";
+}
+
 std::string statusText(const json& reply) {
   std::ostringstream out;
   Table inst(
@@ -101,6 +111,7 @@ std::string statusText(const json& reply) {
     if (!i.at("fault_reason").is_null()) {
       out << "  " << i.value("name", "") << " is in FAULT: " << str(i, "fault_reason") << "\n";
     }
+    out << vipListNote(i);
   }
   if (!reply.at("backends").empty()) {
     Table b({"BACKEND", "KIND", "STATE", "LAYER", "REASON"});
@@ -140,6 +151,11 @@ std::string vrrpText(const json& reply) {
     out << "  on the interface: " << nonZero(c.at("socket").at("discarded")) << "\n";
     out << "  GARP/NA sent:     " << c.value("garps_sent", 0) << "\n";
     out << "  transitions:      " << c.value("transitions", 0) << "\n";
+    if (const json& m = i.value("vip_list_mismatch", json(nullptr)); !m.is_null()) {
+      out << "  VIP list differs: " << m.value("count", 0) << " adverts from "
+          << str(m, "last_from") << " listed " << joined(m.at("their_vips"))
+          << (m.value("active", false) ? " (the last one too)" : " (not the last one)") << "\n";
+    }
     const json& lt = i.at("last_transition");
     if (lt.is_null()) {
       out << "  last transition:  none\n";
