@@ -8,12 +8,13 @@
 # rule of dist/prometheus/holdfast.rules.yml queries is one the daemons export
 # (read from the scraped /metrics, histograms by their _bucket/_sum/_count
 # series), with the label names and literal values it filters, groups or
-# templates on.
+# templates on; no holdfastd series carries a target label (instance, job), which
+# Prometheus would rename.
 #
 # Live, when prometheus is installed: a real Prometheus in the lab scrapes both
 # daemons with the rules loaded (their `for` cut to 3s and their windows to
 # seconds, nothing else changed), and the alerts that fire are the expected
-# ones with the expected labels (instance = node, exported_instance =
+# ones with the expected labels (instance = node, vrrp_instance = the
 # vrrp_instance) while the lab goes through: a healthy pair; lb1's nginx failing
 # (backend down, VI_1 demoted, VI_2 in FAULT); both failing (VI_2 has no
 # master); lb1's nginx failing and recovering twice (VI_2 flaps); two masters of
@@ -28,7 +29,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DASHBOARD=$ROOT/dist/grafana/holdfast.json
 RULES=$ROOT/dist/prometheus/holdfast.rules.yml
 
-lab_init dashboard_metrics 240
+lab_init dashboard_metrics 300
 lab_switch
 lab_router 1
 lab_router 2
@@ -66,8 +67,9 @@ def err(msg):
 
 
 def scraped(paths):
-    """series name -> {label -> set of values}, with holdfastd's `instance` label
-    under the name Prometheus gives it (exported_instance); and the TYPE lines."""
+    """series name -> {label -> set of values}; and the TYPE lines. A target
+    label (instance, job, cluster) on a holdfastd series is an error: Prometheus
+    would rename it on scrape (instance to exported_instance)."""
     series, types = {}, {}
     for path in paths:
         for line in open(path):
@@ -84,7 +86,9 @@ def scraped(paths):
                 continue
             labels = series.setdefault(m.group(1), {})
             for k, v in LABEL.findall(m.group(2) or ""):
-                labels.setdefault("exported_instance" if k == "instance" else k, set()).add(v)
+                if k in TARGET_LABELS:
+                    err("%s: %s has the label %r, a target label of Prometheus" % (path, m.group(1), k))
+                labels.setdefault(k, set()).add(v)
     return series, types
 
 
@@ -475,6 +479,14 @@ grep -q '^holdfast_check_latency_seconds_bucket{kind="http",target="http 127.0.0
   lab_fail "no HTTP check latency histogram in r1's /metrics"
 echo "ok: /metrics scraped from both nodes ($(grep -vc '^#' "$LAB_DIR/r1.metrics") + $(grep -vc '^#' "$LAB_DIR/r2.metrics") samples)"
 
+for node in r1 r2; do
+  for line in '# TYPE holdfast_vrrp_state gauge' \
+    'holdfast_vrrp_state{vrrp_instance="VI_1",state="MASTER"} '; do
+    grep -qF "$line" "$LAB_DIR/$node.metrics" || lab_fail "$node's /metrics lacks: $line"
+  done
+done
+echo "ok: both /metrics label the vrrp_instance vrrp_instance"
+
 "$LAB_PYTHON" "$CHECK" static "$DASHBOARD" "$RULES" "$LAB_DIR/r1.metrics" "$LAB_DIR/r2.metrics" ||
   lab_fail "the dashboard or the rules query what the daemons do not export"
 
@@ -515,12 +527,15 @@ expect() {
   lab_wait "alerts: $desc" "$seconds" ip netns exec "$C" "$LAB_PYTHON" "$CHECK" alerts "$spec"
   echo "ok: $desc: $(ip netns exec "$C" "$LAB_PYTHON" "$CHECK" alerts "$spec")"
 }
-# Labels after the scrape: the node is `instance`, the vrrp_instance `exported_instance`.
+# Labels after the scrape: the node is `instance`, the vrrp_instance `vrrp_instance`
+# (no exported_instance: holdfastd's labels do not clash with the target's).
 masters=$(pq 'holdfast_vrrp_state{job="holdfast",state="MASTER"} == 1' | "$LAB_PYTHON" -c '
 import json, sys
-print(" ".join(sorted("%s@%s" % (r["metric"]["exported_instance"], r["metric"]["instance"]) for r in json.load(sys.stdin))))')
+print(" ".join(sorted("%s@%s" % (r["metric"]["vrrp_instance"], r["metric"]["instance"]) for r in json.load(sys.stdin))))')
 [ "$masters" = "VI_1@$A VI_2@$A VI_3@$B" ] || lab_fail "masters as Prometheus labels them: '$masters', expected VI_1@$A VI_2@$A VI_3@$B"
-echo "ok: Prometheus labels the node instance=\"$A\" and the vrrp_instance exported_instance=\"VI_1\""
+exported=$(pq 'count({job="holdfast",exported_instance!=""})' | "$LAB_PYTHON" -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else 0)')
+[ "$exported" = 0 ] || lab_fail "$exported series carry exported_instance: a holdfastd label clashes with the target's instance"
+echo "ok: Prometheus labels the node instance=\"$A\" and the vrrp_instance vrrp_instance=\"VI_1\", no exported_instance"
 
 ALL='["HoldfastNoMaster",{}],["HoldfastTwoMasters",{}],["HoldfastInstanceFault",{}],["HoldfastBackendDown",{}],["HoldfastPriorityDemoted",{}],["HoldfastAdvertsDiscarded",{}],["HoldfastFlapping",{}],["HoldfastScrapeFailed",{}]'
 expect "a healthy pair: nothing fires (unknown_vrid from VI_3 included)" 20 "{\"quiet\": [$ALL]}"
@@ -529,8 +544,8 @@ expect "a healthy pair: nothing fires (unknown_vrid from VI_3 included)" 20 "{\"
 touch "$LAB_DIR/n1-down"
 expect "lb1's nginx failing" 20 "{\"fire\": [
   [\"HoldfastBackendDown\", {\"instance\": \"$A\", \"backend\": \"nginx_local\", \"kind\": \"backend\", \"severity\": \"warning\"}],
-  [\"HoldfastPriorityDemoted\", {\"instance\": \"$A\", \"exported_instance\": \"VI_1\", \"severity\": \"warning\"}],
-  [\"HoldfastInstanceFault\", {\"instance\": \"$A\", \"exported_instance\": \"VI_2\", \"state\": \"FAULT\"}]],
+  [\"HoldfastPriorityDemoted\", {\"instance\": \"$A\", \"vrrp_instance\": \"VI_1\", \"severity\": \"warning\"}],
+  [\"HoldfastInstanceFault\", {\"instance\": \"$A\", \"vrrp_instance\": \"VI_2\", \"state\": \"FAULT\"}]],
  \"quiet\": [[\"HoldfastNoMaster\", {}], [\"HoldfastTwoMasters\", {}], [\"HoldfastScrapeFailed\", {}],
   [\"HoldfastBackendDown\", {\"instance\": \"$B\"}], [\"HoldfastAdvertsDiscarded\", {}]]}"
 lab_has_vip "$R2" 192.0.2.100 || lab_fail "lb2 did not take VI_1's VIP"
@@ -538,12 +553,12 @@ lab_has_vip "$R2" 192.0.2.100 || lab_fail "lb2 did not take VI_1's VIP"
 # --- both fail: VI_2 (weight 0) is in FAULT everywhere: no master
 touch "$LAB_DIR/n2-down"
 expect "both nginx failing" 20 "{\"fire\": [
-  [\"HoldfastNoMaster\", {\"exported_instance\": \"VI_2\", \"severity\": \"critical\"}],
-  [\"HoldfastInstanceFault\", {\"instance\": \"$B\", \"exported_instance\": \"VI_2\"}],
-  [\"HoldfastInstanceFault\", {\"instance\": \"$A\", \"exported_instance\": \"VI_2\"}],
+  [\"HoldfastNoMaster\", {\"vrrp_instance\": \"VI_2\", \"severity\": \"critical\"}],
+  [\"HoldfastInstanceFault\", {\"instance\": \"$B\", \"vrrp_instance\": \"VI_2\"}],
+  [\"HoldfastInstanceFault\", {\"instance\": \"$A\", \"vrrp_instance\": \"VI_2\"}],
   [\"HoldfastBackendDown\", {\"instance\": \"$B\", \"backend\": \"nginx_local\"}],
-  [\"HoldfastPriorityDemoted\", {\"instance\": \"$B\", \"exported_instance\": \"VI_1\"}]],
- \"quiet\": [[\"HoldfastNoMaster\", {\"exported_instance\": \"VI_1\"}], [\"HoldfastNoMaster\", {\"exported_instance\": \"VI_3\"}],
+  [\"HoldfastPriorityDemoted\", {\"instance\": \"$B\", \"vrrp_instance\": \"VI_1\"}]],
+ \"quiet\": [[\"HoldfastNoMaster\", {\"vrrp_instance\": \"VI_1\"}], [\"HoldfastNoMaster\", {\"vrrp_instance\": \"VI_3\"}],
   [\"HoldfastTwoMasters\", {}], [\"HoldfastScrapeFailed\", {}], [\"HoldfastAdvertsDiscarded\", {}]]}"
 
 # --- healthy again
@@ -558,19 +573,19 @@ for round in 1 2; do
   rm -f "$LAB_DIR/n1-down"
   lab_wait "VI_2 master on lb1 again (flap $round)" 10 vi2_on_r1 MASTER
 done
-expect "flapping" 20 "{\"fire\": [[\"HoldfastFlapping\", {\"instance\": \"$A\", \"exported_instance\": \"VI_2\", \"severity\": \"warning\"}]],
- \"quiet\": [[\"HoldfastFlapping\", {\"exported_instance\": \"VI_3\"}]]}"
+expect "flapping" 20 "{\"fire\": [[\"HoldfastFlapping\", {\"instance\": \"$A\", \"vrrp_instance\": \"VI_2\", \"severity\": \"warning\"}]],
+ \"quiet\": [[\"HoldfastFlapping\", {\"vrrp_instance\": \"VI_3\"}]]}"
 
 # --- lb2 gets another password for VI_1: each discards the other's adverts and
 # both become master
 write r2 100 0ther "$VI_3"
 lab_ctl r2 reload >"$LAB_DIR/reload.out" 2>&1 || lab_fail "reload of r2: $(cat "$LAB_DIR/reload.out")"
 expect "two masters of VI_1" 30 "{\"fire\": [
-  [\"HoldfastTwoMasters\", {\"exported_instance\": \"VI_1\", \"severity\": \"critical\"}],
-  [\"HoldfastAdvertsDiscarded\", {\"instance\": \"$A\", \"exported_instance\": \"VI_1\", \"scope\": \"instance\", \"reason\": \"auth_mismatch\"}],
-  [\"HoldfastAdvertsDiscarded\", {\"instance\": \"$B\", \"exported_instance\": \"VI_1\", \"scope\": \"instance\", \"reason\": \"auth_mismatch\"}]],
+  [\"HoldfastTwoMasters\", {\"vrrp_instance\": \"VI_1\", \"severity\": \"critical\"}],
+  [\"HoldfastAdvertsDiscarded\", {\"instance\": \"$A\", \"vrrp_instance\": \"VI_1\", \"scope\": \"instance\", \"reason\": \"auth_mismatch\"}],
+  [\"HoldfastAdvertsDiscarded\", {\"instance\": \"$B\", \"vrrp_instance\": \"VI_1\", \"scope\": \"instance\", \"reason\": \"auth_mismatch\"}]],
  \"quiet\": [[\"HoldfastAdvertsDiscarded\", {\"reason\": \"unknown_vrid\"}], [\"HoldfastNoMaster\", {}],
-  [\"HoldfastTwoMasters\", {\"exported_instance\": \"VI_2\"}], [\"HoldfastScrapeFailed\", {}]]}"
+  [\"HoldfastTwoMasters\", {\"vrrp_instance\": \"VI_2\"}], [\"HoldfastScrapeFailed\", {}]]}"
 unknown=$(pq 'max(rate(holdfast_vrrp_discarded_total{instance="'"$A"'",scope="socket",reason="unknown_vrid"}[20s]))' |
   "$LAB_PYTHON" -c 'import json,sys; r=json.load(sys.stdin); print(round(float(r[0]["value"][1]), 1) if r else 0)')
 "$LAB_PYTHON" -c "import sys; sys.exit(0 if $unknown > 0.1 else 1)" ||
