@@ -15,12 +15,15 @@
 # daemons with the rules loaded (their `for` cut to 3s and their windows to
 # seconds, nothing else changed), and the alerts that fire are the expected
 # ones with the expected labels (instance = node, vrrp_instance = the
-# vrrp_instance) while the lab goes through: a healthy pair; lb1's nginx failing
+# vrrp_instance) while the lab goes through: a healthy pair; a rolling reload
+# that adds a VIP to VI_1, lb1 (the master) first, lb2 late (lb2 flags the VIP-list
+# mismatch until it is reloaded too); lb1's nginx failing
 # (backend down, VI_1 demoted, VI_2 in FAULT); both failing (VI_2 has no
 # master); lb1's nginx failing and recovering twice (VI_2 flaps); two masters of
 # VI_1 (another password on lb2: auth_mismatch both ways, while unknown_vrid from
 # lb2's VI_3 stays unalerted); lb2's daemon gone (scrape failed). Every
-# dashboard query, variables substituted, returns data.
+# dashboard query, variables substituted, returns data. Without prometheus the
+# rolling reload still runs, its gauge read from /metrics.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
 CTL=${2:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
@@ -391,6 +394,8 @@ if __name__ == "__main__":
         live_dashboard(sys.argv[2])
 PY
 
+# VIPs a node's VI_1 lists besides 192.0.2.100 (a reload that adds one).
+declare -A VI1_EXTRA=()
 write() { # NODE PRIORITY PASSWORD [EXTRA]
   cat >"$LAB_DIR/$1.conf" <<CONF
 global_defs {
@@ -413,6 +418,7 @@ vrrp_instance VI_1 {
     }
     virtual_ipaddress {
         192.0.2.100/24
+        ${VI1_EXTRA[$1]:-}
     }
     track_backend {
         nginx_local weight -60
@@ -480,19 +486,67 @@ grep -q '^holdfast_check_latency_seconds_bucket{kind="http",target="http 127.0.0
 echo "ok: /metrics scraped from both nodes ($(grep -vc '^#' "$LAB_DIR/r1.metrics") + $(grep -vc '^#' "$LAB_DIR/r2.metrics") samples)"
 
 for node in r1 r2; do
-  for line in '# TYPE holdfast_vrrp_state gauge' \
+  for line in '# TYPE holdfast_vrrp_vip_list_mismatch gauge' '# TYPE holdfast_vrrp_vip_list_mismatch_total counter' \
+    'holdfast_vrrp_vip_list_mismatch{vrrp_instance="VI_1"} 0' 'holdfast_vrrp_vip_list_mismatch_total{vrrp_instance="VI_1"} 0' \
     'holdfast_vrrp_state{vrrp_instance="VI_1",state="MASTER"} '; do
     grep -qF "$line" "$LAB_DIR/$node.metrics" || lab_fail "$node's /metrics lacks: $line"
   done
 done
-echo "ok: both /metrics label the vrrp_instance vrrp_instance"
+echo "ok: both /metrics label the vrrp_instance vrrp_instance and have holdfast_vrrp_vip_list_mismatch and its _total, at 0"
 
 "$LAB_PYTHON" "$CHECK" static "$DASHBOARD" "$RULES" "$LAB_DIR/r1.metrics" "$LAB_DIR/r2.metrics" ||
   lab_fail "the dashboard or the rules query what the daemons do not export"
 
+# metric NODE NAME LABELS: the value of one sample of NODE's /metrics, scraped now.
+metric() {
+  local addr=$A
+  [ "$1" = r2 ] && addr=$B
+  ip netns exec "$C" curl -sf --max-time 5 "http://$addr/metrics" | sed -n "s/^$2{$3} //p"
+}
+metric_is() { [ "$(metric "$1" "$2" "$3")" = "$4" ]; }
+# A rolling reload that adds 192.0.2.103 to VI_1, lb1 (the master) first: lb2
+# hears adverts that list a VIP it does not have, and flags them (gauge 1, its
+# counter counting, status --json), lb1 does not (a master hears no adverts).
+# With a live Prometheus (ALERTS=1) HoldfastVipListMismatch fires for lb2's VI_1
+# only. lb2 reloaded too, the flag and the alert are gone.
+rolling_reload() { # ALERTS
+  VI1_EXTRA[r1]=192.0.2.103/24
+  write r1 150 s3cret
+  lab_ctl r1 reload >"$LAB_DIR/reload.out" 2>&1 || lab_fail "reload of r1: $(cat "$LAB_DIR/reload.out")"
+  lab_wait "lb1 to hold the added VIP 192.0.2.103" 10 lab_has_vip "$R1" 192.0.2.103
+  lab_wait "lb2's holdfast_vrrp_vip_list_mismatch of VI_1 at 1" 10 \
+    metric_is r2 holdfast_vrrp_vip_list_mismatch 'vrrp_instance="VI_1"' 1
+  local n
+  n=$(metric r2 holdfast_vrrp_vip_list_mismatch_total 'vrrp_instance="VI_1"')
+  [ "${n:-0}" -ge 1 ] || lab_fail "lb2's holdfast_vrrp_vip_list_mismatch_total of VI_1 is '$n' with the gauge at 1"
+  metric_is r2 holdfast_vrrp_vip_list_mismatch 'vrrp_instance="VI_2"' 0 || lab_fail "lb2 flags VI_2, whose VIPs did not change"
+  metric_is r1 holdfast_vrrp_vip_list_mismatch 'vrrp_instance="VI_1"' 0 || lab_fail "lb1, the master, flags VI_1"
+  [ "$(lab_vrrp r2 VI_1 vip_list_mismatch.active vip_list_mismatch.their_vips)" = 'true ["192.0.2.100","192.0.2.103"]' ] ||
+    lab_fail "lb2's vrrp --json: $(lab_vrrp r2 VI_1 vip_list_mismatch)"
+  [ "$(lab_vrrp r2 VI_1 state)" = BACKUP ] || lab_fail "lb2's VI_1 left BACKUP on adverts it honours"
+  echo "ok: lb1 reloaded with 192.0.2.103: lb2's gauge of VI_1 at 1, its counter at $n; VI_2 and lb1 at 0; lb2 stays BACKUP"
+  if [ "$1" = 1 ]; then
+    expect "VIP lists differ (lb1 reloaded, lb2 not yet)" 20 "{\"fire\": [
+  [\"HoldfastVipListMismatch\", {\"instance\": \"$B\", \"vrrp_instance\": \"VI_1\", \"severity\": \"warning\"}]],
+ \"quiet\": [[\"HoldfastVipListMismatch\", {\"instance\": \"$A\"}], [\"HoldfastVipListMismatch\", {\"vrrp_instance\": \"VI_2\"}],
+  [\"HoldfastNoMaster\", {}], [\"HoldfastTwoMasters\", {}], [\"HoldfastFlapping\", {}]]}"
+  fi
+  VI1_EXTRA[r2]=192.0.2.103/24
+  write r2 100 s3cret "$VI_3"
+  lab_ctl r2 reload >"$LAB_DIR/reload.out" 2>&1 || lab_fail "reload of r2: $(cat "$LAB_DIR/reload.out")"
+  lab_wait "lb2's holdfast_vrrp_vip_list_mismatch of VI_1 back at 0" 10 \
+    metric_is r2 holdfast_vrrp_vip_list_mismatch 'vrrp_instance="VI_1"' 0
+  echo "ok: lb2 reloaded too: its gauge of VI_1 back at 0"
+  if [ "$1" = 1 ]; then
+    expect "VIP lists the same again" 20 "{\"quiet\": [[\"HoldfastVipListMismatch\", {}], [\"HoldfastNoMaster\", {}], [\"HoldfastTwoMasters\", {}]]}"
+  fi
+  return 0
+}
+
 # --- a live Prometheus over the pair, the rules loaded
 if ! command -v prometheus >/dev/null; then
   echo "SKIPPED PART: prometheus is not installed: the rules and the dashboard's queries are not evaluated against a live Prometheus" >&2
+  rolling_reload 0
   echo "PASS dashboard_metrics (static checks only)"
   exit 0
 fi
@@ -500,7 +554,7 @@ fi
 # fire) and rate/increase windows from minutes to seconds, so that a 1 s scrape
 # crosses their thresholds within seconds. Nothing else is changed.
 sed -E 's/^( *)for: .*/\1for: 3s/; s/\[5m\]/[20s]/g; s/\[10m\]/[60s]/g' "$RULES" >"$LAB_DIR/rules.yml"
-[ "$(diff "$RULES" "$LAB_DIR/rules.yml" | grep -c '^>')" -ge 8 ] || lab_fail "the rules' for/windows were not rewritten: $(diff "$RULES" "$LAB_DIR/rules.yml")"
+[ "$(diff "$RULES" "$LAB_DIR/rules.yml" | grep -c '^>')" -ge 9 ] || lab_fail "the rules' for/windows were not rewritten: $(diff "$RULES" "$LAB_DIR/rules.yml")"
 cat >"$LAB_DIR/prometheus.yml" <<CONF
 global:
   scrape_interval: 1s
@@ -537,8 +591,10 @@ exported=$(pq 'count({job="holdfast",exported_instance!=""})' | "$LAB_PYTHON" -c
 [ "$exported" = 0 ] || lab_fail "$exported series carry exported_instance: a holdfastd label clashes with the target's instance"
 echo "ok: Prometheus labels the node instance=\"$A\" and the vrrp_instance vrrp_instance=\"VI_1\", no exported_instance"
 
-ALL='["HoldfastNoMaster",{}],["HoldfastTwoMasters",{}],["HoldfastInstanceFault",{}],["HoldfastBackendDown",{}],["HoldfastPriorityDemoted",{}],["HoldfastAdvertsDiscarded",{}],["HoldfastFlapping",{}],["HoldfastScrapeFailed",{}]'
+ALL='["HoldfastNoMaster",{}],["HoldfastTwoMasters",{}],["HoldfastInstanceFault",{}],["HoldfastBackendDown",{}],["HoldfastPriorityDemoted",{}],["HoldfastAdvertsDiscarded",{}],["HoldfastFlapping",{}],["HoldfastScrapeFailed",{}],["HoldfastVipListMismatch",{}]'
 expect "a healthy pair: nothing fires (unknown_vrid from VI_3 included)" 20 "{\"quiet\": [$ALL]}"
+
+rolling_reload 1
 
 # --- lb1's nginx fails its health check: backend down, VI_1 demoted, VI_2 in FAULT
 touch "$LAB_DIR/n1-down"
@@ -578,7 +634,7 @@ expect "flapping" 20 "{\"fire\": [[\"HoldfastFlapping\", {\"instance\": \"$A\", 
 
 # --- lb2 gets another password for VI_1: each discards the other's adverts and
 # both become master
-write r2 100 0ther "$VI_3"
+write r2 100 0ther "$VI_3"  # VI1_EXTRA[r2] stays: only the password differs
 lab_ctl r2 reload >"$LAB_DIR/reload.out" 2>&1 || lab_fail "reload of r2: $(cat "$LAB_DIR/reload.out")"
 expect "two masters of VI_1" 30 "{\"fire\": [
   [\"HoldfastTwoMasters\", {\"vrrp_instance\": \"VI_1\", \"severity\": \"critical\"}],
