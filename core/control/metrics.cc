@@ -43,8 +43,10 @@ class Page {
   std::ostringstream out_;
 };
 
+// Not `instance`: Prometheus gives every target that label (the node) and would
+// store ours as exported_instance.
 std::string inst(const runtime::InstanceReport& r) {
-  return "instance=\"" + esc(r.name) + "\"";
+  return "vrrp_instance=\"" + esc(r.name) + "\"";
 }
 
 // "127.0.0.1:9650", "[::1]:9650"

@@ -1,7 +1,8 @@
 #pragma once
 // Prometheus metrics (text exposition format 0.0.4), opt-in with `metrics_listen`
 // in global_defs: instance state and priority, transitions, adverts and discards
-// by reason, backend state, check results by reason and latency histograms.
+// by reason, VIP-list mismatches, backend state, check results by reason and
+// latency histograms. A VRRP series names its instance in the label vrrp_instance.
 // renderMetrics is pure; MetricsServer serves it with cpp-httplib on a thread of
 // its own, so a scrape never runs on the VRRP thread.
 

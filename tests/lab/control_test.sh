@@ -186,15 +186,15 @@ echo "ok: idle client closed after $(python3 -c 'import json,sys;print(json.load
 
 # --- metrics
 ip netns exec "$R1" curl -s --max-time 5 http://127.0.0.1:9650/metrics >"$LAB_DIR/metrics.txt" || lab_fail "metrics: curl failed"
-for line in 'holdfast_vrrp_state{instance="VI_1",state="MASTER"} 1' 'holdfast_vrrp_priority{instance="VI_1"} 150' \
+for line in 'holdfast_vrrp_state{vrrp_instance="VI_1",state="MASTER"} 1' 'holdfast_vrrp_priority{vrrp_instance="VI_1"} 150' \
   'holdfast_backend_up{backend="nginx_local",kind="backend"} 1' 'holdfast_check_up{kind="http",target="http 127.0.0.1:8080/health"} 1' \
   'holdfast_control_refused_total{reason="too_many_clients"} 37' \
-  '# TYPE holdfast_check_latency_seconds histogram' 'holdfast_vrrp_discarded_total{instance="VI_1",scope="instance",reason="auth_mismatch"} 0'; do
+  '# TYPE holdfast_check_latency_seconds histogram' 'holdfast_vrrp_discarded_total{vrrp_instance="VI_1",scope="instance",reason="auth_mismatch"} 0'; do
   grep -qF -- "$line" "$LAB_DIR/metrics.txt" || lab_fail "metrics lack: $line"
 done
 grep -qE '^holdfast_check_results_total\{kind="tcp",target="tcp 127.0.0.1:8080",result="refused"\} [1-9]' "$LAB_DIR/metrics.txt" ||
   lab_fail "metrics: refused results not counted"
-grep -qE '^holdfast_vrrp_transitions_total\{instance="VI_1"\} [2-9]' "$LAB_DIR/metrics.txt" || lab_fail "metrics: transitions"
+grep -qE '^holdfast_vrrp_transitions_total\{vrrp_instance="VI_1"\} [2-9]' "$LAB_DIR/metrics.txt" || lab_fail "metrics: transitions"
 echo "ok: /metrics: state, priority, backend, checks by result, latency histogram, discards"
 
 # --- sniff live, from r2: r1 advertising VRID 51

@@ -123,12 +123,12 @@ TEST_CASE("check JSON: last result, latency, last error only after a failure") {
 TEST_CASE("metrics are Prometheus text with cumulative latency buckets") {
   const std::string page = control::renderMetrics({master()}, checks());
   CHECK(page.find("# TYPE holdfast_vrrp_state gauge\n") != std::string::npos);
-  CHECK(page.find("holdfast_vrrp_state{instance=\"VI_1\",state=\"BACKUP\"} 1\n") !=
+  CHECK(page.find("holdfast_vrrp_state{vrrp_instance=\"VI_1\",state=\"BACKUP\"} 1\n") !=
         std::string::npos);
-  CHECK(page.find("holdfast_vrrp_state{instance=\"VI_1\",state=\"MASTER\"} 0\n") !=
+  CHECK(page.find("holdfast_vrrp_state{vrrp_instance=\"VI_1\",state=\"MASTER\"} 0\n") !=
         std::string::npos);
-  CHECK(page.find("holdfast_vrrp_priority{instance=\"VI_1\"} 90\n") != std::string::npos);
-  CHECK(page.find("holdfast_vrrp_discarded_total{instance=\"VI_1\",scope=\"instance\",reason="
+  CHECK(page.find("holdfast_vrrp_priority{vrrp_instance=\"VI_1\"} 90\n") != std::string::npos);
+  CHECK(page.find("holdfast_vrrp_discarded_total{vrrp_instance=\"VI_1\",scope=\"instance\",reason="
                   "\"auth_mismatch\"} 1\n") != std::string::npos);
   CHECK(page.find("holdfast_backend_up{backend=\"nginx_local\",kind=\"backend\"} 0\n") !=
         std::string::npos);
@@ -150,7 +150,8 @@ TEST_CASE("metric label values are escaped") {
   auto r = master();
   r.name = "a\"b\\c";
   const std::string page = control::renderMetrics({r}, {});
-  CHECK(page.find("holdfast_vrrp_priority{instance=\"a\\\"b\\\\c\"} 90\n") != std::string::npos);
+  CHECK(page.find("holdfast_vrrp_priority{vrrp_instance=\"a\\\"b\\\\c\"} 90\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("the status table shows the master and the backend's layer") {
@@ -180,7 +181,8 @@ TEST_CASE("a VIP-list mismatch is null until seen, then flagged in JSON, tables 
   CHECK(status.find("VI_1: the master (192.0.2.12) lists VIPs 192.0.2.100, 192.0.2.101, ours "
                     "differ (12 such adverts; the two configs differ)") != std::string::npos);
   const std::string page = control::renderMetrics({r}, {});
-  CHECK(page.find("holdfast_vrrp_vip_list_mismatch_total{instance=\"VI_1\"} 12") !=
+  CHECK(page.find("holdfast_vrrp_vip_list_mismatch_total{vrrp_instance=\"VI_1\"} 12") !=
         std::string::npos);
-  CHECK(page.find("holdfast_vrrp_vip_list_mismatch{instance=\"VI_1\"} 1") != std::string::npos);
+  CHECK(page.find("holdfast_vrrp_vip_list_mismatch{vrrp_instance=\"VI_1\"} 1") !=
+        std::string::npos);
 }
