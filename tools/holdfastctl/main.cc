@@ -260,6 +260,7 @@ int main(int argc, char** argv) {
     // A reply without a field the table needs (a daemon of another version): say
     // so instead of aborting; --json prints the reply as it came.
     return fail(kExitUnreachable, std::string("holdfastd's reply is not what this holdfastctl "
-                                              "reads (") + e.what() + "); try --json");
+                                              "reads (") +
+                                      e.what() + "); try --json");
   }
 }
