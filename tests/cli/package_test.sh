@@ -253,8 +253,11 @@ step "lintian $(dpkg-query -W -f='${Version}' lintian) on the .changes (the .deb
 # when it shows them (--show-overrides), so its --fail-on cannot be used here.
 timeout 900 lintian --info --display-info --show-overrides --fail-on none "$changes" >"$work/lintian.log" 2>&1
 rc=$?
-grep -E '^[A-Z]: ' "$work/lintian.log" | sed 's/^/   | /'
-grep -qE '^[EW]: ' "$work/lintian.log" && fail "lintian reports errors or warnings"
+grep -E '^[EWIPXO]: ' "$work/lintian.log" | sed 's/^/   | /'
+if grep -qE '^[EW]: ' "$work/lintian.log"; then
+  cat "$work/lintian.log" >&2
+  fail "lintian reports errors or warnings"
+fi
 [ "$rc" = 0 ] || { cat "$work/lintian.log" >&2; fail "lintian exited $rc"; }
 echo "   lintian: no error, no warning"
 
