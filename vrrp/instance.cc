@@ -70,7 +70,8 @@ void Instance::receive(const Advert& advert, const PacketInfo& info, TimePoint n
     io_.discarded(settings_, *reason, info.source);
     return;
   }
-  if (vipListDiffers(advert, settings_.receive)) {
+  lastVipListDiffered_ = vipListDiffers(advert, settings_.receive);
+  if (lastVipListDiffered_) {
     ++counters_.vipListMismatch;
     io_.vipListMismatch(settings_, advert, info.source);
   }

@@ -71,6 +71,8 @@ class Instance {
   State state() const { return machine_.state(); }
   const StateMachine& machine() const { return machine_; }
   const Counters& counters() const { return counters_; }
+  // Whether the last advert honoured (not discarded) listed other VIPs than ours.
+  bool lastVipListDiffered() const { return lastVipListDiffered_; }
 
   void start(TimePoint now, bool fault = false, const std::string& faultReason = "");
   void stop(TimePoint now);
@@ -98,6 +100,7 @@ class Instance {
   Counters counters_;
   Advert advert_;                       // our advert, built once; priority set per send
   std::vector<TimePoint> announceDue_;  // sorted
+  bool lastVipListDiffered_ = false;
 };
 
 }  // namespace holdfast::vrrp

@@ -93,19 +93,9 @@ void InstanceSlot::stop() {
 
 void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
                            TimePoint arrival) {
-  const auto& c = instance_->counters();
-  const uint64_t mismatches = c.vipListMismatch;
-  uint64_t discards = 0;
-  for (auto n : c.discarded) discards += n;
   instance_->receive(advert, info, arrival);
-  uint64_t after = 0;
-  for (auto n : c.discarded) after += n;
   // The flag follows the last advert that was honoured.
-  if (c.vipListMismatch != mismatches) {
-    mismatch_.active = true;
-  } else if (after == discards) {
-    mismatch_.active = false;
-  }
+  mismatch_.active = instance_->lastVipListDiffered();
   arm();
 }
 
