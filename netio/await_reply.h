@@ -67,13 +67,33 @@ std::optional<T> awaitReply(EventLoop& loop, std::function<void(std::function<vo
 }
 
 // The same for work that finishes on the loop itself: `fn` runs there, its result
-// comes back.
+// comes back. All or nothing: if the loop has not started `fn` within `timeout`, the
+// call is abandoned (reported as `what`, nullopt) and `fn` never runs; if it has
+// started, it is waited for to the end (it runs on the loop without waiting on
+// anything). So a caller that got nullopt knows nothing was done — a reload the
+// daemon refused is never applied later behind its back.
 template <class T>
 std::optional<T> callOn(EventLoop& loop, std::function<T()> fn, std::chrono::milliseconds timeout,
                         const std::string& what) {
-  return awaitReply<T>(
-      loop, [fn = std::move(fn)](std::function<void(T)> complete) { complete(fn()); }, timeout,
-      what);
+  enum : int { kPending, kClaimed, kAbandoned };
+  struct Slot {
+    std::promise<T> promise;
+    std::atomic<int> state = kPending;
+  };
+  auto slot = std::make_shared<Slot>();
+  auto future = slot->promise.get_future();
+  loop.post([slot, fn = std::move(fn)] {
+    int expected = kPending;
+    if (!slot->state.compare_exchange_strong(expected, kClaimed)) return;  // abandoned
+    slot->promise.set_value(fn());
+  });
+  if (future.wait_for(timeout) == std::future_status::ready) return future.get();
+  int expected = kPending;
+  if (slot->state.compare_exchange_strong(expected, kAbandoned)) {
+    reportTimeout(what, timeout);
+    return std::nullopt;
+  }
+  return future.get();  // claimed: running now, to the end
 }
 
 // Runs `fn` on `loop` and waits for it; false if it did not finish within `timeout`

@@ -222,12 +222,6 @@ void inPlaceChanges(const VrrpInstance& a, const VrrpInstance& b, const Config& 
   }
 }
 
-// Everything an instance reads, for the final safety net: a difference that no rule
-// above names restarts the instance rather than being ignored.
-bool sameEverything(const VrrpInstance& a, const VrrpInstance& b) {
-  return a == b;
-}
-
 }  // namespace
 
 ReloadPlan planReload(const Config& running, const Config& next) {
@@ -261,7 +255,9 @@ ReloadPlan planReload(const Config& running, const Config& next) {
       p.fate = InstanceFate::kRestart;
     } else if (!p.changes.empty()) {
       p.fate = InstanceFate::kInPlace;
-    } else if (!sameEverything(*a, b)) {
+    } else if (!(*a == b)) {
+      // The safety net: a difference no rule above names restarts the instance
+      // rather than being ignored.
       p.fate = InstanceFate::kRestart;
       p.changes.push_back("settings that cannot change in place");
     }

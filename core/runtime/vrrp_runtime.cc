@@ -3,9 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
-#include <atomic>
 #include <cstring>
-#include <future>
 
 #include "core/log/logger.h"
 #include "netio/await_reply.h"
@@ -66,30 +64,18 @@ std::expected<ReloadPlan, std::string> VrrpRuntime::reconfigure(
     const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends) {
   using Result = std::expected<ReloadPlan, std::string>;
   if (!started_) return set_->reconfigure(cfg, backends);
-  // Copies: after a timeout the loop may still get to it, and the caller's are gone.
-  // A reload the caller gave up on must not be applied later behind its back (the
-  // daemon would say "refused" and keep the old config while the new one runs):
-  // the loop claims the work before doing it, the caller abandons it only if the
-  // loop has not claimed it; once claimed, it is waited for (it does not block).
-  enum : int { kPending, kClaimed, kAbandoned };
-  auto claim = std::make_shared<std::atomic<int>>(kPending);
-  auto done = std::make_shared<std::promise<Result>>();
-  auto future = done->get_future();
+  // Copies: the posted work outlives this call when it is abandoned. callOn is all
+  // or nothing: a reload the daemon refuses is never applied later behind its back.
   auto next = std::make_shared<const config::Config>(cfg);
-  loop_.post([this, next, backends, claim, done] {
-    int expected = kPending;
-    if (!claim->compare_exchange_strong(expected, kClaimed)) return;  // abandoned
-    done->set_value(set_->reconfigure(*next, backends));
-  });
-  if (future.wait_for(netio::waits::kReload) == std::future_status::ready) return future.get();
-  int expected = kPending;
-  if (claim->compare_exchange_strong(expected, kAbandoned)) {
-    netio::reportTimeout("reload on the VRRP thread", netio::waits::kReload);
-    return std::unexpected("the VRRP thread did not answer within " +
+  auto result = netio::callOn<Result>(
+      loop_, [this, next, backends] { return set_->reconfigure(*next, backends); },
+      netio::waits::kReload, "reload on the VRRP thread");
+  if (!result) {
+    return std::unexpected("the VRRP thread did not start the reload within " +
                            netio::formatDuration(netio::waits::kReload) +
-                           "; the reload was abandoned, nothing changed");
+                           "; it was abandoned, nothing changed");
   }
-  return future.get();  // claimed: it is being applied now
+  return std::move(*result);
 }
 
 void VrrpRuntime::inspect(std::function<void(std::vector<InstanceReport>)> done) {

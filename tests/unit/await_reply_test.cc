@@ -121,3 +121,32 @@ TEST_CASE("without a reporter, a timeout is only the nullopt") {
   netio::setTimeoutReporter(nullptr);
   CHECK_FALSE(netio::awaitReply<int>([](std::function<void(int)>) {}, 1ms, "nobody listens"));
 }
+
+TEST_CASE("callOn is all or nothing: abandoned before it starts, the work never runs") {
+  TimeoutLog timeouts;
+  netio::EventLoop loop;  // not running yet: the work waits in its queue
+  std::atomic<int> runs = 0;
+  auto r = netio::callOn<int>(
+      loop, [&runs] { return ++runs; }, 50ms, "test loop (late)");
+  CHECK_FALSE(r);
+  std::thread t([&loop] { loop.run(); });
+  loop.post([&loop] { loop.stop(); });
+  t.join();
+  CHECK(runs == 0);  // the loop got to it after the caller gave up: skipped
+  CHECK(timeouts.seen.size() == 1);
+}
+
+TEST_CASE("callOn waits for work the loop has started, past the bound") {
+  TimeoutLog timeouts;
+  RunningLoop l;
+  auto r = netio::callOn<int>(
+      l.loop,
+      [] {
+        std::this_thread::sleep_for(150ms);
+        return 7;
+      },
+      50ms, "test loop (slow)");
+  REQUIRE(r);
+  CHECK(*r == 7);
+  CHECK(timeouts.seen.empty());
+}
