@@ -21,6 +21,11 @@ void Diagnostics::warning(const SourceLocation& where, std::string message) {
   all_.push_back({where, Severity::kWarning, std::move(message)});
 }
 
+void Diagnostics::noEffect(const SourceLocation& where, std::string message) {
+  ++noEffectCount_;
+  all_.push_back({where, Severity::kNoEffect, std::move(message)});
+}
+
 void Diagnostics::sortBySource(const std::vector<std::string>& files) {
   auto fileIndex = [&](const SourceLocation& l) {
     auto it = std::find(files.begin(), files.end(), l.fileName());

@@ -9,7 +9,16 @@
 
 namespace holdfast::config {
 
-enum class Severity { kWarning, kError };
+// Three kinds, because `holdfastd -t` exits on them differently (holdfast.conf(5),
+// KEEPALIVED COMPATIBILITY):
+//   kNoEffect  a keyword holdfast knows but does not act on (LVS, SNMP, BFD, ...): the
+//              config means what it says everywhere else; -t exits 0.
+//   kWarning   a tolerated mistake: holdfastd does what keepalived does with it (a
+//              fallback, a skipped keyword) and says so; -t exits 4, and a reload that
+//              brings a new one is refused.
+//   kError     the config is refused (-t exits 1; at start nothing runs; a reload keeps
+//              the running config).
+enum class Severity { kNoEffect, kWarning, kError };
 
 struct Diagnostic {
   SourceLocation where;
@@ -28,10 +37,13 @@ class Diagnostics {
 
   void error(const SourceLocation& where, std::string message);
   void warning(const SourceLocation& where, std::string message);
+  void noEffect(const SourceLocation& where, std::string message);
 
   bool hasErrors() const { return errorCount_ > 0; }
   int errorCount() const { return errorCount_; }
+  // Tolerated mistakes (kWarning); keywords without effect are counted apart.
   int warningCount() const { return warningCount_; }
+  int noEffectCount() const { return noEffectCount_; }
   const std::vector<Diagnostic>& all() const { return all_; }
   // Orders diagnostics by file (in the order `files` lists them), line and column,
   // keeping the order found among equals.
@@ -43,6 +55,7 @@ class Diagnostics {
   std::vector<Diagnostic> all_;
   int errorCount_ = 0;
   int warningCount_ = 0;
+  int noEffectCount_ = 0;
 };
 
 }  // namespace holdfast::config

@@ -135,9 +135,9 @@ class Parser {
       if (!mod) {
         if (spec.isUnimplemented(peek().text)) {
           const Token& m = tokens_[pos_++];
-          diags_.warning(m.where, "'" + m.text +
-                                      "' is a keepalived option that holdfast does not "
-                                      "implement; it has no effect");
+          diags_.noEffect(m.where, "'" + m.text +
+                                       "' is a keepalived option that holdfast does not "
+                                       "implement; it has no effect");
           if (sameLine() && peek().isValue()) ++pos_;
           continue;
         }
@@ -160,9 +160,9 @@ class Parser {
 
   void reportUnknown(const BlockSpec& spec, const Token& t) {
     if (t.kind == TokenKind::kWord && spec.isUnimplemented(t.text)) {
-      diags_.warning(t.where, "'" + t.text +
-                                  "' is a keepalived keyword that holdfast does not implement; "
-                                  "it has no effect");
+      diags_.noEffect(t.where, "'" + t.text +
+                                   "' is a keepalived keyword that holdfast does not implement; "
+                                   "it has no effect");
       return;
     }
     if (t.kind != TokenKind::kWord) {

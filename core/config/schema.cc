@@ -263,7 +263,7 @@ constexpr std::array kCheckKeywords{
     KeywordSpec{"script", 1, U, "a command"},
     KeywordSpec{"initial_state", 1, 1, "up or down"},
 };
-constexpr BlockSpec kCheck{"check", kCheckKeywords, false, {}, kNothing};
+constexpr BlockSpec kCheck{"check", kCheckKeywords, false, {}, kNothing, true};
 
 constexpr std::array kBackendKeywords{
     KeywordSpec{"address", 1, 1, "an IPv4 or IPv6 address"},
@@ -271,13 +271,14 @@ constexpr std::array kBackendKeywords{
     KeywordSpec{"notify_up", 1, U, "a command"},
     KeywordSpec{"notify_down", 1, U, "a command"},
 };
-constexpr BlockSpec kBackend{"backend", kBackendKeywords, false, {}, kNothing};
+constexpr BlockSpec kBackend{"backend", kBackendKeywords, false, {}, kNothing, true};
 
 constexpr std::array kBackendGroupKeywords{
     KeywordSpec{"backends", 1, U, "backend names"},
     KeywordSpec{"quorum", 1, 1, "a count"},
 };
-constexpr BlockSpec kBackendGroup{"backend_group", kBackendGroupKeywords, false, {}, kNothing};
+constexpr BlockSpec kBackendGroup{
+    "backend_group", kBackendGroupKeywords, false, {}, kNothing, true};
 
 // ---- top level -----------------------------------------------------------------------
 

@@ -29,6 +29,10 @@ struct BlockSpec {
   bool isList = false;
   std::span<const KeywordSpec> itemModifiers;
   std::span<const std::string_view> unimplemented;
+  // holdfast's own blocks (backend, check, backend_group) keep holdfast's strictness:
+  // an unknown keyword there is an error. In keepalived's blocks it is a tolerated
+  // mistake (a warning, the keyword skipped), as keepalived does.
+  bool native = false;
 
   const KeywordSpec* find(std::string_view name) const;
   const KeywordSpec* findModifier(std::string_view name) const;

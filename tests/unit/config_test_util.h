@@ -27,6 +27,11 @@ inline std::vector<std::string> warningsOf(const std::string& text) {
   return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kWarning);
 }
 
+// Warnings about keywords holdfast knows but does not act on.
+inline std::vector<std::string> noEffectOf(const std::string& text) {
+  return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kNoEffect);
+}
+
 // A minimal valid instance body to build bad cases around.
 inline std::string instance(const std::string& extra, const std::string& name = "VI_1",
                             const std::string& vrid = "51") {
