@@ -191,7 +191,7 @@ TEST_CASE("keepalived keywords holdfast does not implement are accepted with a w
       "    weight 1\n  }\n}\n";
   text += holdfast::test::instance("");
   CHECK(errorsOf(text).empty());
-  CHECK(noEffectOf(text) ==
+  CHECK(holdfast::test::noEffectOf(text) ==
         std::vector<std::string>{
             "test.conf:2:3: warning: 'enable_snmp_vrrp' is a keepalived keyword that holdfast "
             "does not implement; it has no effect",
