@@ -40,7 +40,16 @@ std::string BuildContext::joined(const Node& n) {
 }
 
 void BuildContext::error(const Token& at, const std::string& keyword, const std::string& what) {
-  diags_.error(at.where, "'" + keyword + "': " + what);
+  mistake(at.where, "'" + keyword + "': " + what);
+}
+
+void BuildContext::mistake(const SourceLocation& where, const std::string& what,
+                           const std::string& done) {
+  if (tolerant_) {
+    diags_.warning(where, what + "; " + done);
+  } else {
+    diags_.error(where, what);
+  }
 }
 
 void KeywordTracker::see(const Node& n) {

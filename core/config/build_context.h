@@ -27,11 +27,32 @@ class BuildContext {
   // All arguments joined by single blanks: a command line given quoted or not.
   static std::string joined(const Node& n);
 
-  // Prefixes a value error with the keyword it belongs to.
+  // Prefixes a value error with the keyword it belongs to. In keepalived's blocks
+  // (tolerant) it is a warning and the value is ignored: keepalived logs a bad value
+  // and keeps what it had (its default, or an earlier line's).
   void error(const Token& at, const std::string& keyword, const std::string& what);
+  // A located problem that is an error in holdfast's blocks and a tolerated mistake
+  // (a warning ending in `done`, what was done about it) in keepalived's.
+  void mistake(const SourceLocation& where, const std::string& what,
+               const std::string& done = "ignored, as keepalived does");
+
+  bool tolerant() const { return tolerant_; }
+  // While alive, problems are tolerated as keepalived does (its blocks).
+  class Tolerant {
+   public:
+    explicit Tolerant(BuildContext& ctx) : ctx_(ctx), was_(ctx.tolerant_) { ctx.tolerant_ = true; }
+    ~Tolerant() { ctx_.tolerant_ = was_; }
+    Tolerant(const Tolerant&) = delete;
+    Tolerant& operator=(const Tolerant&) = delete;
+
+   private:
+    BuildContext& ctx_;
+    bool was_;
+  };
 
  private:
   Diagnostics& diags_;
+  bool tolerant_ = false;
 };
 
 // Records where each keyword of a block was given, and warns when a single-valued

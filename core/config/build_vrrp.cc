@@ -32,12 +32,43 @@ std::vector<TrackRef> buildTrackList(BuildContext& ctx, const Node& list) {
   return out;
 }
 
-std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list) {
+// keepalived takes an instance's address family from the first address it reads
+// (source, VIP or peer, in file order) and skips any later one of the other family.
+struct FamilyOf {
+  std::optional<AddressFamily> family;
+  // True when `a` may join the instance; a first address sets the family.
+  bool admit(const IpAddress& a) {
+    AddressFamily f = a.is_v4() ? AddressFamily::kIPv4 : AddressFamily::kIPv6;
+    if (!family) family = f;
+    return *family == f;
+  }
+};
+
+std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list, FamilyOf* family,
+                                             const std::string& who) {
   std::vector<VirtualAddress> out;
   for (const Node& item : list.children) {
-    auto prefix = parsePrefix(item.keyword.text);
+    const std::string& text = item.keyword.text;
+    auto prefix = parsePrefix(text);
     if (!prefix) {
-      ctx.diags().error(item.where(), prefix.error());
+      const size_t slash = text.find('/');
+      auto bare = parseAddress(std::string_view(text).substr(0, slash));
+      if (!bare || slash == std::string::npos) {
+        ctx.mistake(item.where(), prefix.error(), "the address is skipped, as keepalived does");
+        continue;
+      }
+      const int hostLength = bare->is_v4() ? 32 : 128;
+      ctx.mistake(item.where(), prefix.error(),
+                  "using /" + std::to_string(hostLength) + ", as keepalived does");
+      prefix = Prefix{*bare, hostLength};
+    }
+    if (family && !family->admit(prefix->address)) {
+      ctx.mistake(item.where(),
+                  who + ": " + prefix->address.to_string() + " is " +
+                      (prefix->address.is_v4() ? "IPv4" : "IPv6") + " but the instance is " +
+                      toString(*family->family) + " (from its first address)",
+                  "the address is skipped, as keepalived does; use one vrrp_instance per "
+                  "address family");
       continue;
     }
     VirtualAddress va;
@@ -58,8 +89,9 @@ std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list
           ctx.error(
               mod.args[0], "scope",
               "expected global, site, link, host or nowhere, found '" + mod.args[0].text + "'");
+        } else {
+          va.scope = mod.args[0].text;
         }
-        va.scope = mod.args[0].text;
       } else if (k == "no_track") {
         va.noTrack = true;
       }
@@ -69,37 +101,61 @@ std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list
   return out;
 }
 
+// unicast_src_ip, mcast_src_ip and unicast_peer items: keepalived drops a "/len" or
+// "-range" suffix and uses the address.
+std::optional<IpAddress> hostAddress(BuildContext& ctx, const Token& t, const std::string& what) {
+  const std::string& text = t.text;
+  const size_t cut = text.find_first_of("/-");
+  auto a = parseAddress(std::string_view(text).substr(0, cut));
+  if (!a) {
+    ctx.mistake(t.where, "'" + what + "': expected an IPv4 or IPv6 address, found '" + text + "'",
+                "skipped, as keepalived does");
+    return std::nullopt;
+  }
+  if (cut != std::string::npos) {
+    ctx.diags().warning(t.where, "'" + what + "': '" + text.substr(cut) + "' after " +
+                                     a->to_string() +
+                                     " is ignored (an address, not a prefix or range); using " +
+                                     a->to_string() + ", as keepalived does");
+  }
+  return *a;
+}
+
 void buildAuthentication(BuildContext& ctx, const Node& n, Authentication& out) {
-  const Token* typeToken = nullptr;
   for (const Node& c : n.children) {
     if (c.keyword.text == "auth_type") {
-      typeToken = &c.args[0];
       const std::string& t = c.args[0].text;
       if (t == "PASS") {
         out.type = AuthType::kPass;
       } else if (t == "AH") {
+        // keepalived runs IPsec AH (RFC 2402 HMAC-MD5-96); holdfast does not, and a node
+        // that ran without it beside an AH peer would be a second master.
         out.type = AuthType::kAh;
-        ctx.error(c.args[0], "auth_type",
-                  "AH is not supported by holdfast (RFC 5798 removed authentication); "
-                  "use PASS or remove the authentication block");
+        ctx.diags().error(c.args[0].where,
+                          "'auth_type': AH is not supported by holdfast (RFC 3768 deprecated "
+                          "it and RFC 5798 removed authentication); running without it would "
+                          "make this node a second master beside an AH peer. Use PASS on both "
+                          "nodes, or remove the authentication block from both");
       } else {
-        ctx.error(c.args[0], "auth_type", "expected PASS or AH, found '" + t + "'");
+        ctx.diags().warning(c.args[0].where, "'auth_type': unknown authentication type '" + t +
+                                                 "' (PASS or AH); no authentication, as "
+                                                 "keepalived does");
       }
     } else if (c.keyword.text == "auth_pass") {
       out.pass = c.args[0].text;
       if (out.pass.size() > 8) {
         ctx.diags().warning(c.args[0].where,
                             "auth_pass is longer than 8 characters; only the first 8 ('" +
-                                out.pass.substr(0, 8) + "') are used");
+                                out.pass.substr(0, 8) + "') are used, as keepalived does");
         out.pass.resize(8);
       }
     }
   }
-  if (out.type == AuthType::kNone && typeToken == nullptr) {
-    ctx.diags().error(n.where(), "authentication block needs 'auth_type PASS'");
-  }
   if (out.type == AuthType::kPass && out.pass.empty()) {
-    ctx.diags().error(n.where(), "authentication with auth_type PASS needs 'auth_pass'");
+    ctx.diags().warning(n.where(),
+                        "authentication with auth_type PASS but no auth_pass; no "
+                        "authentication, as keepalived does");
+    out.type = AuthType::kNone;
   }
 }
 
@@ -121,6 +177,7 @@ bool smtpAlertValue(BuildContext& ctx, const Node& c) {
 }  // namespace
 
 void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
+  BuildContext::Tolerant tolerant(ctx);
   KeywordTracker keywords(ctx.diags(), g.locations);
   for (const Node& c : n.children) {
     keywords.see(c);
@@ -128,15 +185,9 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
     if (k == "router_id") {
       g.routerId = c.args[0].text;
     } else if (k == "notification_email") {
-      for (const Node& item : c.children) {
-        if (item.keyword.text.find('@') == std::string::npos) {
-          ctx.diags().error(item.where(),
-                            "expected an e-mail address in notification_email, "
-                            "found '" +
-                                item.keyword.text + "'");
-        }
-        g.notificationEmails.push_back(item.keyword.text);
-      }
+      // Free strings, as keepalived takes them: a bare name ("acassen", as in
+      // keepalived's samples) is a local mailbox for the SMTP server.
+      for (const Node& item : c.children) g.notificationEmails.push_back(item.keyword.text);
     } else if (k == "notification_email_from") {
       g.notificationEmailFrom = c.args[0].text;
     } else if (k == "smtp_server") {
@@ -194,6 +245,7 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
 }
 
 void buildVrrpScript(BuildContext& ctx, const Node& n, VrrpScript& s) {
+  BuildContext::Tolerant tolerant(ctx);
   s.name = n.args[0].text;
   s.where = n.where();
   KeywordTracker keywords(ctx.diags(), s.locations);
@@ -234,9 +286,24 @@ void buildVrrpScript(BuildContext& ctx, const Node& n, VrrpScript& s) {
 
 void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& global,
                        VrrpInstance& vi) {
+  BuildContext::Tolerant tolerant(ctx);
   vi.name = n.args[0].text;
   vi.where = n.where();
   vi.version = global.vrrpVersion;
+  vi.strict = global.strict;
+  const std::string who = "vrrp_instance '" + vi.name + "'";
+  FamilyOf family;
+  auto sourceAddress = [&](const Node& c) -> std::optional<IpAddress> {
+    auto a = hostAddress(ctx, c.args[0], c.keyword.text);
+    if (a && !family.admit(*a)) {
+      ctx.diags().warning(c.args[0].where, "'" + c.keyword.text + "': " + a->to_string() +
+                                               " is not " + toString(*family.family) +
+                                               " like the instance's first address; skipped, "
+                                               "as keepalived does");
+      return std::nullopt;
+    }
+    return a;
+  };
   KeywordTracker keywords(ctx.diags(), vi.locations);
   for (const Node& c : n.children) {
     keywords.see(c);
@@ -245,17 +312,29 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
       const std::string& v = c.args[0].text;
       if (v == "MASTER") {
         vi.initialState = InitialState::kMaster;
+      } else if (v == "BACKUP" && vi.initialState == InitialState::kMaster) {
+        ctx.diags().warning(c.args[0].where,
+                            "state BACKUP after state MASTER: staying MASTER, as keepalived does");
       } else if (v == "BACKUP") {
         vi.initialState = InitialState::kBackup;
       } else {
-        ctx.error(c.args[0], "state", "expected MASTER or BACKUP, found '" + v + "'");
+        ctx.diags().warning(c.args[0].where, "state " + v +
+                                                 " is not MASTER or BACKUP: starting as BACKUP, "
+                                                 "as keepalived does");
+        vi.initialState = InitialState::kBackup;
       }
     } else if (k == "interface") {
       vi.interface = c.args[0].text;
     } else if (k == "virtual_router_id") {
       setIf(vi.virtualRouterId, ctx.integer(c, 1, 255));
     } else if (k == "priority") {
-      setIf(vi.priority, ctx.integer(c, 1, 255));
+      if (auto p = parseInt(c.args[0].text, 1, 255)) {
+        vi.priority = *p;
+      } else {
+        ctx.diags().warning(c.args[0].where, "'priority': " + p.error() +
+                                                 "; using the default 100, as keepalived does");
+        vi.priority = 100;
+      }
     } else if (k == "advert_int") {
       setIf(vi.advertInterval, ctx.duration(c));
     } else if (k == "version") {
@@ -263,56 +342,65 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "authentication") {
       buildAuthentication(ctx, c, vi.auth);
     } else if (k == "virtual_ipaddress") {
-      auto list = buildAddressList(ctx, c);
+      auto list = buildAddressList(ctx, c, &family, who);
       vi.virtualAddresses.insert(vi.virtualAddresses.end(), list.begin(), list.end());
     } else if (k == "virtual_ipaddress_excluded") {
-      auto list = buildAddressList(ctx, c);
+      auto list = buildAddressList(ctx, c, nullptr, who);
       vi.excludedAddresses.insert(vi.excludedAddresses.end(), list.begin(), list.end());
     } else if (k == "track_script") {
-      vi.trackScripts = buildTrackList(ctx, c);
+      auto list = buildTrackList(ctx, c);
+      vi.trackScripts.insert(vi.trackScripts.end(), list.begin(), list.end());
     } else if (k == "track_interface") {
-      vi.trackInterfaces = buildTrackList(ctx, c);
+      auto list = buildTrackList(ctx, c);
+      vi.trackInterfaces.insert(vi.trackInterfaces.end(), list.begin(), list.end());
     } else if (k == "track_backend") {
-      vi.trackBackends = buildTrackList(ctx, c);
+      auto list = buildTrackList(ctx, c);
+      vi.trackBackends.insert(vi.trackBackends.end(), list.begin(), list.end());
     } else if (k == "nopreempt") {
       vi.preempt = false;
     } else if (k == "preempt") {
       vi.preempt = true;
     } else if (k == "preempt_delay") {
-      setIf(vi.preemptDelay, ctx.duration(c));
-      if (vi.preemptDelay > std::chrono::seconds(1000)) {
+      if (auto d = ctx.duration(c); d && *d > std::chrono::seconds(1000)) {
         ctx.error(c.args[0], k, "expected at most 1000s");
+      } else {
+        setIf(vi.preemptDelay, d);
       }
     } else if (k == "strict_preempt") {
       vi.strictPreempt = true;
     } else if (k == "mcast_src_ip") {
-      vi.mcastSrcIp = ctx.address(c);
+      if (auto a = sourceAddress(c)) vi.mcastSrcIp = a;
     } else if (k == "unicast_src_ip") {
-      vi.unicastSrcIp = ctx.address(c);
+      if (auto a = sourceAddress(c)) vi.unicastSrcIp = a;
     } else if (k == "unicast_peer") {
       for (const Node& item : c.children) {
-        if (auto a = parseAddress(item.keyword.text)) {
-          vi.unicastPeers.push_back(*a);
-        } else {
-          ctx.diags().error(item.where(), a.error());
+        auto a = hostAddress(ctx, item.keyword, "unicast_peer");
+        if (!a) continue;
+        if (!family.admit(*a)) {
+          ctx.diags().warning(item.where(), "unicast_peer " + a->to_string() + " is not " +
+                                                toString(*family.family) +
+                                                " like the instance's first address; skipped, "
+                                                "as keepalived does");
+          continue;
         }
+        vi.unicastPeers.push_back(*a);
       }
     } else if (k.starts_with("notify")) {
       buildNotify(c, vi.notify);
     } else if (k == "smtp_alert") {
       vi.smtpAlert = smtpAlertValue(ctx, c);
     } else if (k == "garp_master_delay") {
-      vi.garpMasterDelay = ctx.duration(c);
+      if (auto d = ctx.duration(c)) vi.garpMasterDelay = d;
     } else if (k == "garp_master_repeat") {
-      vi.garpMasterRepeat = ctx.integer(c, 1, 255);
+      if (auto r = ctx.integer(c, 1, 255)) vi.garpMasterRepeat = r;
     } else if (k == "garp_master_refresh") {
-      vi.garpMasterRefresh = ctx.duration(c);
+      if (auto d = ctx.duration(c)) vi.garpMasterRefresh = d;
     } else if (k == "garp_master_refresh_repeat") {
-      vi.garpMasterRefreshRepeat = ctx.integer(c, 1, 255);
+      if (auto r = ctx.integer(c, 1, 255)) vi.garpMasterRefreshRepeat = r;
     } else if (k == "garp_interval") {
-      vi.garpInterval = ctx.duration(c);
+      if (auto d = ctx.duration(c)) vi.garpInterval = d;
     } else if (k == "gna_interval") {
-      vi.gnaInterval = ctx.duration(c);
+      if (auto d = ctx.duration(c)) vi.gnaInterval = d;
     } else if (k == "accept") {
       vi.accept = true;
     } else if (k == "no_accept") {
@@ -331,9 +419,11 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
       }
     }
   }
+  vi.family = family.family.value_or(AddressFamily::kIPv4);
 }
 
 void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
+  BuildContext::Tolerant tolerant(ctx);
   g.name = n.args[0].text;
   g.where = n.where();
   KeywordTracker keywords(ctx.diags(), g.locations);
@@ -348,6 +438,8 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
       buildNotify(c, g.notify);
     } else if (k == "smtp_alert") {
       g.smtpAlert = smtpAlertValue(ctx, c);
+    } else if (k == "sync_group_tracking_weight") {
+      g.trackingWeight = true;
     }
   }
 }

@@ -90,10 +90,13 @@ class Lexer {
       value += text_[pos_++];
     }
     if (pos_ >= text_.size() || text_[pos_] != '"') {
-      diags_.error(at(start), "unterminated string: expected '\"' before the end of the line");
-    } else {
-      ++pos_;
+      // keepalived drops an unmatched quote and what follows it on the line.
+      diags_.warning(at(start),
+                     "unterminated string: expected '\"' before the end of the line; the "
+                     "string is ignored, as keepalived does");
+      return;
     }
+    ++pos_;
     push(TokenKind::kString, std::move(value), start);
   }
 
@@ -104,21 +107,37 @@ class Lexer {
     while (pos_ < text_.size()) {
       char c = text_[pos_];
       if (c == '\n' || isBlank(c) || c == '{' || c == '}') break;
+      if (c == '\\' && pos_ + 1 < text_.size() &&
+          (text_[pos_ + 1] == '#' || text_[pos_ + 1] == '!')) {
+        value += text_[pos_ + 1];  // keepalived's escape for a literal comment character
+        pos_ += 2;
+        continue;
+      }
+      if (c == '!' || c == '#') {
+        // keepalived starts a comment at '!' or '#' anywhere outside quotes.
+        diags_.warning(at(pos_), std::string("'") + c +
+                                     "' inside a word starts a comment: the rest of the line "
+                                     "is ignored, as keepalived does (write \\" +
+                                     c + " or quote the value to keep it)");
+        break;
+      }
       if (const FancyQuote* q = fancyQuoteAt(text_, pos_)) {
         if (!reportedQuote) {
-          diags_.error(at(pos_), "typographic quote " + std::string(q->bytes) + " (" +
-                                     std::string(q->codePoint) +
-                                     ") where a plain '\"' was expected (pasted from a web "
-                                     "page or word processor?)");
+          diags_.warning(at(pos_), "typographic quote " + std::string(q->bytes) + " (" +
+                                       std::string(q->codePoint) +
+                                       ") where a plain '\"' was expected (pasted from a web "
+                                       "page or word processor?); kept as part of the word, "
+                                       "as keepalived does");
           reportedQuote = true;
         }
+        value += q->bytes;
         pos_ += q->bytes.size();
         continue;
       }
       value += c;
       ++pos_;
     }
-    push(TokenKind::kWord, std::move(value), start);
+    if (!value.empty()) push(TokenKind::kWord, std::move(value), start);
   }
 
   std::string_view text_;

@@ -1,7 +1,10 @@
 #pragma once
 // Splits one config file's text into tokens, keepalived style: words separated by
-// blanks, `{` and `}` always tokens of their own, `!` or `#` at the start of a word
-// comment out the rest of the line, double-quoted strings keep their blanks.
+// blanks, `{` and `}` always tokens of their own, `!` or `#` anywhere outside quotes
+// comment out the rest of the line (`\#` and `\!` keep one literally), double-quoted
+// strings keep their blanks. What keepalived tolerates (an unterminated string, a
+// typographic quote, a comment character inside a word) is a warning, handled as
+// keepalived does.
 // Statements are line based, so each token records whether it starts a line.
 
 #include <memory>

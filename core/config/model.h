@@ -163,6 +163,7 @@ struct VrrpInstance {
   bool useVmac = false;
   std::string vmacName;
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
+  bool strict = false;  // vrrp_strict (global_defs) applies to this instance
   bool operator==(const VrrpInstance&) const = default;
 };
 
@@ -173,6 +174,9 @@ struct SyncGroup {
   std::vector<TrackRef> members;  // instance names
   NotifyCommands notify;
   bool smtpAlert = false;
+  // sync_group_tracking_weight: members keep their weighted tracking (keepalived
+  // ignores it otherwise).
+  bool trackingWeight = false;
   bool operator==(const SyncGroup&) const = default;
 };
 

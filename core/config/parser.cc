@@ -22,7 +22,8 @@ class Parser {
     std::vector<Node> out;
     while (!atEnd()) {
       if (peek().kind == TokenKind::kCloseBrace) {
-        diags_.error(peek().where, "unexpected '}' with no block open");
+        diags_.warning(peek().where,
+                       "unexpected '}' with no block open; ignored, as keepalived does");
         ++pos_;
         continue;
       }
@@ -49,8 +50,12 @@ class Parser {
   void parseBlock(const BlockSpec& spec, const Node& owner, std::vector<Node>& out) {
     while (true) {
       if (atEnd()) {
-        diags_.error(endLocation(), "expected '}' to close '" + owner.title() + "' opened at " +
-                                        owner.blockOpen.fileLine());
+        // keepalived ends every open block at the end of the file.
+        report(spec, endLocation(),
+               "expected '}' to close '" + owner.title() + "' opened at " +
+                   owner.blockOpen.fileLine() +
+                   "; the block ends at the end of the file, as "
+                   "keepalived does");
         return;
       }
       if (peek().kind == TokenKind::kCloseBrace) {
@@ -72,9 +77,10 @@ class Parser {
 
   void parseEntry(const BlockSpec& spec, std::vector<Node>& out) {
     if (peek().kind == TokenKind::kOpenBrace) {
-      diags_.error(peek().where, "unexpected '{' in " + std::string(spec.what) +
-                                     " (a block must follow the keyword that opens it)");
-      skipBlock();
+      report(spec, peek().where,
+             "unexpected '{' in " + std::string(spec.what) +
+                 " (a block must follow the keyword that opens it); the block is skipped");
+      skipBlock(spec);
       return;
     }
     if (spec.isList) {
@@ -89,7 +95,7 @@ class Parser {
     const KeywordSpec* kw = t.kind == TokenKind::kWord ? spec.find(t.text) : nullptr;
     if (!kw) {
       reportUnknown(spec, t);
-      skipRestOfStatement();
+      skipRestOfStatement(spec);
       return;
     }
     Node node{t};
@@ -101,28 +107,46 @@ class Parser {
     }
     bool complete = static_cast<int>(node.args.size()) >= kw->minArgs;
     if (!complete) {
-      diags_.error(t.where, "expected " + std::string(kw->expects) + " after '" + t.text + "'");
+      report(spec, t.where,
+             "expected " + std::string(kw->expects) + " after '" + t.text + "'" +
+                 (spec.native ? "" : "; '" + t.text + "' is ignored, as keepalived does"));
     }
     if (sameLine() && peek().isValue() &&
         !(peek().kind == TokenKind::kWord && spec.find(peek().text))) {
-      diags_.error(peek().where, "unexpected " + describe(peek()) + " after '" + node.title() +
-                                     "': '" + t.text + "' takes " + countText(kw->maxArgs) +
-                                     (kw->maxArgs ? " (" + std::string(kw->expects) + ")" : ""));
-      while (sameLine() && peek().isValue()) ++pos_;
+      // keepalived reads the values a keyword takes and ignores the rest of the line.
+      std::string extra;
+      const SourceLocation at = peek().where;
+      while (sameLine() && peek().isValue()) {
+        extra += (extra.empty() ? "" : " ") + describe(tokens_[pos_++]);
+      }
+      report(spec, at,
+             "unexpected " + extra + " after '" + node.title() + "': '" + t.text + "' takes " +
+                 countText(kw->maxArgs) +
+                 (kw->maxArgs ? " (" + std::string(kw->expects) + ")" : "") +
+                 (spec.native ? "" : "; ignored, as keepalived does"));
     }
 
     if (kw->block) {
-      if (!nextIs(TokenKind::kOpenBrace)) {
+      node.hasBlock = true;
+      if (nextIs(TokenKind::kOpenBrace)) {
+        node.blockOpen = peek().where;
+        ++pos_;
+      } else if (spec.native || kw->block->native) {
         diags_.error(t.where, "expected '{' after '" + node.title() + "'");
         return;
+      } else {
+        // keepalived reads the lines that follow as the block anyway.
+        diags_.warning(t.where, "expected '{' after '" + node.title() +
+                                    "'; the lines that follow are read as its block, as "
+                                    "keepalived does");
+        node.blockOpen = t.where;
       }
-      node.hasBlock = true;
-      node.blockOpen = peek().where;
-      ++pos_;
       parseBlock(*kw->block, node, node.children);
     } else if (sameLine() && peek().kind == TokenKind::kOpenBrace) {
-      diags_.error(peek().where, "'" + t.text + "' does not take a block");
-      skipBlock();
+      report(spec, peek().where,
+             "'" + t.text + "' does not take a block" +
+                 (spec.native ? "" : "; the block is skipped, as keepalived does"));
+      skipBlock(spec);
     }
     if (complete) out.push_back(std::move(node));
   }
@@ -130,10 +154,11 @@ class Parser {
   void parseItem(const BlockSpec& spec, std::vector<Node>& out) {
     const Token& t = tokens_[pos_++];
     Node item{t};
-    while (sameLine() && peek().kind == TokenKind::kWord) {
-      const KeywordSpec* mod = spec.findModifier(peek().text);
+    while (sameLine() && peek().isValue()) {
+      const KeywordSpec* mod =
+          peek().kind == TokenKind::kWord ? spec.findModifier(peek().text) : nullptr;
       if (!mod) {
-        if (spec.isUnimplemented(peek().text)) {
+        if (peek().kind == TokenKind::kWord && spec.isUnimplemented(peek().text)) {
           const Token& m = tokens_[pos_++];
           diags_.noEffect(m.where, "'" + m.text +
                                        "' is a keepalived option that holdfast does not "
@@ -141,7 +166,15 @@ class Parser {
           if (sameLine() && peek().isValue()) ++pos_;
           continue;
         }
-        break;
+        // A list of names takes several on a line; a list whose items take options
+        // (addresses, tracked items, peers) takes one item per line, and keepalived
+        // ignores any other word there.
+        if (spec.itemModifiers.empty()) break;
+        const Token& w = tokens_[pos_++];
+        diags_.warning(w.where, "unknown option " + describe(w) + " for '" + t.text + "' in " +
+                                    std::string(spec.what) +
+                                    " (one item per line); ignored, as keepalived does");
+        continue;
       }
       Node modifier{tokens_[pos_++]};
       while (static_cast<int>(modifier.args.size()) < mod->maxArgs && sameLine() &&
@@ -149,8 +182,10 @@ class Parser {
         modifier.args.push_back(tokens_[pos_++]);
       }
       if (static_cast<int>(modifier.args.size()) < mod->minArgs) {
-        diags_.error(modifier.where(), "expected " + std::string(mod->expects) + " after '" +
-                                           modifier.keyword.text + "'");
+        diags_.warning(modifier.where(), "expected " + std::string(mod->expects) + " after '" +
+                                             modifier.keyword.text + "'; '" +
+                                             modifier.keyword.text +
+                                             "' is ignored, as keepalived does");
         continue;
       }
       item.children.push_back(std::move(modifier));
@@ -166,25 +201,59 @@ class Parser {
       return;
     }
     if (t.kind != TokenKind::kWord) {
-      diags_.error(t.where,
-                   "expected a keyword in " + std::string(spec.what) + ", found " + describe(t));
+      report(spec, t.where,
+             "expected a keyword in " + std::string(spec.what) + ", found " + describe(t) +
+                 (spec.native ? "" : "; skipped, as keepalived does"));
       return;
     }
-    std::vector<std::string_view> names;
-    for (const auto& k : spec.keywords) names.push_back(k.name);
     std::string msg = "unknown keyword '" + t.text + "' in " + std::string(spec.what);
-    if (auto s = closest(t.text, names)) msg += "; did you mean '" + *s + "'?";
-    diags_.error(t.where, msg);
+    if (const BlockSpec* home = homeOf(t.text, spec)) {
+      msg += " ('" + t.text + "' belongs in " + std::string(home->what) + ")";
+    } else {
+      std::vector<std::string_view> names;
+      for (const auto& k : spec.keywords) names.push_back(k.name);
+      for (const auto& k : spec.unimplemented) names.push_back(k);
+      if (auto s = closest(t.text, names)) msg += "; did you mean '" + *s + "'?";
+    }
+    if (!spec.native) msg += "; skipped with its values and block, as keepalived does";
+    report(spec, t.where, msg);
+  }
+
+  // An error in holdfast's own blocks; in keepalived's, a tolerated mistake.
+  void report(const BlockSpec& spec, const SourceLocation& where, std::string message) {
+    if (spec.native) {
+      diags_.error(where, std::move(message));
+    } else {
+      diags_.warning(where, std::move(message));
+    }
+  }
+
+  // The keepalived block, other than `except`, whose keywords include `name`: a keyword
+  // written in the wrong block (garp_master_delay in global_defs) is named as such.
+  static const BlockSpec* homeOf(std::string_view name, const BlockSpec& except) {
+    const BlockSpec* found = nullptr;
+    auto visit = [&](auto& self, const BlockSpec& b, int depth) -> void {
+      if (found || depth > 4) return;
+      if (&b != &except && !b.isList && !b.native && (b.find(name) || b.isUnimplemented(name))) {
+        found = &b;
+        return;
+      }
+      for (const auto& k : b.keywords) {
+        if (k.block) self(self, *k.block, depth + 1);
+      }
+    };
+    visit(visit, rootSpec(), 0);
+    return found;
   }
 
   // After an unknown keyword: its arguments, and a block if one follows.
-  void skipRestOfStatement() {
+  void skipRestOfStatement(const BlockSpec& spec) {
     while (sameLine() && peek().isValue()) ++pos_;
-    if (nextIs(TokenKind::kOpenBrace)) skipBlock();
+    if (nextIs(TokenKind::kOpenBrace)) skipBlock(spec);
   }
 
   // Skips from '{' to its matching '}'.
-  void skipBlock() {
+  void skipBlock(const BlockSpec& spec) {
     const Token& open = tokens_[pos_++];
     int depth = 1;
     while (!atEnd() && depth > 0) {
@@ -193,8 +262,9 @@ class Parser {
       ++pos_;
     }
     if (depth > 0) {
-      diags_.error(endLocation(),
-                   "expected '}' to close the block opened at " + open.where.fileLine());
+      report(spec, endLocation(),
+             "expected '}' to close the block opened at " + open.where.fileLine() +
+                 "; the block ends at the end of the file");
     }
   }
 
