@@ -133,12 +133,10 @@ class Parser {
     while (sameLine() && peek().kind == TokenKind::kWord) {
       const KeywordSpec* mod = spec.findModifier(peek().text);
       if (!mod) {
-        if (spec.isUnimplemented(peek().text)) {
+        if (const UnimplementedSpec* u = spec.findUnimplemented(peek().text)) {
           const Token& m = tokens_[pos_++];
-          diags_.noEffect(m.where, "'" + m.text +
-                                       "' is a keepalived option that holdfast does not "
-                                       "implement; it has no effect");
-          if (sameLine() && peek().isValue()) ++pos_;
+          diags_.noEffect(m.where, noEffectMessage(m.text, u->why));
+          for (int i = 0; i < u->maxArgs && sameLine() && peek().isValue(); ++i) ++pos_;
           continue;
         }
         break;
@@ -159,10 +157,9 @@ class Parser {
   }
 
   void reportUnknown(const BlockSpec& spec, const Token& t) {
-    if (t.kind == TokenKind::kWord && spec.isUnimplemented(t.text)) {
-      diags_.noEffect(t.where, "'" + t.text +
-                                   "' is a keepalived keyword that holdfast does not implement; "
-                                   "it has no effect");
+    if (const UnimplementedSpec* u =
+            t.kind == TokenKind::kWord ? spec.findUnimplemented(t.text) : nullptr) {
+      diags_.noEffect(t.where, noEffectMessage(t.text, u->why));
       return;
     }
     if (t.kind != TokenKind::kWord) {
