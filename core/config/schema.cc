@@ -163,7 +163,7 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"rs_init_notifies", kLvs},
     {"no_checker_emails", kLvs},
     // keepalived runs a parent and vrrp, checker and bfd children; these name and tune
-    // them. holdfastd's VRRP thread has vrrp_rt_priority and lock_memory.
+    // them. holdfastd's VRRP thread has vrrp_rt_priority.
     {"process_names", kDaemon},
     {"process_name", kDaemon},
     {"vrrp_process_name", kDaemon},
@@ -172,8 +172,9 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrrp_priority", kDaemon},
     {"checker_priority", kDaemon},
     {"bfd_priority", kDaemon},
-    {"vrrp_no_swap", kDaemon},
-    {"checker_no_swap", kDaemon},
+    // holdfastd locks all its memory (lock_memory, on by default).
+    {"vrrp_no_swap", kDefault},
+    {"checker_no_swap", kDefault},
     {"bfd_no_swap", kDaemon},
     {"vrrp_cpu_affinity", kDaemon},
     {"checker_cpu_affinity", kDaemon},
@@ -202,6 +203,8 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"linkbeat_use_polling", kNotYet},
     // holdfast checks a new config before it reloads, always, and keeps the running one.
     {"reload_check_config", kDefault},
+    // In unicast mode holdfast only listens to its peers (vrrp/receive_filter.cc).
+    {"vrrp_check_unicast_src", kDefault},
     {"dynamic_interfaces", kNotYet},
     {"default_interface", kNotYet},
     {"startup_script", kNotYet},
@@ -219,7 +222,6 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"nftables_counters", kNotYet},
     {"nftables_ifindex", kNotYet},
     {"disable_local_igmp", kNotYet},
-    {"vrrp_check_unicast_src", kNotYet},
     {"vrrp_lower_prio_no_advert", kNotYet},
     {"vrrp_higher_prio_send_advert", kNotYet},
     {"vrrp_min_garp", kNotYet},
@@ -315,7 +317,8 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"dont_track_primary", kNotYet},
     {"track_file", kNotYet},
     {"track_process", kNotYet},
-    {"track_src_ip", kNotYet},
+    // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
+    {"track_src_ip", kDefault},
     {"native_ipv6", kNotYet},
     {"virtual_routes", kNotYet},
     {"virtual_rules", kNotYet},
@@ -336,7 +339,7 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"notify_priority_changes", kNotYet},
     {"notify_deleted", kNotYet},
     {"unicast_fault_no_peer", kNotYet},
-    {"check_unicast_src", kNotYet},
+    {"check_unicast_src", kDefault},
     {"skip_check_adv_addr", kNotYet},
     {"promote_secondaries", kNotYet},
     {"unicast_ttl", kNotYet},
