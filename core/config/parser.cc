@@ -158,12 +158,11 @@ class Parser {
       const KeywordSpec* mod =
           peek().kind == TokenKind::kWord ? spec.findModifier(peek().text) : nullptr;
       if (!mod) {
-        if (peek().kind == TokenKind::kWord && spec.isUnimplemented(peek().text)) {
+        if (const UnimplementedSpec* u =
+                peek().kind == TokenKind::kWord ? spec.findUnimplemented(peek().text) : nullptr) {
           const Token& m = tokens_[pos_++];
-          diags_.noEffect(m.where, "'" + m.text +
-                                       "' is a keepalived option that holdfast does not "
-                                       "implement; it has no effect");
-          if (sameLine() && peek().isValue()) ++pos_;
+          diags_.noEffect(m.where, noEffectMessage(m.text, u->why));
+          for (int i = 0; i < u->maxArgs && sameLine() && peek().isValue(); ++i) ++pos_;
           continue;
         }
         // A list of names takes several on a line; a list whose items take options
@@ -194,10 +193,9 @@ class Parser {
   }
 
   void reportUnknown(const BlockSpec& spec, const Token& t) {
-    if (t.kind == TokenKind::kWord && spec.isUnimplemented(t.text)) {
-      diags_.noEffect(t.where, "'" + t.text +
-                                   "' is a keepalived keyword that holdfast does not implement; "
-                                   "it has no effect");
+    if (const UnimplementedSpec* u =
+            t.kind == TokenKind::kWord ? spec.findUnimplemented(t.text) : nullptr) {
+      diags_.noEffect(t.where, noEffectMessage(t.text, u->why));
       return;
     }
     if (t.kind != TokenKind::kWord) {
@@ -212,7 +210,7 @@ class Parser {
     } else {
       std::vector<std::string_view> names;
       for (const auto& k : spec.keywords) names.push_back(k.name);
-      for (const auto& k : spec.unimplemented) names.push_back(k);
+      for (const auto& k : spec.unimplemented) names.push_back(k.name);
       if (auto s = closest(t.text, names)) msg += "; did you mean '" + *s + "'?";
     }
     if (!spec.native) msg += "; skipped with its values and block, as keepalived does";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 namespace holdfast::config {
 
@@ -17,18 +18,51 @@ const KeywordSpec* BlockSpec::findModifier(std::string_view name) const {
   return it == itemModifiers.end() ? nullptr : &*it;
 }
 
-bool BlockSpec::isUnimplemented(std::string_view name) const {
-  return std::find(unimplemented.begin(), unimplemented.end(), name) != unimplemented.end();
+const UnimplementedSpec* BlockSpec::findUnimplemented(std::string_view name) const {
+  auto it = std::find_if(unimplemented.begin(), unimplemented.end(),
+                         [&](const UnimplementedSpec& u) { return u.name == name; });
+  return it == unimplemented.end() ? nullptr : &*it;
+}
+
+std::string noEffectMessage(std::string_view keyword, NoEffect why) {
+  std::string k = "'" + std::string(keyword) + "'";
+  switch (why) {
+    case NoEffect::kLvs:
+      return k + " is a keepalived LVS keyword; holdfast does not do load balancing (IPVS): " +
+             "no effect";
+    case NoEffect::kSnmp:
+      return k + " is a keepalived SNMP keyword; holdfast has no SNMP agent (it serves " +
+             "Prometheus metrics, see metrics_listen): no effect";
+    case NoEffect::kDbus:
+      return k + " is a keepalived DBus keyword; holdfast has no DBus interface (holdfastctl " +
+             "talks to its control socket): no effect";
+    case NoEffect::kBfd:
+      return k + " is a keepalived BFD keyword; holdfast does not do BFD: no effect";
+    case NoEffect::kDaemon:
+      return k + " tunes keepalived's own processes or files; holdfastd is one process with " +
+             "options of its own: no effect";
+    case NoEffect::kDefault:
+      return k + " asks for what holdfast does anyway: no effect";
+    case NoEffect::kInert:
+      return k + " does nothing in keepalived either: no effect";
+    case NoEffect::kInclude:
+      return k + " is not implemented in holdfast yet: no effect, the files it names are " +
+             "NOT read ('include' reads them)";
+    case NoEffect::kNotYet:
+      break;
+  }
+  return k + " is not implemented in holdfast yet: no effect";
 }
 
 namespace {
 
 constexpr int U = kUnbounded;
+using enum NoEffect;
 
 // ---- lists -------------------------------------------------------------------------
 
 constexpr std::array<KeywordSpec, 0> kNoModifiers{};
-constexpr std::array<std::string_view, 0> kNothing{};
+constexpr std::array<UnimplementedSpec, 0> kNothing{};
 
 constexpr BlockSpec kNameList{"list", {}, true, kNoModifiers, kNothing};
 
@@ -40,7 +74,17 @@ constexpr std::array kAddressModifiers{
     KeywordSpec{"scope", 1, 1, "global, site, link, host or nowhere"},
     KeywordSpec{"no_track", 0, 0, ""},
 };
-constexpr std::array<std::string_view, 1> kAddressUnimplemented{"preferred_lft"};
+// ip-address options of keepalived's (vrrp_ipaddress.c) that holdfast does not apply.
+constexpr auto kAddressUnimplemented = std::to_array<UnimplementedSpec>({
+    {"preferred_lft", kNotYet, 1},
+    {"peer", kNotYet, 1},
+    {"use_vmac", kNotYet},
+    {"home", kNotYet},
+    {"-nodad", kNotYet},
+    {"mngtmpaddr", kNotYet},
+    {"noprefixroute", kNotYet},
+    {"autojoin", kNotYet},
+});
 constexpr BlockSpec kAddressList{
     "virtual_ipaddress", {}, true, kAddressModifiers, kAddressUnimplemented};
 
@@ -48,7 +92,13 @@ constexpr std::array kTrackModifiers{
     KeywordSpec{"weight", 1, 1, "a weight -253..253"},
     KeywordSpec{"reverse", 0, 0, ""},
 };
-constexpr BlockSpec kTrackList{"track list", {}, true, kTrackModifiers, kNothing};
+// Not reversed is the default. keepalived accepts "noreverse"; its man page shows
+// "no_reverse" in vrrp_instance's track_script, which keepalived 2.2.7 reports and ignores.
+constexpr auto kTrackUnimplemented = std::to_array<UnimplementedSpec>({
+    {"noreverse", kDefault},
+    {"no_reverse", kDefault},
+});
+constexpr BlockSpec kTrackList{"track list", {}, true, kTrackModifiers, kTrackUnimplemented};
 
 constexpr std::array kPeerModifiers{
     KeywordSpec{"min_ttl", 1, 1, "a TTL 0-255"},
@@ -82,52 +132,122 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
     KeywordSpec{"lock_memory", 1, 1, "on or off"},
 };
-constexpr std::array<std::string_view, 46> kGlobalUnimplemented{"enable_snmp_vrrp",
-                                                                "enable_snmp_checker",
-                                                                "enable_snmp_rfc",
-                                                                "enable_snmp_rfcv2",
-                                                                "enable_snmp_rfcv3",
-                                                                "enable_snmp_keepalived",
-                                                                "enable_traps",
-                                                                "snmp_socket",
-                                                                "enable_dbus",
-                                                                "dbus_service_name",
-                                                                "lvs_id",
-                                                                "lvs_sync_daemon",
-                                                                "lvs_timeouts",
-                                                                "lvs_flush",
-                                                                "lvs_flush_onstop",
-                                                                "checker_process_name",
-                                                                "vrrp_process_name",
-                                                                "bfd_process_name",
-                                                                "process_names",
-                                                                "dynamic_interfaces",
-                                                                "vrrp_no_swap",
-                                                                "checker_no_swap",
-                                                                "vrrp_priority",
-                                                                "checker_priority",
-                                                                "vrrp_iptables",
-                                                                "vrrp_ipsets",
-                                                                "nftables",
-                                                                "nftables_priority",
-                                                                "vrrp_check_unicast_src",
-                                                                "vrrp_lower_prio_no_advert",
-                                                                "vrrp_higher_prio_send_advert",
-                                                                "vrrp_min_garp",
-                                                                "vrrp_garp_lower_prio_delay",
-                                                                "vrrp_garp_lower_prio_repeat",
-                                                                "vrrp_startup_delay",
-                                                                "vrrp_notify_fifo",
-                                                                "notify_fifo",
-                                                                "script_timeout_fifo",
-                                                                "default_interface",
-                                                                "net_namespace",
-                                                                "instance",
-                                                                "use_pid_dir",
-                                                                "linkbeat_use_polling",
-                                                                "umask",
-                                                                "max_auto_priority",
-                                                                "vrrp_netlink_cmd_rcv_bufs"};
+constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
+    {"enable_snmp_vrrp", kSnmp},
+    {"enable_snmp_checker", kSnmp},
+    {"enable_snmp_rfc", kSnmp},
+    {"enable_snmp_rfcv2", kSnmp},
+    {"enable_snmp_rfcv3", kSnmp},
+    {"enable_snmp_keepalived", kSnmp},
+    {"enable_traps", kSnmp},
+    {"snmp_socket", kSnmp},
+    {"enable_dbus", kDbus},
+    {"dbus_service_name", kDbus},
+    {"lvs_id", kLvs},
+    {"lvs_sync_daemon", kLvs},
+    {"lvs_timeouts", kLvs},
+    {"lvs_flush", kLvs},
+    {"lvs_flush_onstop", kLvs},
+    {"lvs_flush_on_stop", kLvs},
+    {"lvs_notify_fifo", kLvs},
+    {"lvs_notify_fifo_script", kLvs},
+    {"lvs_netlink_cmd_rcv_bufs", kLvs},
+    {"lvs_netlink_cmd_rcv_bufs_force", kLvs},
+    {"lvs_netlink_monitor_rcv_bufs", kLvs},
+    {"lvs_netlink_monitor_rcv_bufs_force", kLvs},
+    {"nftables_ipvs", kLvs},
+    {"nftables_ipvs_priority", kLvs},
+    {"nftables_ipvs_start_fwmark", kLvs},
+    {"smtp_alert_checker", kLvs},
+    {"checker_log_all_failures", kLvs},
+    {"rs_init_notifies", kLvs},
+    {"no_checker_emails", kLvs},
+    // keepalived runs a parent and vrrp, checker and bfd children; these name and tune
+    // them. holdfastd's VRRP thread has vrrp_rt_priority.
+    {"process_names", kDaemon},
+    {"process_name", kDaemon},
+    {"vrrp_process_name", kDaemon},
+    {"checker_process_name", kDaemon},
+    {"bfd_process_name", kDaemon},
+    {"vrrp_priority", kDaemon},
+    {"checker_priority", kDaemon},
+    {"bfd_priority", kDaemon},
+    // holdfastd locks all its memory (lock_memory, on by default).
+    {"vrrp_no_swap", kDefault},
+    {"checker_no_swap", kDefault},
+    {"bfd_no_swap", kDaemon},
+    {"vrrp_cpu_affinity", kDaemon},
+    {"checker_cpu_affinity", kDaemon},
+    {"bfd_cpu_affinity", kDaemon},
+    {"checker_rt_priority", kDaemon},
+    {"bfd_rt_priority", kDaemon},
+    {"vrrp_rlimit_rttime", kDaemon},
+    {"checker_rlimit_rttime", kDaemon},
+    {"bfd_rlimit_rttime", kDaemon},
+    {"max_auto_priority", kDaemon},
+    {"min_auto_priority_delay", kDaemon},
+    {"vrrp_netlink_cmd_rcv_bufs", kDaemon},
+    {"vrrp_netlink_cmd_rcv_bufs_force", kDaemon},
+    {"vrrp_netlink_monitor_rcv_bufs", kDaemon},
+    {"vrrp_netlink_monitor_rcv_bufs_force", kDaemon},
+    {"process_monitor_rcv_bufs", kDaemon},
+    {"process_monitor_rcv_bufs_force", kDaemon},
+    {"tmp_config_directory", kDaemon},
+    {"config_save_dir", kDaemon},
+    {"data_use_instance", kDaemon},
+    {"umask", kDaemon},
+    // keepalived's top-level keywords; keepalived itself does not take them here.
+    {"net_namespace", kNotYet},
+    {"instance", kDaemon},
+    {"use_pid_dir", kDaemon},
+    {"linkbeat_use_polling", kNotYet},
+    // holdfast checks a new config before it reloads, always, and keeps the running one.
+    {"reload_check_config", kDefault},
+    // In unicast mode holdfast only listens to its peers (vrrp/receive_filter.cc).
+    {"vrrp_check_unicast_src", kDefault},
+    {"dynamic_interfaces", kNotYet},
+    {"default_interface", kNotYet},
+    {"startup_script", kNotYet},
+    {"startup_script_timeout", kNotYet},
+    {"shutdown_script", kNotYet},
+    {"shutdown_script_timeout", kNotYet},
+    {"smtp_helo_name", kNotYet},
+    {"smtp_alert", kNotYet},
+    {"smtp_alert_vrrp", kNotYet},
+    {"no_email_faults", kNotYet},
+    {"vrrp_iptables", kNotYet},
+    {"vrrp_ipsets", kNotYet},
+    {"nftables", kNotYet},
+    {"nftables_priority", kNotYet},
+    {"nftables_counters", kNotYet},
+    {"nftables_ifindex", kNotYet},
+    {"disable_local_igmp", kNotYet},
+    {"vrrp_lower_prio_no_advert", kNotYet},
+    {"vrrp_higher_prio_send_advert", kNotYet},
+    {"vrrp_min_garp", kNotYet},
+    {"vrrp_garp_lower_prio_delay", kNotYet},
+    {"vrrp_garp_lower_prio_repeat", kNotYet},
+    {"vrrp_garp_extra_if", kNotYet},
+    {"vrrp_down_timer_adverts", kNotYet},
+    {"vrrp_startup_delay", kNotYet},
+    {"vrrp_notify_fifo", kNotYet},
+    {"vrrp_notify_fifo_script", kNotYet},
+    {"vrrp_notify_priority_changes", kNotYet},
+    {"notify_fifo", kNotYet},
+    {"notify_fifo_script", kNotYet},
+    {"fifo_write_vrrp_states_on_reload", kNotYet},
+    {"script_timeout_fifo", kNotYet},
+    {"vrrp_rx_bufs_policy", kNotYet},
+    {"vrrp_rx_bufs_multiplier", kNotYet},
+    {"log_unknown_vrids", kNotYet},
+    {"vmac_prefix", kNotYet},
+    {"vmac_addr_prefix", kNotYet},
+    {"random_seed", kNotYet},
+    {"include_check", kNotYet},
+    {"reload_time_file", kNotYet},
+    {"reload_repeat", kNotYet},
+    {"reload_file", kNotYet},
+});
 
 constexpr BlockSpec kGlobalDefs{"global_defs", kGlobalKeywords, false, {}, kGlobalUnimplemented};
 
@@ -190,30 +310,42 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
 };
-constexpr std::array<std::string_view, 24> kInstanceUnimplemented{"dont_track_primary",
-                                                                  "track_file",
-                                                                  "track_process",
-                                                                  "track_bfd",
-                                                                  "native_ipv6",
-                                                                  "virtual_routes",
-                                                                  "virtual_rules",
-                                                                  "lvs_sync_daemon_interface",
-                                                                  "vmac_xmit_base",
-                                                                  "debug",
-                                                                  "strict_mode",
-                                                                  "garp_lower_prio_delay",
-                                                                  "garp_lower_prio_repeat",
-                                                                  "lower_prio_no_advert",
-                                                                  "higher_prio_send_advert",
-                                                                  "kernel_rx_buf_size",
-                                                                  "notify_master_rx_lower_pri",
-                                                                  "unicast_fault_no_peer",
-                                                                  "check_unicast_src",
-                                                                  "skip_check_adv_addr",
-                                                                  "promote_secondaries",
-                                                                  "notify_deleted",
-                                                                  "unicast_ttl",
-                                                                  "old_unicast_checksum"};
+constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
+    {"track_bfd", kBfd},
+    {"lvs_sync_daemon_interface", kLvs},
+    {"debug", kInert},
+    {"dont_track_primary", kNotYet},
+    {"track_file", kNotYet},
+    {"track_process", kNotYet},
+    // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
+    {"track_src_ip", kDefault},
+    {"native_ipv6", kNotYet},
+    {"virtual_routes", kNotYet},
+    {"virtual_rules", kNotYet},
+    {"vmac_xmit_base", kNotYet},
+    {"use_vmac_addr", kNotYet},
+    {"use_ipvlan", kNotYet},
+    {"vrf", kNotYet},
+    {"mcast_dst_ip", kNotYet},
+    {"strict_mode", kNotYet},
+    {"garp_lower_prio_delay", kNotYet},
+    {"garp_lower_prio_repeat", kNotYet},
+    {"garp_extra_if", kNotYet},
+    {"down_timer_adverts", kNotYet},
+    {"lower_prio_no_advert", kNotYet},
+    {"higher_prio_send_advert", kNotYet},
+    {"kernel_rx_buf_size", kNotYet},
+    {"notify_master_rx_lower_pri", kNotYet},
+    {"notify_priority_changes", kNotYet},
+    {"notify_deleted", kNotYet},
+    {"unicast_fault_no_peer", kNotYet},
+    {"check_unicast_src", kDefault},
+    {"skip_check_adv_addr", kNotYet},
+    {"promote_secondaries", kNotYet},
+    {"unicast_ttl", kNotYet},
+    {"old_unicast_checksum", kNotYet},
+    {"linkbeat_use_polling", kNotYet},
+});
 
 constexpr BlockSpec kVrrpInstance{
     "vrrp_instance", kInstanceKeywords, false, {}, kInstanceUnimplemented};
@@ -228,9 +360,18 @@ constexpr std::array kSyncGroupKeywords{
     KeywordSpec{"notify_stop", 1, U, "a command"},
     KeywordSpec{"notify", 1, U, "a command"},
     KeywordSpec{"smtp_alert", 0, 1, "optionally 'true' or 'false'"},
+    KeywordSpec{"sync_group_tracking_weight", 0, 0, ""},
 };
-constexpr std::array<std::string_view, 4> kSyncGroupUnimplemented{
-    "global_tracking", "sync_group_tracking_weight", "track_script", "track_interface"};
+constexpr auto kSyncGroupUnimplemented = std::to_array<UnimplementedSpec>({
+    {"track_bfd", kBfd},
+    {"track_script", kNotYet},
+    {"track_interface", kNotYet},
+    {"track_file", kNotYet},
+    {"track_process", kNotYet},
+    {"global_tracking", kNotYet},
+    {"notify_deleted", kNotYet},
+    {"notify_priority_changes", kNotYet},
+});
 constexpr BlockSpec kSyncGroup{
     "vrrp_sync_group", kSyncGroupKeywords, false, {}, kSyncGroupUnimplemented};
 
@@ -290,20 +431,35 @@ constexpr std::array kRootKeywords{
     KeywordSpec{"backend", 1, 1, "a backend name", &kBackend},
     KeywordSpec{"backend_group", 1, 1, "a group name", &kBackendGroup},
 };
-constexpr std::array<std::string_view, 14> kRootUnimplemented{"virtual_server",
-                                                              "virtual_server_group",
-                                                              "static_ipaddress",
-                                                              "static_routes",
-                                                              "static_rules",
-                                                              "linkbeat_interfaces",
-                                                              "vrrp_track_file",
-                                                              "vrrp_track_process",
-                                                              "garp_group",
-                                                              "bfd_instance",
-                                                              "track_file",
-                                                              "real_server",
-                                                              "SSL",
-                                                              "net_namespace_ipvs"};
+constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
+    {"virtual_server", kLvs},
+    {"virtual_server_group", kLvs},
+    {"real_server", kLvs},  // belongs in virtual_server; kept from before the census
+    {"SSL", kLvs},          // the SSL context of the SSL_GET checker
+    {"net_namespace_ipvs", kLvs},
+    {"bfd_instance", kBfd},
+    {"instance", kDaemon},
+    {"use_pid_dir", kDaemon},
+    {"child_wait_time", kDaemon},
+    {"includer", kInclude},
+    {"includem", kInclude},
+    {"includew", kInclude},
+    {"includeb", kInclude},
+    {"includea", kInclude},
+    {"net_namespace", kNotYet},
+    {"namespace_with_ipsets", kNotYet},
+    {"linkbeat_use_polling", kNotYet},
+    {"linkbeat_interfaces", kNotYet},
+    {"interface_up_down_delays", kNotYet},
+    {"static_ipaddress", kNotYet},
+    {"static_routes", kNotYet},
+    {"static_rules", kNotYet},
+    {"track_group", kNotYet},
+    {"track_file", kNotYet},
+    {"vrrp_track_file", kNotYet},
+    {"vrrp_track_process", kNotYet},
+    {"garp_group", kNotYet},
+});
 
 constexpr BlockSpec kRoot{"the top level", kRootKeywords, false, {}, kRootUnimplemented};
 

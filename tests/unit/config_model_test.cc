@@ -193,12 +193,12 @@ TEST_CASE("keepalived keywords holdfast does not implement are accepted with a w
   CHECK(errorsOf(text).empty());
   CHECK(holdfast::test::noEffectOf(text) ==
         std::vector<std::string>{
-            "test.conf:2:3: warning: 'enable_snmp_vrrp' is a keepalived keyword that holdfast "
-            "does not implement; it has no effect",
-            "test.conf:3:3: warning: 'lvs_id' is a keepalived keyword that holdfast does not "
-            "implement; it has no effect",
-            "test.conf:5:1: warning: 'virtual_server' is a keepalived keyword that holdfast "
-            "does not implement; it has no effect"});
+            "test.conf:2:3: warning: 'enable_snmp_vrrp' is a keepalived SNMP keyword; holdfast "
+            "has no SNMP agent (it serves Prometheus metrics, see metrics_listen): no effect",
+            "test.conf:3:3: warning: 'lvs_id' is a keepalived LVS keyword; holdfast does not do "
+            "load balancing (IPVS): no effect",
+            "test.conf:5:1: warning: 'virtual_server' is a keepalived LVS keyword; holdfast does "
+            "not do load balancing (IPVS): no effect"});
 }
 
 TEST_CASE("auth_pass longer than 8 characters warns and keeps the first 8") {
