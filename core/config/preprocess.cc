@@ -283,9 +283,10 @@ bool LineExpander::continueDefinition(std::string_view raw, int lineNo) {
     finishDefinition();
     return true;
   }
+  // As in keepalived, a '\\' ending the line continues it even after a comment.
+  bool more = raw[trimmedEnd(raw, raw.size()) - 1] == '\\';
+  if (more && end == trimmedEnd(raw, raw.size())) end = trimmedEnd(raw, end - 1);
   std::string_view code = raw.substr(begin, end - begin);
-  bool more = code.back() == '\\';
-  if (more) code = code.substr(0, trimmedEnd(code, code.size() - 1));
   if (!code.empty()) pending_.value.lines.emplace_back(code);
   if (!more) finishDefinition();
   return true;
@@ -354,13 +355,16 @@ bool LineExpander::applyDefinition(const Work& w) {
   std::string name = s.substr(1, i - 1);
   size_t begin = i + 1;
   while (begin < s.size() && isBlank(s[begin])) ++begin;
+  size_t lineEnd = trimmedEnd(s, s.size());
   size_t end = std::max(begin, trimmedEnd(s, scan(s).codeEnd));
+  // A '\\' ending the line makes it multi-line, even after a comment (keepalived).
+  bool more = lineEnd > begin && s[lineEnd - 1] == '\\';
+  if (more && end == lineEnd) end = std::max(begin, trimmedEnd(s, end - 1));
   std::string value = s.substr(begin, end - begin);
 
   Definitions::Value v;
   v.where = at(w, 0);
-  if (!value.empty() && value.back() == '\\') {
-    value.resize(trimmedEnd(value, value.size() - 1));
+  if (more) {
     if (!value.empty()) v.lines.push_back(value);
     v.multiLine = true;
     pending_ = {name, std::move(v), true};
@@ -562,7 +566,7 @@ void LineExpander::processAfterBraces(Work& w) {
     }
     // Not selected: the text up to the end of the line goes. keepalived drops the
     // braces in it too, and then misses a '}'; holdfast keeps them.
-    Work kept = w.slice(0, r);
+    Work kept = w.slice(0, trimmedEnd(w.s, r));
     bool dropped = false;
     for (size_t b : sc.braces) {
       if (b < r) continue;
