@@ -10,6 +10,7 @@
 
 #include "core/config/loader.h"
 #include "core/config/preprocess.h"
+#include "core/daemon/options.h"
 #include "tests/unit/config_test_util.h"
 
 using namespace holdfast::config;
@@ -298,4 +299,13 @@ TEST_CASE("definitions carry into included files and back", "[preprocess]") {
   CHECK(r.config->files.size() == 2);
   CHECK(r.config->global.routerId == fs::canonical(dir / "conf.d").string());
   fs::remove_all(dir);
+}
+
+TEST_CASE("holdfastd -i sets the config id; without it none is set", "[preprocess]") {
+  using holdfast::daemon::parseCommandLine;
+  auto given = parseCommandLine({"holdfastd", "-i", "lb2"});
+  REQUIRE_FALSE(given.exitCode);
+  CHECK(given.options.configId == "lb2");
+  CHECK(parseCommandLine({"holdfastd", "--config-id", ""}).options.configId == "");
+  CHECK_FALSE(parseCommandLine({"holdfastd"}).options.configId);
 }
