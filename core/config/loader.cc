@@ -1,5 +1,7 @@
 #include "core/config/loader.h"
 
+#include <sys/utsname.h>
+
 #include "core/config/build_context.h"
 #include "core/config/parser.h"
 #include "core/config/source_reader.h"
@@ -46,16 +48,23 @@ LoadResult build(SourceText source, Diagnostics diags) {
 
 }  // namespace
 
-LoadResult loadFile(const std::string& path) {
+std::string hostConfigId() {
+  struct utsname u {};
+  if (::uname(&u) != 0) return {};
+  std::string node = u.nodename;
+  return node.substr(0, node.find('.'));
+}
+
+LoadResult loadFile(const std::string& path, const LoadOptions& options) {
   Diagnostics diags;
-  SourceReader reader(diags);
+  SourceReader reader(diags, options.configId.value_or(hostConfigId()));
   SourceText source = reader.readFile(path);
   return build(std::move(source), std::move(diags));
 }
 
-LoadResult loadText(std::string_view text, const std::string& name) {
+LoadResult loadText(std::string_view text, const std::string& name, const LoadOptions& options) {
   Diagnostics diags;
-  SourceReader reader(diags);
+  SourceReader reader(diags, options.configId.value_or(hostConfigId()));
   SourceText source = reader.readText(text, name);
   return build(std::move(source), std::move(diags));
 }

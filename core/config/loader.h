@@ -17,9 +17,19 @@ struct LoadResult {
   Diagnostics diagnostics;
 };
 
-LoadResult loadFile(const std::string& path);
+struct LoadOptions {
+  // The config id that `@ID` lines are compared with and ${_INSTANCE} holds
+  // (holdfastd -i/--config-id). Unset: hostConfigId(). It may be set to "".
+  std::optional<std::string> configId;
+};
+
+// keepalived's default config id: the host's node name (uname) up to its first '.'.
+std::string hostConfigId();
+
+LoadResult loadFile(const std::string& path, const LoadOptions& options = {});
 // `name` stands for the file name in messages; includes resolve from the current
 // directory.
-LoadResult loadText(std::string_view text, const std::string& name);
+LoadResult loadText(std::string_view text, const std::string& name,
+                    const LoadOptions& options = {});
 
 }  // namespace holdfast::config

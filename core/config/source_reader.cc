@@ -54,7 +54,39 @@ void SourceReader::readInto(const std::string& path, const SourceLocation& inclu
 void SourceReader::lexInto(std::string_view text, const std::string& name,
                            const std::string& baseDir) {
   auto file = std::make_shared<const std::string>(name);
-  std::vector<Token> tokens = lex(text, file, diags_);
+  // ${_PWD}: the file's directory, absolute, as keepalived's getcwd() gives it.
+  std::error_code ec;
+  fs::path dir = fs::absolute(baseDir.empty() ? "." : baseDir, ec);
+  fs::path canonicalDir = fs::weakly_canonical(dir, ec);
+  if (!ec) dir = canonicalDir;
+  LineExpander lines(text, file, dir.lexically_normal().string(), defs_, diags_);
+  ExpandedLine line;
+  while (lines.next(line)) readLine(line, file, baseDir);
+}
+
+// Lexes one expanded line, moving every token and lexer message back to where its
+// text was written, then takes an `include` line.
+void SourceReader::readLine(const ExpandedLine& line,
+                            const std::shared_ptr<const std::string>& file,
+                            const std::string& baseDir) {
+  auto place = [&](SourceLocation& where) {
+    where.column = line.columnAt(where.column);
+    where.line = line.line;
+  };
+  Diagnostics lexDiags;
+  std::vector<Token> tokens = lex(line.text, file, lexDiags);
+  for (Diagnostic d : lexDiags.all()) {
+    place(d.where);
+    if (d.severity == Severity::kError) {
+      diags_.error(d.where, std::move(d.message));
+    } else if (d.severity == Severity::kWarning) {
+      diags_.warning(d.where, std::move(d.message));
+    } else {
+      diags_.noEffect(d.where, std::move(d.message));
+    }
+  }
+  for (Token& t : tokens) place(t.where);
+
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (!(t.firstOnLine && t.isWord("include"))) {

@@ -180,7 +180,7 @@ ReloadOutcome Daemon::reload() {
   ReloadOutcome out = [this] {
     ReloadOutcome o;
     log::info("reload: reading " + options_.configPath);
-    config::LoadResult result = config::loadFile(options_.configPath);
+    config::LoadResult result = config::loadFile(options_.configPath, {options_.configId});
     for (const auto& d : result.diagnostics.all()) {
       (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
       o.messages.push_back(config::format(d));

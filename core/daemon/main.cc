@@ -18,7 +18,7 @@ namespace {
 constexpr int kExitConfig = 1;
 
 int configTest(const daemon::Options& options) {
-  config::LoadResult result = config::loadFile(options.configPath);
+  config::LoadResult result = config::loadFile(options.configPath, {options.configId});
   std::cerr << result.diagnostics.str();
   if (!result.config) {
     std::cerr << options.configPath << ": " << result.diagnostics.errorCount()
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
 
   log::configure({options.logLevel, options.logConsole || !options.logSyslog, options.logSyslog});
 
-  config::LoadResult result = config::loadFile(options.configPath);
+  config::LoadResult result = config::loadFile(options.configPath, {options.configId});
   for (const auto& d : result.diagnostics.all()) {
     (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
   }

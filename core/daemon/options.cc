@@ -10,9 +10,12 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
   CommandLine cl;
   Options& o = cl.options;
   std::string level = "info";
+  std::string configId;
   po::options_description desc("Options");
   desc.add_options()("config,f", po::value(&o.configPath)->value_name("FILE"),
                      "configuration file (default /etc/holdfast/holdfast.conf)")(
+      "config-id,i", po::value(&configId)->value_name("ID"),
+      "config id for '@ID' lines (default: the host name up to its first '.')")(
       "config-test,t", po::bool_switch(&o.configTest),
       "check the configuration, print a summary and exit: 0 if good, 1 if not")(
       "log-console,l", po::bool_switch(&o.logConsole), "log to stderr as well as syslog")(
@@ -50,6 +53,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
     return cl;
   }
   if (vm.count("no-syslog")) o.logSyslog = false;
+  if (vm.count("config-id")) o.configId = configId;
   if (!log::parseLevel(level, o.logLevel)) {
     cl.exitCode = 2;
     cl.text =

@@ -15,6 +15,9 @@ inline constexpr const char* kDefaultControlSocket = "/run/holdfast/holdfast.soc
 
 struct Options {
   std::string configPath = kDefaultConfig;
+  // -i/--config-id: what `@ID` config lines are compared with; unset, the host name
+  // up to its first '.' (config::hostConfigId), as in keepalived.
+  std::optional<std::string> configId;
   bool configTest = false;
   bool logConsole = false;
   bool logSyslog = true;

@@ -169,8 +169,10 @@ for m in "${COMP_MODES[@]}"; do
   # holdfastd
   comp_expect "holdfastd: every option of --help" "$m" "holdfastd -" "${d_options[@]}"
   comp_expect "holdfastd takes options only" "$m" "holdfastd " "${d_options[@]}"
-  comp_expect "holdfastd --c" "$m" "holdfastd --c" --config --config-test --control-socket
-  comp_expect "holdfastd: options already given" "$m" "holdfastd -t -f x.conf --" \
+  comp_expect "holdfastd --c" "$m" "holdfastd --c" --config --config-id --config-test --control-socket
+  host=$(uname -n)
+  comp_expect "holdfastd --config-id: this host's id" "$m" "holdfastd --config-id " "${host%%.*}"
+  comp_expect "holdfastd: options already given" "$m" "holdfastd -t -f x.conf --" --config-id \
     --log-console --no-syslog --log-level --pid-file --control-socket --version --help
   comp_expect "holdfastd -f: files" "$m" "holdfastd -t -f $caps/l" "$caps/lan.pcap"
   comp_expect "holdfastd --config=: files" "$m" "holdfastd --config=$caps/" \
