@@ -37,10 +37,13 @@ class BuildContext {
                const std::string& done = "ignored, as keepalived does");
 
   bool tolerant() const { return tolerant_; }
-  // While alive, problems are tolerated as keepalived does (its blocks).
+  // While alive, problems are tolerated as keepalived does (its blocks), or not
+  // (`on` false: holdfast's own keywords inside them, such as metrics_listen).
   class Tolerant {
    public:
-    explicit Tolerant(BuildContext& ctx) : ctx_(ctx), was_(ctx.tolerant_) { ctx.tolerant_ = true; }
+    explicit Tolerant(BuildContext& ctx, bool on = true) : ctx_(ctx), was_(ctx.tolerant_) {
+      ctx.tolerant_ = on;
+    }
     ~Tolerant() { ctx_.tolerant_ = was_; }
     Tolerant(const Tolerant&) = delete;
     Tolerant& operator=(const Tolerant&) = delete;

@@ -9,6 +9,10 @@ namespace {
 
 constexpr int kMaxWeight = 253;
 
+// global_defs keywords of holdfast's own (keepalived has none of them).
+const std::set<std::string_view> kHoldfastGlobals{"metrics_listen", "lock_memory",
+                                                  "checker_threads"};
+
 void setIf(auto& field, const auto& value) {
   if (value) field = *value;
 }
@@ -182,6 +186,8 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
   for (const Node& c : n.children) {
     keywords.see(c);
     const std::string& k = c.keyword.text;
+    // holdfast's own keywords keep holdfast's strictness: a bad value is an error.
+    BuildContext::Tolerant own(ctx, !kHoldfastGlobals.contains(k));
     if (k == "router_id") {
       g.routerId = c.args[0].text;
     } else if (k == "notification_email") {

@@ -18,6 +18,8 @@ void Diagnostics::error(const SourceLocation& where, std::string message) {
 
 void Diagnostics::warning(const SourceLocation& where, std::string message) {
   ++warningCount_;
+  if (warningCount_ > kMaxWarnings) return;
+  if (warningCount_ == kMaxWarnings) message += " (too many warnings; the rest are not shown)";
   all_.push_back({where, Severity::kWarning, std::move(message)});
 }
 

@@ -34,6 +34,9 @@ class Diagnostics {
   // Past this many errors the rest are dropped (a binary file fed as config would
   // otherwise produce one error per byte); a final line says so.
   static constexpr int kMaxErrors = 100;
+  // The same bound for tolerated mistakes (keepalived tolerates a file of junk: every
+  // line an unknown keyword). They are all still counted.
+  static constexpr int kMaxWarnings = 100;
 
   void error(const SourceLocation& where, std::string message);
   void warning(const SourceLocation& where, std::string message);

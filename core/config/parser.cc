@@ -1,5 +1,6 @@
 #include "core/config/parser.h"
 
+#include <optional>
 #include <vector>
 
 #include "core/config/suggest.h"
@@ -168,7 +169,7 @@ class Parser {
         // A list of names takes several on a line; a list whose items take options
         // (addresses, tracked items, peers) takes one item per line, and keepalived
         // ignores any other word there.
-        if (spec.itemModifiers.empty()) break;
+        if (spec.itemModifiers.empty() || spec.native) break;
         const Token& w = tokens_[pos_++];
         diags_.warning(w.where, "unknown option " + describe(w) + " for '" + t.text + "' in " +
                                     std::string(spec.what) +
@@ -207,14 +208,40 @@ class Parser {
     std::string msg = "unknown keyword '" + t.text + "' in " + std::string(spec.what);
     if (const BlockSpec* home = homeOf(t.text, spec)) {
       msg += " ('" + t.text + "' belongs in " + std::string(home->what) + ")";
-    } else {
-      std::vector<std::string_view> names;
-      for (const auto& k : spec.keywords) names.push_back(k.name);
-      for (const auto& k : spec.unimplemented) names.push_back(k.name);
-      if (auto s = closest(t.text, names)) msg += "; did you mean '" + *s + "'?";
+    } else if (auto s = suggestion(t.text, spec)) {
+      msg += spec.native ? "; did you mean " + *s + "?" : " (did you mean " + *s + "?)";
     }
     if (!spec.native) msg += "; skipped with its values and block, as keepalived does";
     report(spec, t.where, msg);
+  }
+
+  // The closest keyword of this block, or else of any keepalived block (a misspelling
+  // copied from old docs often names a keyword of another block): "'x'" or
+  // "'x' (a vrrp_instance keyword)".
+  static std::optional<std::string> suggestion(std::string_view word, const BlockSpec& spec) {
+    std::vector<std::string_view> names;
+    for (const auto& k : spec.keywords) names.push_back(k.name);
+    for (const auto& k : spec.unimplemented) names.push_back(k.name);
+    if (auto s = closest(word, names)) return "'" + *s + "'";
+    if (spec.native) return std::nullopt;
+    std::optional<std::string> found;
+    auto visit = [&](auto& self, const BlockSpec& b, int depth) -> void {
+      if (found || depth > 4) return;
+      if (&b != &spec && !b.isList && !b.native) {
+        std::vector<std::string_view> other;
+        for (const auto& k : b.keywords) other.push_back(k.name);
+        for (const auto& k : b.unimplemented) other.push_back(k.name);
+        if (auto s = closest(word, other)) {
+          found = "'" + *s + "' (a " + std::string(b.what) + " keyword)";
+          return;
+        }
+      }
+      for (const auto& k : b.keywords) {
+        if (k.block) self(self, *k.block, depth + 1);
+      }
+    };
+    visit(visit, rootSpec(), 0);
+    return found;
   }
 
   // An error in holdfast's own blocks; in keepalived's, a tolerated mistake.

@@ -99,6 +99,8 @@ constexpr auto kTrackUnimplemented = std::to_array<UnimplementedSpec>({
     {"no_reverse", kDefault},
 });
 constexpr BlockSpec kTrackList{"track list", {}, true, kTrackModifiers, kTrackUnimplemented};
+// holdfast's own track list: several backends may share a line.
+constexpr BlockSpec kBackendTrackList{"track_backend", {}, true, kTrackModifiers, {}, true};
 
 constexpr std::array kPeerModifiers{
     KeywordSpec{"min_ttl", 1, 1, "a TTL 0-255"},
@@ -285,7 +287,7 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"virtual_ipaddress_excluded", 0, 0, "", &kAddressList},
     KeywordSpec{"track_script", 0, 0, "", &kTrackList},
     KeywordSpec{"track_interface", 0, 0, "", &kTrackList},
-    KeywordSpec{"track_backend", 0, 0, "", &kTrackList},
+    KeywordSpec{"track_backend", 0, 0, "", &kBackendTrackList},
     KeywordSpec{"nopreempt", 0, 0, ""},
     KeywordSpec{"preempt", 0, 0, ""},
     KeywordSpec{"preempt_delay", 1, 1, "a duration"},

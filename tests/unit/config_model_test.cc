@@ -208,7 +208,7 @@ TEST_CASE("auth_pass longer than 8 characters warns and keeps the first 8") {
   REQUIRE(w.size() == 1);
   CHECK(w[0] ==
         "test.conf:7:15: warning: auth_pass is longer than 8 characters; only the first 8 "
-        "('01234567') are used");
+        "('01234567') are used, as keepalived does");
   CHECK(load(text).instances[0].auth.pass == "01234567");
 }
 
@@ -228,12 +228,6 @@ TEST_CASE("a script with shell syntax is kept whole for /bin/sh -c") {
 TEST_CASE("vrrp_garp_interval 0 is valid") {
   Config c = load("global_defs {\n  vrrp_garp_interval 0\n}\n" + holdfast::test::instance(""));
   CHECK(c.global.garpInterval == 0s);
-}
-
-TEST_CASE("nopreempt with state MASTER starts as BACKUP, with a warning") {
-  std::string text = holdfast::test::instance("  state MASTER\n  nopreempt\n");
-  CHECK(load(text).instances[0].initialState == InitialState::kBackup);
-  CHECK(warningsOf(text).size() == 1);
 }
 
 TEST_CASE("the summary names instances, VIPs, tracks and backends") {

@@ -21,13 +21,16 @@ TEST_CASE("braces are tokens even when glued to words") {
   CHECK_FALSE(d.hasErrors());
 }
 
-TEST_CASE("both comment styles run to the end of the line, only at a word start") {
+TEST_CASE("both comment styles run to the end of the line, anywhere outside quotes") {
   Diagnostics d;
-  auto t = lexText("a ! x y\n# whole line\nb # c\nauth_pass ab#1!", d);
-  REQUIRE(t.size() == 4);
+  auto t = lexText("a ! x y\n# whole line\nb # c\nauth_pass ab#1!\nk \"x#y\" e\\#f", d);
+  REQUIRE(t.size() == 7);
   CHECK(t[0].text == "a");
   CHECK(t[1].text == "b");
-  CHECK(t[3].text == "ab#1!");
+  CHECK(t[3].text == "ab");  // keepalived: '#' inside a word starts a comment
+  CHECK(t[5].text == "x#y");
+  CHECK(t[6].text == "e#f");  // \# keeps one literally
+  CHECK(d.warningCount() == 1);
 }
 
 TEST_CASE("tokens know their line, column and whether they start a line") {
