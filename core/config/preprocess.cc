@@ -26,9 +26,10 @@ bool isNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
-// Where the lexer will see a comment start ('!' or '#' beginning a word outside a
-// string), and which characters are inside a double-quoted string. The rules are
-// the lexer's, so that what is expanded is exactly what the lexer reads as code.
+// Where the lexer will see a comment start ('!' or '#' anywhere outside a string,
+// unless escaped with '\\', as in keepalived), and which characters are inside a
+// double-quoted string. The rules are the lexer's, so that what is expanded is
+// exactly what the lexer reads as code.
 struct LineScan {
   size_t codeEnd = 0;          // start of the comment, or the length
   std::vector<bool> quoted;    // per character
@@ -49,7 +50,10 @@ LineScan scan(std::string_view s) {
       r.braces.push_back(i);
       wordStart = true;
       ++i;
-    } else if (wordStart && (c == '!' || c == '#')) {
+    } else if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '!' || s[i + 1] == '#')) {
+      wordStart = false;
+      i += 2;
+    } else if (c == '!' || c == '#') {
       r.codeEnd = i;
       return r;
     } else if (wordStart && c == '"') {
