@@ -52,4 +52,8 @@ std::expected<InterfaceInfo, std::string> lookupInterface(const std::string& nam
   return info;
 }
 
+bool interfaceExists(const std::string& name) {
+  return ::if_nametoindex(name.c_str()) != 0;
+}
+
 }  // namespace holdfast::netio

@@ -22,5 +22,7 @@ struct InterfaceInfo {
 };
 
 std::expected<InterfaceInfo, std::string> lookupInterface(const std::string& name);
+// True when this network namespace has an interface of that name.
+bool interfaceExists(const std::string& name);
 
 }  // namespace holdfast::netio

@@ -207,6 +207,10 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       if (c.args.size() > 1) g.scriptGroup = c.args[1].text;
     } else if (k == "enable_script_security") {
       g.enableScriptSecurity = true;
+      ctx.diags().noEffect(c.where(),
+                           "'enable_script_security': holdfast does not check who may write "
+                           "tracked scripts yet: no effect (scripts run as script_user, an "
+                           "unprivileged user unless set)");
     } else if (k == "vrrp_version") {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
     } else if (k == "vrrp_rt_priority") {
@@ -382,6 +386,12 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
       for (const Node& item : c.children) {
         auto a = hostAddress(ctx, item.keyword, "unicast_peer");
         if (!a) continue;
+        for (const Node& mod : item.children) {
+          ctx.diags().noEffect(mod.where(), "'" + mod.keyword.text +
+                                                "' on a unicast_peer is not implemented in "
+                                                "holdfast yet: no effect (adverts are not "
+                                                "filtered by TTL)");
+        }
         if (!family.admit(*a)) {
           ctx.diags().warning(item.where(), "unicast_peer " + a->to_string() + " is not " +
                                                 toString(*family.family) +

@@ -6,7 +6,10 @@
 namespace holdfast::config {
 
 std::string format(const Diagnostic& d) {
-  return d.where.str() + (d.severity == Severity::kError ? ": error: " : ": warning: ") + d.message;
+  const char* kind = d.severity == Severity::kError  ? ": error: "
+                     : d.severity == Severity::kNote ? ": note: "
+                                                     : ": warning: ";
+  return d.where.str() + kind + d.message;
 }
 
 void Diagnostics::error(const SourceLocation& where, std::string message) {
@@ -28,6 +31,10 @@ void Diagnostics::noEffect(const SourceLocation& where, std::string message) {
   all_.push_back({where, Severity::kNoEffect, std::move(message)});
 }
 
+void Diagnostics::note(const SourceLocation& where, std::string message) {
+  all_.push_back({where, Severity::kNote, std::move(message)});
+}
+
 void Diagnostics::sortBySource(const std::vector<std::string>& files) {
   auto fileIndex = [&](const SourceLocation& l) {
     auto it = std::find(files.begin(), files.end(), l.fileName());
@@ -37,6 +44,14 @@ void Diagnostics::sortBySource(const std::vector<std::string>& files) {
     return std::tuple(fileIndex(a.where), a.where.line, a.where.column) <
            std::tuple(fileIndex(b.where), b.where.line, b.where.column);
   });
+}
+
+std::map<std::string, int> Diagnostics::mistakes() const {
+  std::map<std::string, int> out;
+  for (const auto& d : all_) {
+    if (d.severity == Severity::kWarning) ++out[d.message];
+  }
+  return out;
 }
 
 std::string Diagnostics::str() const {

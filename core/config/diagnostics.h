@@ -2,6 +2,7 @@
 // Collects every error and warning found while loading a config, in the order found,
 // so that one run of `holdfastd -t` reports all of them (gcc style, one per line).
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ namespace holdfast::config {
 //              brings a new one is refused.
 //   kError     the config is refused (-t exits 1; at start nothing runs; a reload keeps
 //              the running config).
-enum class Severity { kNoEffect, kWarning, kError };
+//   kNote      about this machine rather than the config (an interface missing under
+//              -t, which often runs elsewhere); -t's exit status ignores it.
+enum class Severity { kNote, kNoEffect, kWarning, kError };
 
 struct Diagnostic {
   SourceLocation where;
@@ -41,6 +44,7 @@ class Diagnostics {
   void error(const SourceLocation& where, std::string message);
   void warning(const SourceLocation& where, std::string message);
   void noEffect(const SourceLocation& where, std::string message);
+  void note(const SourceLocation& where, std::string message);
 
   bool hasErrors() const { return errorCount_ > 0; }
   int errorCount() const { return errorCount_; }
@@ -53,6 +57,9 @@ class Diagnostics {
   void sortBySource(const std::vector<std::string>& files);
   // All diagnostics formatted, one per line.
   std::string str() const;
+  // The tolerated mistakes by message, without where they are (a reload of the same
+  // mistakes moved to other lines is the same config), and how often each occurs.
+  std::map<std::string, int> mistakes() const;
 
  private:
   std::vector<Diagnostic> all_;

@@ -171,7 +171,7 @@ class Parser {
         // ignores any other word there.
         if (spec.itemModifiers.empty() || spec.native) break;
         const Token& w = tokens_[pos_++];
-        diags_.warning(w.where, "unknown option " + describe(w) + " for '" + t.text + "' in " +
+        diags_.warning(w.where, "unknown option '" + w.text + "' for '" + t.text + "' in " +
                                     std::string(spec.what) +
                                     " (one item per line); ignored, as keepalived does");
         continue;

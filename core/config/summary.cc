@@ -36,8 +36,8 @@ std::string checkText(const CheckSpec& c) {
 
 std::string summarize(const Config& cfg) {
   std::ostringstream o;
-  o << "configuration OK: " << cfg.files.size() << (cfg.files.size() == 1 ? " file" : " files")
-    << ", " << cfg.instances.size() << " vrrp_instance, " << cfg.scripts.size() << " vrrp_script, "
+  o << cfg.files.size() << (cfg.files.size() == 1 ? " file" : " files") << ", "
+    << cfg.instances.size() << " vrrp_instance, " << cfg.scripts.size() << " vrrp_script, "
     << cfg.backends.size() << " backend, " << cfg.backendGroups.size() << " backend_group, "
     << cfg.syncGroups.size() << " vrrp_sync_group\n";
   if (!cfg.global.routerId.empty()) o << "router_id " << cfg.global.routerId << "\n";

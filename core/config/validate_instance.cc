@@ -134,6 +134,46 @@ void completePreempt(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
   }
 }
 
+// Keywords holdfast reads but does not act on (yet): one warning each at its line,
+// so that nobody relies on them silently.
+void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who) {
+  if (vi.useVmac) {
+    d.noEffect(vi.locations.at("use_vmac", vi.where),
+               who +
+                   ": 'use_vmac' is not implemented in holdfast yet: no effect (the VIPs use "
+                   "the interface's own MAC)");
+  }
+  if (!vi.accept) {
+    const bool implied = !vi.locations.has("no_accept");
+    d.noEffect(vi.locations.at("no_accept", vi.where),
+               who + ": " + (implied ? "no_accept (implied by vrrp_strict)" : "'no_accept'") +
+                   " is not implemented in holdfast yet: no effect (the VIPs answer as in "
+                   "accept mode)");
+  }
+  if (!vi.excludedAddresses.empty()) {
+    d.noEffect(vi.locations.at("virtual_ipaddress_excluded", vi.where),
+               who +
+                   ": 'virtual_ipaddress_excluded' is not implemented in holdfast yet: no "
+                   "effect (those addresses are not added)");
+  }
+  for (const VirtualAddress& va : vi.virtualAddresses) {
+    if (va.noTrack) {
+      d.noEffect(va.where, "'no_track' on " + va.address.to_string() +
+                               ": holdfast never takes a VIP removed by hand as a fault (it "
+                               "adds it back), which is what no_track asks for: no effect");
+    }
+    if (!va.scope.empty()) {
+      d.noEffect(va.where, "'scope " + va.scope + "' on " + va.address.to_string() +
+                               " is not implemented in holdfast yet: no effect (scope global)");
+    }
+    if (va.broadcast) {
+      d.noEffect(va.where, "'brd' on " + va.address.to_string() +
+                               " is not implemented in holdfast yet: no effect (no broadcast "
+                               "address is set)");
+    }
+  }
+}
+
 }  // namespace
 
 void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
@@ -172,6 +212,7 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
   }
   completeStrict(d, vi, who);
   completePreempt(d, vi, who);
+  warnNoEffect(d, vi, who);
 
   for (VirtualAddress& va : vi.virtualAddresses) {
     if (!va.dev.empty() && !validInterfaceName(va.dev)) {

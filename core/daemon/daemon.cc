@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "core/config/host_check.h"
 #include "core/config/loader.h"
 #include "core/control/query.h"
 #include "core/control/render.h"
@@ -15,29 +16,16 @@
 #include "core/log/logger.h"
 #include "netio/await_reply.h"
 #include "netio/duration_text.h"
+#include "netio/interface_info.h"
 
 namespace holdfast::daemon {
 
-Daemon::Daemon(Options options, config::Config initial)
+Daemon::Daemon(Options options, config::Config initial, std::map<std::string, int> mistakes)
     : options_(std::move(options)),
-      config_(std::make_shared<const config::Config>(std::move(initial))) {}
+      config_(std::make_shared<const config::Config>(std::move(initial))),
+      mistakes_(std::move(mistakes)) {}
 
 namespace {
-
-// Keywords that this build parses but does not act on yet: say so at start and
-// reload, so that nobody relies on them silently.
-void warnInactive(const config::Config& cfg) {
-  for (const auto& vi : cfg.instances) {
-    if (vi.useVmac) {
-      log::warning(vi.name + ": use_vmac (" + vi.locations.at("use_vmac", vi.where).fileLine() +
-                   ") has no effect in this build: the VIPs use the interface's own MAC");
-    }
-    if (!vi.accept) {
-      log::warning(vi.name + ": no_accept (" + vi.locations.at("no_accept", vi.where).fileLine() +
-                   ") has no effect in this build: a master accepts traffic to its VIPs");
-    }
-  }
-}
 
 // Keeps the daemon's pages in RAM (lock_memory, on by default): under memory
 // pressure an advert must not wait for a page to come back from swap. MCL_ONFAULT
@@ -123,7 +111,6 @@ int Daemon::run() {
   log::info("started with " + options_.configPath + ": " +
             std::to_string(config_->instances.size()) + " vrrp_instance, " +
             std::to_string(config_->backends.size()) + " backend");
-  warnInactive(*config_);
   applyMemoryLock(config_->global.lockMemory, memoryLocked_);
   auto runtimes = build(*config_);
   if (!runtimes) {
@@ -181,6 +168,11 @@ ReloadOutcome Daemon::reload() {
     ReloadOutcome o;
     log::info("reload: reading " + options_.configPath);
     config::LoadResult result = config::loadFile(options_.configPath, {options_.configId});
+    if (result.config) {
+      config::checkHost(*result.config, result.diagnostics, config::HostCheck::kStart,
+                        netio::interfaceExists);
+      if (result.diagnostics.hasErrors()) result.config.reset();
+    }
     for (const auto& d : result.diagnostics.all()) {
       (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
       o.messages.push_back(config::format(d));
@@ -195,6 +187,18 @@ ReloadOutcome Daemon::reload() {
     if (!result.config) {
       return refuse(std::to_string(result.diagnostics.errorCount()) + " error(s) in " +
                     options_.configPath);
+    }
+    // At start a config with tolerated mistakes runs (availability first); on reload
+    // the running config is better than one with new mistakes.
+    auto mistakes = result.diagnostics.mistakes();
+    int fresh = 0;
+    for (const auto& [message, n] : mistakes) {
+      auto it = mistakes_.find(message);
+      fresh += std::max(0, n - (it == mistakes_.end() ? 0 : it->second));
+    }
+    if (fresh > 0) {
+      return refuse(std::to_string(fresh) + " new tolerated mistake(s) in " + options_.configPath +
+                    " (the warnings above; the running configuration does not have them)");
     }
     auto next = std::make_shared<const config::Config>(std::move(*result.config));
     const bool healthSame = runtime::healthSignature(*next) == runtime::healthSignature(*config_);
@@ -223,7 +227,7 @@ ReloadOutcome Daemon::reload() {
                               : "; backends rebuilt, unchanged checks kept their state");
     }
     config_ = std::move(next);
-    warnInactive(*config_);
+    mistakes_ = std::move(mistakes);
     applyMemoryLock(config_->global.lockMemory, memoryLocked_);
     if (auto m = startMetrics(); !m) log::error(m.error() + "; metrics not served");
     ++reloads_;

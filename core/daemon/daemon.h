@@ -5,6 +5,7 @@
 // changes flow from the monitor to the VRRP runtime. The control socket and the
 // metrics server read both through reports, never blocking either thread.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,14 +28,17 @@ struct ReloadOutcome {
 
 class Daemon {
  public:
-  Daemon(Options options, config::Config initial);
+  // `mistakes`: the tolerated mistakes of the initial config (Diagnostics::mistakes),
+  // which a reload may keep but not add to.
+  Daemon(Options options, config::Config initial, std::map<std::string, int> mistakes = {});
   ~Daemon();
 
   // Runs until SIGTERM or SIGINT; returns the process exit code.
   int run();
 
-  // Re-reads the config file. A config with errors is refused as a whole: every
-  // error is logged and the running config stays untouched. Instances whose
+  // Re-reads the config file. A config with errors, or with tolerated mistakes the
+  // running one does not have, is refused as a whole: every reason is logged and the
+  // running config stays untouched. Instances whose
   // configuration did not change keep running untouched (hitless).
   ReloadOutcome reload();
 
@@ -60,6 +64,7 @@ class Daemon {
 
   Options options_;
   std::shared_ptr<const config::Config> config_;
+  std::map<std::string, int> mistakes_;  // of config_
   netio::EventLoop loop_;
   std::unique_ptr<runtime::HealthMonitor> health_;
   std::unique_ptr<runtime::VrrpRuntime> vrrp_;

@@ -17,7 +17,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       "config-id,i", po::value(&configId)->value_name("ID"),
       "config id for '@ID' lines (default: the host name up to its first '.')")(
       "config-test,t", po::bool_switch(&o.configTest),
-      "check the configuration, print a summary and exit: 0 if good, 1 if not")(
+      "check the configuration, print a summary and exit: 0 if good, 4 if it runs with "
+      "tolerated mistakes, 1 if refused")("strict", po::bool_switch(&o.strict),
+                                          "with -t: any warning exits 1")(
       "log-console,l", po::bool_switch(&o.logConsole), "log to stderr as well as syslog")(
       "no-syslog", "do not log to syslog")("log-level", po::value(&level)->value_name("LEVEL"),
                                            "error, warning, info (default) or debug")(

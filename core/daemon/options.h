@@ -19,6 +19,7 @@ struct Options {
   // up to its first '.' (config::hostConfigId), as in keepalived.
   std::optional<std::string> configId;
   bool configTest = false;
+  bool strict = false;  // -t: any warning exits 1
   bool logConsole = false;
   bool logSyslog = true;
   log::Level logLevel = log::Level::kInfo;

@@ -172,7 +172,7 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "holdfastd --c" "$m" "holdfastd --c" --config --config-id --config-test --control-socket
   host=$(uname -n)
   comp_expect "holdfastd --config-id: this host's id" "$m" "holdfastd --config-id " "${host%%.*}"
-  comp_expect "holdfastd: options already given" "$m" "holdfastd -t -f x.conf --" --config-id \
+  comp_expect "holdfastd: options already given" "$m" "holdfastd -t -f x.conf --" --config-id --strict \
     --log-console --no-syslog --log-level --pid-file --control-socket --version --help
   comp_expect "holdfastd -f: files" "$m" "holdfastd -t -f $caps/l" "$caps/lan.pcap"
   comp_expect "holdfastd --config=: files" "$m" "holdfastd --config=$caps/" \

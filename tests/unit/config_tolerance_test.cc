@@ -248,7 +248,7 @@ std::vector<Case> cases() {
       {"several addresses on one line: keepalived takes the first",
        "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 1\n"
        "  virtual_ipaddress {\n    192.0.2.1/24 192.0.2.2/24\n  }\n}\n",
-       {"test.conf:5:18: warning: unknown option 192.0.2.2/24 for '192.0.2.1/24' in "
+       {"test.conf:5:18: warning: unknown option '192.0.2.2/24' for '192.0.2.1/24' in "
         "virtual_ipaddress (one item per line); ignored, as keepalived does"},
        [](const Config& c) { CHECK(first(c).virtualAddresses.size() == 1); }},
       {"a '#' inside a word starts a comment",
