@@ -58,8 +58,9 @@ vrrp_instance VI_1 {
 CONF
 kill -HUP "$DAEMON"
 lab_wait "the reload to be refused" 10 grep -qF "reload refused" "$LOG"
-lab_expect_log "$LOG" "$CONF:2:11: error: 'state': expected MASTER or BACKUP, found 'MASTR'" "bad state"
-lab_expect_log "$LOG" "$CONF:4:23: error: 'virtual_router_id': value 300 is out of range 1-255" "bad VRID"
+lab_expect_log "$LOG" "$CONF:2:11: warning: state MASTR is not MASTER or BACKUP: starting as BACKUP, as keepalived does" "bad state"
+lab_expect_log "$LOG" "$CONF:4:23: warning: 'virtual_router_id': value 300 is out of range 1-255; ignored, as keepalived does" "bad VRID"
+lab_expect_log "$LOG" "$CONF:1:1: error: vrrp_instance 'VI_1' needs 'virtual_router_id'" "no VRID left"
 lab_expect_log "$LOG" "the running configuration is kept unchanged" "refusal says the old config stays"
 sleep 0.3
 kill -0 "$DAEMON" 2>/dev/null || lab_fail "holdfastd died after a refused reload"

@@ -27,20 +27,38 @@ $out"
 }
 
 refuses no-interface \
-  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-interface.conf:1): no interface 'nosuch0'" \
+  "$LAB_DIR/no-interface.conf:2:3: error: vrrp_instance 'VI_1': interface 'nosuch0' does not exist (keepalived refuses this too)" \
   'vrrp_instance VI_1 {
   interface nosuch0
   virtual_router_id 1
   virtual_ipaddress { 192.0.2.100/24 }
 }'
 
-refuses no-vip-dev \
-  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-vip-dev.conf:1): virtual_ipaddress 192.0.2.100: no interface 'nosuch1'" \
-  'vrrp_instance VI_1 {
+# A VIP on an interface that does not exist: keepalived runs without it, so does holdfastd.
+cat >"$LAB_DIR/no-vip-dev.conf" <<'CONF'
+vrrp_instance VI_1 {
   interface eth0
+  version 3
+  advert_int 0.1
   virtual_router_id 1
-  virtual_ipaddress { 192.0.2.100/24 dev nosuch1 }
-}'
+  virtual_ipaddress {
+    192.0.2.100/24
+    192.0.2.101/24 dev nosuch1
+  }
+}
+CONF
+lab_spawn "$NS" "$LAB_DIR/no-vip-dev.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/no-vip-dev.conf" \
+  --pid-file "$LAB_DIR/no-vip-dev.pid"
+PID=$LAB_PID
+lab_wait "the instance to run without that VIP" 5 lab_has_vip "$NS" 192.0.2.100
+lab_expect_log "$LAB_DIR/no-vip-dev.log" \
+  "$LAB_DIR/no-vip-dev.conf:8:5: warning: vrrp_instance 'VI_1': interface 'nosuch1' of 192.0.2.101 does not exist; that address is not added, as keepalived does" \
+  "missing VIP interface"
+lab_has_vip "$NS" 192.0.2.101 && lab_fail "no-vip-dev: 192.0.2.101 was added somewhere"
+kill -TERM "$PID"
+wait "$PID"
+lab_wait "the VIP to go at stop" 5 lab_lacks_vip "$NS" 192.0.2.100
+echo "ok: a VIP on a missing interface is left out with a warning; the instance runs"
 
 refuses no-script-user \
   "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-script-user.conf:5): vrrp_script chk: script user 'nosuchuser' does not exist" \

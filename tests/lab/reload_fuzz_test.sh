@@ -2,8 +2,9 @@
 # Reload fuzz: a running master is sent SIGHUP over a sequence of mutated configs
 # (tests/lab/config_mutate.py: dropped tokens and lines, unbalanced braces, values
 # out of range, unknown keywords, typographic quotes, garbage bytes, truncation,
-# a missing interface, ...). It never dies; a refused config is logged with
-# file:line and never moves the VIP or changes a state; an accepted one is
+# a missing interface, ...). It never dies; a refused config (an error, or a
+# tolerated mistake the running config does not have) is logged with file:line and
+# never moves the VIP or changes a state; an accepted one is
 # followed by the good config again. RELOAD_FUZZ_COUNT mutations (default 40),
 # RELOAD_FUZZ_SEED to replay a run.
 set -uo pipefail
@@ -84,6 +85,8 @@ for ((i = 1; i <= COUNT; i++)); do
     bad=$(grep -F ": error: " "$LAB_DIR/this.log" | grep -vE "error: $LAB_DIR/a\.conf:[0-9]+(:[0-9]+)?: error: " | grep -v "reload refused" || true)
     [ -z "$bad" ] || lab_fail "mutation $i ($kind): an error without file:line: $bad"
     grep -qE "error: $LAB_DIR/a\.conf:[0-9]+(:[0-9]+)?: error: |reload refused: cannot start" "$LAB_DIR/this.log" ||
+      { grep -qF "new tolerated mistake(s)" "$LAB_DIR/this.log" &&
+        grep -qE "warning: $LAB_DIR/a\.conf:[0-9]+(:[0-9]+)?: warning: " "$LAB_DIR/this.log"; } ||
       lab_fail "mutation $i ($kind): refused without saying where: $(cat "$LAB_DIR/this.log")"
     sleep 0.3
     lab_has_vip "$R1" 192.0.2.100 || lab_fail "mutation $i ($kind): a refused config moved the VIP"
