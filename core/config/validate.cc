@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "core/config/build_context.h"
+#include "core/config/script_access.h"
 #include "core/config/values.h"
 
 namespace holdfast::config::detail {
@@ -168,6 +169,7 @@ void validateInstance(BuildContext& ctx, VrrpInstance& vi, const Config& cfg) {
 }  // namespace
 
 void validate(BuildContext& ctx, Config& cfg) {
+  disableInaccessibleScripts(ctx, cfg);  // first: nothing below sees a disabled script
   std::map<std::string, SourceLocation> scripts, instances, syncGroups, backends;
   checkDuplicateNames(ctx, cfg.scripts, "vrrp_script", scripts);
   checkDuplicateNames(ctx, cfg.instances, "vrrp_instance", instances);

@@ -7,7 +7,9 @@
 //
 // Scripts run as an unprivileged user by default (keepalived_script if it exists,
 // else nobody), with a clean environment. A script file that a non-root user could
-// modify is refused: it never runs and counts as down.
+// modify is refused: it never runs and counts as down. (A script that cannot run at
+// all, or an unsafe root one with enable_script_security, never gets here: loading
+// the config disabled its tracking, core/config/script_access.h.)
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
