@@ -37,8 +37,9 @@ StateMachine::StateMachine(StateMachineConfig config)
 
 Timers StateMachine::timers() const {
   // RFC 5798 6.1: Skew_Time and Master_Down_Interval use our priority and the
-  // master's interval. v2 (RFC 3768) has no interval adoption.
-  return computeTimers(priority_,
+  // master's interval. v2 (RFC 3768 6.1) has no interval adoption, and its Skew_Time
+  // does not scale with the interval (computeTimers).
+  return computeTimers(config_.version, priority_,
                        config_.version == 3 ? masterAdvertInterval_ : config_.advertInterval);
 }
 

@@ -37,6 +37,9 @@ class BuildContext {
                const std::string& done = "ignored, as keepalived does");
 
   bool tolerant() const { return tolerant_; }
+  // Loading for holdfastd -t (LoadOptions::configTest).
+  bool configTest() const { return configTest_; }
+  void setConfigTest(bool on) { configTest_ = on; }
   // While alive, problems are tolerated as keepalived does (its blocks), or not
   // (`on` false: holdfast's own keywords inside them, such as metrics_listen).
   class Tolerant {
@@ -56,6 +59,7 @@ class BuildContext {
  private:
   Diagnostics& diags_;
   bool tolerant_ = false;
+  bool configTest_ = false;
 };
 
 // Records where each keyword of a block was given, and warns when a single-valued

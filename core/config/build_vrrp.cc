@@ -207,10 +207,6 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       if (c.args.size() > 1) g.scriptGroup = c.args[1].text;
     } else if (k == "enable_script_security") {
       g.enableScriptSecurity = true;
-      ctx.diags().noEffect(c.where(),
-                           "'enable_script_security': holdfast does not check who may write "
-                           "tracked scripts yet: no effect (scripts run as script_user, an "
-                           "unprivileged user unless set)");
     } else if (k == "vrrp_version") {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
     } else if (k == "vrrp_rt_priority") {

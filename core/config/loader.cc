@@ -9,11 +9,12 @@
 namespace holdfast::config {
 namespace {
 
-LoadResult build(SourceText source, Diagnostics diags) {
+LoadResult build(SourceText source, Diagnostics diags, const LoadOptions& options) {
   std::vector<Node> root = parse(source.tokens, diags);
   Config cfg;
   cfg.files = std::move(source.files);
   detail::BuildContext ctx(diags);
+  ctx.setConfigTest(options.configTest);
 
   // global_defs first: instances take their default version from it, wherever it is.
   for (const Node& n : root) {
@@ -59,14 +60,14 @@ LoadResult loadFile(const std::string& path, const LoadOptions& options) {
   Diagnostics diags;
   SourceReader reader(diags, options.configId.value_or(hostConfigId()));
   SourceText source = reader.readFile(path);
-  return build(std::move(source), std::move(diags));
+  return build(std::move(source), std::move(diags), options);
 }
 
 LoadResult loadText(std::string_view text, const std::string& name, const LoadOptions& options) {
   Diagnostics diags;
   SourceReader reader(diags, options.configId.value_or(hostConfigId()));
   SourceText source = reader.readText(text, name);
-  return build(std::move(source), std::move(diags));
+  return build(std::move(source), std::move(diags), options);
 }
 
 }  // namespace holdfast::config

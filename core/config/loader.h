@@ -21,6 +21,10 @@ struct LoadOptions {
   // The config id that `@ID` lines are compared with and ${_INSTANCE} holds
   // (holdfastd -i/--config-id). Unset: hostConfigId(). It may be set to "".
   std::optional<std::string> configId;
+  // holdfastd -t: what depends on this machine (a tracked script's program and
+  // user) is a note, not a tolerated mistake, since configs are often checked on
+  // another machine than the one that runs them.
+  bool configTest = false;
 };
 
 // keepalived's default config id: the host's node name (uname) up to its first '.'.

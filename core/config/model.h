@@ -77,6 +77,9 @@ struct VrrpScript {
   std::string user;
   std::string group;
   bool initFail = false;
+  // Set when loading found that keepalived would not run it (script_access.h): why.
+  // Its tracking is removed from every instance.
+  std::string disabledReason;
   bool operator==(const VrrpScript&) const = default;
 };
 

@@ -28,7 +28,8 @@ std::string count(int n, const std::string& what) {
 // holdfastd -t: every error, warning and note, the summary, and a last line that
 // says which of the three outcomes it is (holdfastd(8), EXIT STATUS).
 int configTest(const daemon::Options& options) {
-  config::LoadResult result = config::loadFile(options.configPath, {options.configId});
+  config::LoadResult result =
+      config::loadFile(options.configPath, {.configId = options.configId, .configTest = true});
   config::Diagnostics& d = result.diagnostics;
   if (result.config) {
     config::checkHost(*result.config, d, config::HostCheck::kConfigTest, netio::interfaceExists);

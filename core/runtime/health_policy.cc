@@ -17,7 +17,7 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
     const int weight = ref.hasWeight || !known ? ref.weight : it->second->script().weight;
     const bool reverse = ref.reverse || (known && it->second->script().reverse);
     items.push_back({"script", ref.name, weight, reverse, known && it->second->up(),
-                     known ? "" : "not running"});
+                     known ? "" : "not running", known && it->second->pending()});
   }
   for (const auto& ref : t.interfaces) {
     auto it = s.interfaces.find(ref.name);

@@ -76,6 +76,9 @@ class TrackedScript {
   virtual ~TrackedScript() = default;
   virtual void start(std::chrono::microseconds firstRunIn) = 0;
   virtual void stop() = 0;
+  // No result yet (keepalived's initial state): the script adds no weight and faults
+  // nothing until it has run once (script_verdict.h).
+  virtual bool pending() const = 0;
   virtual bool up() const = 0;
   virtual const config::VrrpScript& script() const = 0;
 };

@@ -56,14 +56,16 @@ ScriptTracker::ScriptTracker(boost::asio::io_context& io, config::VrrpScript scr
     : script_(std::move(script)),
       who_(std::move(who)),
       onChange_(std::move(onChange)),
-      policy_(script_.rise, script_.fall, !script_.initFail),
+      // init_fail is accepted and, as in keepalived 2.2.7, has no effect: a tracked
+      // script starts pending (script_verdict.h).
+      policy_(script_.rise, script_.fall),
       intervalTimer_(io),
       runner_(io) {
   refused_ = unsafeScript(script_.command);
   if (refused_) {
     log::error("vrrp_script " + script_.name + " (" + script_.where.fileLine() +
                "): refusing to run it: " + *refused_ + "; it counts as down");
-    policy_ = checkers::RiseFall(1, 1, false);
+    policy_ = ScriptVerdict(1, 1, /*startDown=*/true);
     lastResult_ = "refused: " + *refused_;
   }
 }
@@ -108,10 +110,14 @@ void ScriptTracker::run() {
 
 void ScriptTracker::record(bool success, std::string what) {
   lastResult_ = what;
+  const bool first = policy_.pending();
   if (!policy_.feed(success)) return;
+  // keepalived decides on the first result whatever rise/fall say; say which it was.
+  const std::string count =
+      first ? "first result"
+            : std::to_string(policy_.up() ? script_.rise : script_.fall) + " in a row";
   log::info("vrrp_script " + script_.name + ": now " + (policy_.up() ? "UP" : "DOWN") + " (" +
-            what + ", " + std::to_string(policy_.up() ? script_.rise : script_.fall) +
-            " in a row)");
+            what + ", " + count + ")");
   onChange_(*this);
 }
 

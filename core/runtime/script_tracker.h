@@ -2,11 +2,14 @@
 // Runs one vrrp_script on its interval, on an event loop, without ever blocking it:
 // the script is spawned (netio/process.h), its exit arrives through a pidfd, a
 // timeout kills its process group and counts as a failure. Results go through
-// rise/fall; a change of state is reported through the callback.
+// keepalived's rules (script_verdict.h: the first result decides at once, then
+// rise/fall); a change of state is reported through the callback.
 //
 // Scripts run as an unprivileged user by default (keepalived_script if it exists,
 // else nobody), with a clean environment. A script file that a non-root user could
-// modify is refused: it never runs and counts as down.
+// modify is refused: it never runs and counts as down. (A script that cannot run at
+// all, or an unsafe root one with enable_script_security, never gets here: loading
+// the config disabled its tracking, core/config/script_access.h.)
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,9 +19,9 @@
 #include <optional>
 #include <string>
 
-#include "checkers/rise_fall.h"
 #include "core/config/model.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/script_verdict.h"
 #include "netio/process_runner.h"
 
 namespace holdfast::runtime {
@@ -43,6 +46,7 @@ class ScriptTracker final : public TrackedScript {
 
   const std::string& name() const { return script_.name; }
   const config::VrrpScript& script() const override { return script_; }
+  bool pending() const override { return policy_.pending(); }
   bool up() const override { return policy_.up(); }
   const std::string& lastResult() const { return lastResult_; }
 
@@ -54,7 +58,7 @@ class ScriptTracker final : public TrackedScript {
   config::VrrpScript script_;
   netio::ScriptIdentity who_;
   OnChange onChange_;
-  checkers::RiseFall policy_;
+  ScriptVerdict policy_;
   boost::asio::steady_timer intervalTimer_;
   netio::ProcessRunner runner_;
   bool stopped_ = false;

@@ -10,7 +10,10 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
   int sum = 0;
   for (const TrackedItem& item : items) {
     Contribution c{item, 0, false};
-    if (item.weight == 0) {
+    if (item.pending) {
+      // Neither up nor down yet: keepalived applies no weight of either sign until the
+      // first result, and faults no weight-0 instance.
+    } else if (item.weight == 0) {
       c.faults = !item.up;
     } else if ((item.weight < 0 && !item.up) || (item.weight > 0 && item.up)) {
       c.added = item.reverse ? -item.weight : item.weight;
@@ -28,8 +31,11 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
 std::string Score::explain() const {
   std::string out = "base " + std::to_string(base);
   for (const Contribution& c : why) {
-    out += "; " + c.item.kind + " " + c.item.name + (c.item.up ? " up" : " down") +
-           (c.item.up || c.item.detail.empty() ? "" : " (" + c.item.detail + ")") + ": ";
+    const char* state = c.item.pending ? " pending" : c.item.up ? " up" : " down";
+    out +=
+        "; " + c.item.kind + " " + c.item.name + state +
+        (c.item.up || c.item.pending || c.item.detail.empty() ? "" : " (" + c.item.detail + ")") +
+        ": ";
     if (c.faults) {
       out += "FAULT";
     } else if (c.added == 0) {

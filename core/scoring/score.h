@@ -5,6 +5,8 @@
 //   effective = clamp(base + sum of contributions, 1, 254)
 //   weight w < 0 adds w while the item is down; w > 0 adds w while it is up;
 //   weight 0 puts the instance in FAULT while the item is down (keepalived's rule);
+//   a pending item (a vrrp_script before its first result) adds nothing and faults
+//   nothing, whatever its weight (keepalived's initial script state);
 //   `reverse` negates an item's contribution (keepalived's weight ... reverse).
 //   The address owner (base 255) is never changed by tracking, only faulted.
 
@@ -19,7 +21,8 @@ struct TrackedItem {
   int weight = 0;
   bool reverse = false;
   bool up = true;
-  std::string detail;  // why it is down, when known: "L5: status 503, expected 200-299"
+  std::string detail;    // why it is down, when known: "L5: status 503, expected 200-299"
+  bool pending = false;  // no result yet: neither up nor down
 };
 
 struct Contribution {

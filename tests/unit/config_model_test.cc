@@ -33,7 +33,7 @@ global_defs {
    router_id LB1
 }
 vrrp_script check_nginx {
-    script "/etc/keepalived/check_nginx.sh"
+    script "pidof nginx"
     interval 2
     weight -20
     fall 3
@@ -75,7 +75,7 @@ TEST_CASE("the classic nginx pair config loads with keepalived's meaning") {
 
   REQUIRE(c.scripts.size() == 1);
   const VrrpScript& s = c.scripts[0];
-  CHECK(s.command == "/etc/keepalived/check_nginx.sh");
+  CHECK(s.command == "pidof nginx");
   CHECK(s.interval == 2s);
   CHECK(s.weight == -20);
   CHECK(s.fall == 3);

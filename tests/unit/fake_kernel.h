@@ -16,6 +16,7 @@
 
 #include "core/runtime/instance_set.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/script_verdict.h"
 
 namespace holdfast::test {
 
@@ -81,11 +82,16 @@ class FakeNode final : public runtime::Kernel {
   };
   struct Script final : runtime::TrackedScript {
     config::VrrpScript s;
-    bool isUp = true;
+    runtime::ScriptVerdict verdict{1, 1};
     std::function<void()> onChange;
+    // One result of the script, judged by the real tracker's rules (script_verdict.h).
+    void result(bool ok) {
+      if (verdict.feed(ok)) onChange();
+    }
     void start(std::chrono::microseconds) override {}
     void stop() override {}
-    bool up() const override { return isUp; }
+    bool pending() const override { return verdict.pending(); }
+    bool up() const override { return verdict.up(); }
     const config::VrrpScript& script() const override { return s; }
   };
   struct Mail final : runtime::MailPort {
@@ -174,7 +180,7 @@ class FakeNode final : public runtime::Kernel {
                                                  std::function<void()> onChange) override {
     auto t = std::make_unique<Script>();
     t->s = s;
-    t->isUp = !s.initFail;
+    t->verdict = runtime::ScriptVerdict(s.rise, s.fall);
     t->onChange = std::move(onChange);
     scripts[s.name] = t.get();
     return t;

@@ -207,14 +207,12 @@ TEST_CASE("a tracked script's weight changed by a reload rescores at once") {
   };
   run(r1, conf(-20));
   lan.advance(1s);
-  r1.scripts.at("chk")->isUp = false;
-  r1.scripts.at("chk")->onChange();
+  r1.scripts.at("chk")->result(false);
   CHECK(r1.report("VI_1").effectivePriority == 130);
   reload(r1, conf(-40));
-  // The new tracker starts from the script's initial state (up) until it runs.
+  // The new tracker is pending (adds nothing) until its first result.
   CHECK(r1.report("VI_1").effectivePriority == 150);
-  r1.scripts.at("chk")->isUp = false;
-  r1.scripts.at("chk")->onChange();
+  r1.scripts.at("chk")->result(false);
   CHECK(r1.report("VI_1").effectivePriority == 110);
   CHECK(r1.report("VI_1").transitions == 2);  // INIT -> BACKUP -> MASTER at start only
 }
@@ -233,16 +231,14 @@ TEST_CASE("sync group: a member's FAULT faults the group, and its notify runs wh
   lan.advance(2s);
   REQUIRE(r1.report("VI_2").state == vrrp::State::kMaster);
   CHECK(r1.lines("notify_master (vrrp_sync_group G)").size() == 1);
-  r1.scripts.at("chk")->isUp = false;
-  r1.scripts.at("chk")->onChange();
+  r1.scripts.at("chk")->result(false);
   CHECK(r1.report("VI_1").state == vrrp::State::kFault);
   CHECK(r1.report("VI_2").state == vrrp::State::kFault);
   CHECK(*r1.report("VI_2").faultReason == "sync group G: VI_1 is in FAULT");
   CHECK(r1.lines("notify_fault (vrrp_sync_group G)") ==
         std::vector<std::string>{"notify_fault (vrrp_sync_group G): /bin/echo g-fault"});
   CHECK_FALSE(r1.holds("192.0.2.102"));
-  r1.scripts.at("chk")->isUp = true;
-  r1.scripts.at("chk")->onChange();
+  r1.scripts.at("chk")->result(true);
   lan.advance(2s);
   CHECK(r1.report("VI_2").state == vrrp::State::kMaster);
   CHECK(r1.report("VI_1").state == vrrp::State::kMaster);
@@ -343,7 +339,59 @@ TEST_CASE(
                           .text());
   REQUIRE(r1.scripts.contains("chk"));
   auto rep = r1.report("VI_1");
-  CHECK(rep.effectivePriority == 120);  // the script is up; eth1 has no carrier: -30
-  CHECK(rep.score.explain() == "base 150; script chk up: 0; interface eth1 down: -30 => 120");
+  // The script has not run yet (pending: nothing); eth1 has no carrier: -30.
+  CHECK(rep.effectivePriority == 120);
+  CHECK(rep.score.explain() == "base 150; script chk pending: 0; interface eth1 down: -30 => 120");
   CHECK(rep.state == vrrp::State::kMaster);
+}
+
+namespace {
+std::string scriptConf(const std::string& weight) {
+  return "vrrp_script chk {\n  script /bin/true\n  interval 1\n  fall 3\n  rise 2\n  weight " +
+         weight + "\n}\n" +
+         Inst{.priority = 100, .extra = "  track_script {\n    chk\n  }\n"}.text();
+}
+}  // namespace
+
+TEST_CASE(
+    "a script failing from its first run costs its weight at the first failure, not after fall") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, scriptConf("-20"));
+  auto& chk = *r1.scripts.at("chk");
+  CHECK(r1.report("VI_1").effectivePriority == 100);  // pending: no weight yet
+  chk.result(false);
+  CHECK(r1.report("VI_1").effectivePriority == 80);  // fall 3 does not delay it
+  chk.result(false);
+  chk.result(true);  // 1 of rise 2
+  CHECK(r1.report("VI_1").effectivePriority == 80);
+  chk.result(true);
+  CHECK(r1.report("VI_1").effectivePriority == 100);
+}
+
+TEST_CASE("a script succeeding from its first run is up at once: a positive weight applies then") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, scriptConf("20"));
+  auto& chk = *r1.scripts.at("chk");
+  CHECK(r1.report("VI_1").effectivePriority == 100);  // pending: no bonus yet
+  chk.result(true);
+  CHECK(r1.report("VI_1").effectivePriority == 120);  // not after rise 2
+  chk.result(false);
+  chk.result(false);
+  CHECK(r1.report("VI_1").effectivePriority == 120);  // 2 of fall 3
+  chk.result(false);
+  CHECK(r1.report("VI_1").effectivePriority == 100);
+}
+
+TEST_CASE(
+    "a weight-0 script faults the instance at its first failure, not before its first result") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, scriptConf("0"));
+  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+  r1.scripts.at("chk")->result(false);
+  CHECK(r1.report("VI_1").state == vrrp::State::kFault);
+  CHECK(*r1.report("VI_1").faultReason ==
+        "tracked item down: base 100; script chk down: FAULT => FAULT");
 }

@@ -52,3 +52,17 @@ TEST_CASE("rise and fall need consecutive results") {
   CHECK(rf.feed(true));
   CHECK(rf.up());
 }
+
+TEST_CASE("a pending script adds no weight of either sign and faults nothing") {
+  using holdfast::scoring::computeScore;
+  using holdfast::scoring::TrackedItem;
+  TrackedItem minus{"script", "chk_minus", -20, false, false, "", true};
+  TrackedItem plus{"script", "chk_plus", 20, false, false, "", true};
+  TrackedItem zero{"script", "chk_zero", 0, false, false, "", true};
+  auto s = computeScore(100, {minus, plus, zero});
+  CHECK(s.effective == 100);
+  CHECK_FALSE(s.fault);
+  CHECK(s.explain() ==
+        "base 100; script chk_minus pending: 0; script chk_plus pending: 0; script chk_zero "
+        "pending: 0 => 100");
+}

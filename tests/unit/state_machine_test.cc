@@ -279,3 +279,60 @@ TEST_CASE("sync group following: a backup follows to master, a master hands over
   // Other states are left alone.
   CHECK_FALSE(net[a].sm.followToBackup("again", net.now()).transition);
 }
+
+TEST_CASE("a lone v2 backup at advert_int 5 takes over after 3 intervals + (256-prio)/256 s") {
+  // RFC 3768 6.1: 15 s + 156/256 s -> 15.60 s at priority 100; 15 s + 56/256 s at 200.
+  for (auto [priority, expected] :
+       {std::pair{100, TimePoint{} + 15600ms}, std::pair{200, TimePoint{} + 15210ms}}) {
+    Net net;
+    auto a = net.add(Net::config(priority, "192.0.2.11", 2, Centiseconds(500)));
+    net.start(a);
+    net.runFor(20s);
+    REQUIRE(net.masters() == std::vector<size_t>{a});
+    CHECK(*net.lastMasterSince(a) == expected);
+    CHECK(net[a].sm.timers().masterDownInterval == expected - TimePoint{});
+  }
+}
+
+TEST_CASE("a lone v3 backup at advert_int 5 takes over after 3 intervals + skew scaled by 5 s") {
+  // RFC 5798 6.1: 15 s + 156*500/256 cs -> 18.04 s at priority 100; 15 s + 1.09 s at 200.
+  for (auto [priority, expected] :
+       {std::pair{100, TimePoint{} + 18040ms}, std::pair{200, TimePoint{} + 16090ms}}) {
+    Net net;
+    auto a = net.add(Net::config(priority, "192.0.2.11", 3, Centiseconds(500)));
+    net.start(a);
+    net.runFor(20s);
+    REQUIRE(net.masters() == std::vector<size_t>{a});
+    CHECK(*net.lastMasterSince(a) == expected);
+  }
+}
+
+TEST_CASE("at advert_int 1 both versions wait 3 s + (256-prio)/256 s") {
+  for (int version : {2, 3}) {
+    for (auto [priority, expected] :
+         {std::pair{100, TimePoint{} + 3600ms}, std::pair{200, TimePoint{} + 3210ms}}) {
+      Net net;
+      auto a = net.add(Net::config(priority, "192.0.2.11", version, Centiseconds(100)));
+      net.start(a);
+      net.runFor(5s);
+      REQUIRE(net.masters() == std::vector<size_t>{a});
+      CHECK(*net.lastMasterSince(a) == expected);
+    }
+  }
+}
+
+TEST_CASE("a v2 backup at advert_int 5 takes over 156/256 s after a priority-0 advert") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11", 2, Centiseconds(500)));
+  auto b = net.add(Net::config(100, "192.0.2.12", 2, Centiseconds(500)));
+  net.start(a);
+  net.runFor(20s);
+  net.start(b);
+  net.runFor(10s);
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  TimePoint fault = net.now();
+  net.setFault(a, true);  // advertises priority 0
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  CHECK(*net.lastMasterSince(b) - fault == 600ms);  // 156/256 s, not 5 * 156/256 s
+}
