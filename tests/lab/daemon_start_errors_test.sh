@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# What holdfastd says when a valid config cannot run on this machine: it refuses to
-# start (exit 1) with the instance, its config line and the reason, and leaves no
-# VIP behind; an unsafe notify script is refused with its line while the rest runs.
+# What holdfastd does when a valid config meets this machine, as keepalived does: an
+# instance on a missing interface refuses to start (exit 1) with its config line and
+# leaves no VIP behind; a VIP on a missing interface is left out and a script whose
+# user does not exist is disabled, each with a warning at its line, while the rest
+# runs; an unsafe notify script is refused with its line while the rest runs.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
@@ -60,18 +62,33 @@ wait "$PID"
 lab_wait "the VIP to go at stop" 5 lab_lacks_vip "$NS" 192.0.2.100
 echo "ok: a VIP on a missing interface is left out with a warning; the instance runs"
 
-refuses no-script-user \
-  "error: cannot start VRRP: vrrp_instance 'VI_1' ($LAB_DIR/no-script-user.conf:5): vrrp_script chk: script user 'nosuchuser' does not exist" \
-  'vrrp_script chk {
-  script "true"
+# A tracked script whose user does not exist: keepalived disables that tracking and
+# runs; so does holdfastd, with a warning at the script's line.
+cat >"$LAB_DIR/no-script-user.conf" <<'CONF'
+vrrp_script chk {
+  script "/bin/true"
   user nosuchuser
 }
 vrrp_instance VI_1 {
   interface eth0
+  version 3
+  advert_int 0.1
   virtual_router_id 1
   virtual_ipaddress { 192.0.2.100/24 }
   track_script { chk }
-}'
+}
+CONF
+lab_spawn "$NS" "$LAB_DIR/no-script-user.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/no-script-user.conf" \
+  --pid-file "$LAB_DIR/no-script-user.pid"
+PID=$LAB_PID
+lab_wait "the instance to run without that tracking" 5 lab_has_vip "$NS" 192.0.2.100
+lab_expect_log "$LAB_DIR/no-script-user.log" \
+  "$LAB_DIR/no-script-user.conf:2:3: warning: vrrp_script 'chk': script user 'nosuchuser' does not exist; tracking of 'chk' is disabled, as keepalived does" \
+  "missing script user"
+kill -TERM "$PID"
+wait "$PID"
+lab_wait "the VIP to go at stop" 5 lab_lacks_vip "$NS" 192.0.2.100
+echo "ok: a script whose user does not exist is disabled with a warning; the instance runs"
 
 # An unsafe notify script: refused with its line, the instance still runs.
 printf '#!/bin/sh\n' >"$LAB_DIR/open.sh"

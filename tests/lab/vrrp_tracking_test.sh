@@ -59,7 +59,7 @@ A=$LAB_PID
 start "$R2" b
 B=$LAB_PID
 lab_wait "r1 to hold the VIP" 10 lab_has_vip "$R1" "$VIP"
-lab_expect_log "$LAB_DIR/a.log" "VI_1: initial score: base 150; script chk_nginx up: 0 => 150" "initial score"
+lab_expect_log "$LAB_DIR/a.log" "VI_1: initial score: base 150; script chk_nginx pending: 0 => 150" "initial score"
 
 touch "$LAB_DIR/nginx-down-r1"
 lab_wait "r2 to take over" 5 lab_has_vip "$R2" "$VIP"
