@@ -74,6 +74,7 @@ Output StateMachine::transitionTo(State to, std::string reason) {
 
 void StateMachine::armMasterDown(TimePoint now) {
   masterDownDeadline_ = now + masterDownInterval();
+  startWait_ = false;
 }
 
 Output StateMachine::becomeMaster(TimePoint now, std::string reason) {
@@ -102,7 +103,19 @@ Output StateMachine::start(TimePoint now, bool faulty, const std::string& faultR
   masterAdvertInterval_ = config_.advertInterval;
   // RFC 5798 6.4.1: the address owner goes to Master at once.
   if (priority_ == kOwnerPriority) return becomeMaster(now, "address owner (priority 255)");
-  if (config_.startAsMaster) return becomeMaster(now, "configured with state MASTER");
+  if (config_.startAsMaster) {
+    // keepalived (vrrp_scheduler.c, state MASTER): Backup for one advert interval plus
+    // the owner's Skew_Time, so that a running master is heard before taking over.
+    const auto wait =
+        advertInterval() +
+        std::chrono::duration_cast<Microseconds>(
+            computeTimers(config_.version, kOwnerPriority, config_.advertInterval).skewTime);
+    Output out = becomeBackup(now, "start: state MASTER: waiting " + ms(wait) +
+                                       " (one advert_int) for a master, as keepalived does");
+    masterDownDeadline_ = now + wait;
+    startWait_ = true;
+    return out;
+  }
   return becomeBackup(now, "start: waiting " + ms(masterDownInterval()) + " for a master");
 }
 
@@ -200,6 +213,8 @@ Output StateMachine::onTimer(TimePoint now) {
   if (masterDownDeadline_ && now >= *masterDownDeadline_) {
     std::string why = masterPriority_ == 0 && masterAddress_
                           ? "master " + masterAddress_->str() + " left (priority 0 advert)"
+                      : startWait_
+                          ? "state MASTER: no master heard for one advert_int"
                           : "no advert for Master_Down_Interval " + cs(timers().masterDownInterval);
     return becomeMaster(now, why);
   }

@@ -34,8 +34,11 @@ struct StateMachineConfig {
   bool preempt = true;
   Microseconds preemptDelay{0};
   bool strictPreempt = false;
-  bool startAsMaster = false;  // `state MASTER`: announce at once instead of waiting
-  IpAddress primaryAddress;    // ours: the tie-breaker of RFC 5798 6.4.3
+  // `state MASTER` below priority 255: as keepalived, start as Backup but wait only one
+  // advert interval (plus the owner's Skew_Time) for a master before taking over,
+  // instead of Master_Down_Interval.
+  bool startAsMaster = false;
+  IpAddress primaryAddress;  // ours: the tie-breaker of RFC 5798 6.4.3
   bool operator==(const StateMachineConfig&) const = default;
 };
 
@@ -100,7 +103,8 @@ class StateMachine {
   Centiseconds masterAdvertInterval_;
   std::optional<TimePoint> advertDeadline_;      // Adver_Timer (Master)
   std::optional<TimePoint> masterDownDeadline_;  // Master_Down_Timer (Backup)
-  std::optional<TimePoint> preemptDeadline_;     // fast preemption (Backup)
+  bool startWait_ = false;  // the Master_Down_Timer is state MASTER's short first wait
+  std::optional<TimePoint> preemptDeadline_;  // fast preemption (Backup)
   std::string preemptReason_;
   std::optional<IpAddress> masterAddress_;
   int masterPriority_ = 0;

@@ -1,7 +1,7 @@
 #pragma once
 // What keepalived checks against the machine when it starts: the interfaces a config
-// names. At start (and reload) an instance on a missing interface is refused, a
-// track_interface naming one is ignored, a VIP on one cannot be added; under
+// names. At start (and reload) an instance or a track_interface on a missing
+// interface is refused, a VIP on one is left out (with a warning); under
 // `holdfastd -t` the same findings are notes, since configs are often checked on
 // another machine than the one that runs them.
 

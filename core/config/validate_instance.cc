@@ -199,10 +199,8 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
       d.warning(vi.where, who + " has no virtual_ipaddress");
     }
   }
-  if (vi.strict && !vi.unicastPeers.empty()) {
-    d.error(vi.locations.at("unicast_peer", vi.where),
-            who + ": vrrp_strict does not allow unicast peers (keepalived refuses this)");
-  }
+  // keepalived 2.2.7 means to refuse unicast peers under vrrp_strict, but checks
+  // before it marks the instance unicast: it runs them, and so does holdfast.
   if (vi.version == 3 && vi.auth.type != AuthType::kNone) {
     d.warning(vi.locations.at("authentication", vi.where),
               who +

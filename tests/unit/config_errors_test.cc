@@ -41,11 +41,6 @@ std::vector<Case> cases() {
        "  virtual_router_id 1\n}\n",
        {"test.conf:4:1: error: vrrp_instance 'VI_1' has no virtual_ipaddress; keepalived "
         "requires one with vrrp_strict"}},
-      {"unicast peers with vrrp_strict",
-       "global_defs {\n  vrrp_strict\n}\n" +
-           instance("  unicast_src_ip 192.0.2.11\n  unicast_peer {\n    192.0.2.12\n  }\n"),
-       {"test.conf:9:3: error: vrrp_instance 'VI_1': vrrp_strict does not allow unicast peers "
-        "(keepalived refuses this)"}},
       {"track_backend names nothing",
        instance("  track_backend { web weight -10 }\n"),
        {"test.conf:5:19: error: track_backend 'web' names no backend or backend_group"}},

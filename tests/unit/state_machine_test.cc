@@ -59,6 +59,37 @@ TEST_CASE("the address owner (priority 255) becomes master at once") {
   CHECK(net[b].sm.state() == State::kBackup);
 }
 
+TEST_CASE("state MASTER below 255 waits one advert interval for a master, as keepalived does") {
+  Net net;
+  auto cfg = Net::config(100, "192.0.2.11", 2);
+  cfg.startAsMaster = true;
+  auto a = net.add(cfg);
+  net.start(a);
+  CHECK(net[a].sm.state() == State::kBackup);
+  CHECK(net[a].transitions.back().reason ==
+        "start: state MASTER: waiting 1s (one advert_int) for a master, as keepalived does");
+  net.runFor(990ms);
+  CHECK(net.masters().empty());
+  net.runFor(20ms);  // 1 s + Skew_Time(255) = 1 s + 0 cs (v2: 1/256 s, truncated to cs)
+  REQUIRE(net.masters() == std::vector<size_t>{a});
+  CHECK(net[a].transitions.back().reason == "state MASTER: no master heard for one advert_int");
+}
+
+TEST_CASE("state MASTER hears a running higher-priority master and stays backup") {
+  Net net;
+  auto b = net.add(Net::config(200, "192.0.2.12", 2));
+  auto cfg = Net::config(100, "192.0.2.11", 2);
+  cfg.startAsMaster = true;
+  auto a = net.add(cfg);
+  net.start(b);
+  net.runFor(5s);
+  REQUIRE(net.masters() == std::vector<size_t>{b});
+  net.start(a);
+  net.runFor(5s);
+  CHECK(net.masters() == std::vector<size_t>{b});
+  CHECK(net[a].sm.state() == State::kBackup);
+}
+
 TEST_CASE("a preempting backup takes over at once on a lower-priority advert") {
   Net net;
   auto low = net.add(Net::config(100, "192.0.2.11"));
