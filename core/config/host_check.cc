@@ -11,8 +11,9 @@ void checkHost(Config& cfg, Diagnostics& diags, HostCheck mode,
   // missing ("Non-existent interface specified in configuration").
   auto required = [&](const SourceLocation& at, const std::string& what) {
     if (test) {
-      diags.note(at, what + " on this machine; holdfastd would refuse to start here, as "
-                            "keepalived does");
+      diags.note(at, what +
+                         " on this machine; holdfastd would refuse to start here, as "
+                         "keepalived does");
     } else {
       diags.error(at, what + " (keepalived refuses this too)");
     }

@@ -36,12 +36,24 @@ struct Identity {
 };
 
 // The user and group the script runs as: its own `user`, else script_user, else
-// keepalived_script or nobody (runtime::resolveScriptUser decides the same).
+// keepalived_script, else root as keepalived runs it (runtime::resolveScriptUser
+// decides the same) -- but with enable_script_security keepalived runs no script as a
+// default root: it removes the script.
 std::variant<Identity, std::string> scriptIdentity(const VrrpScript& s, const GlobalDefs& g) {
   const bool own = !s.user.empty();
   std::string user = own ? s.user : g.scriptUser;
   const std::string group = own ? s.group : g.scriptGroup;
-  if (user.empty()) user = ::getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
+  if (user.empty()) {
+    if (::getpwnam("keepalived_script")) {
+      user = "keepalived_script";
+    } else if (g.enableScriptSecurity) {
+      return std::string(
+          "no script_user and no user keepalived_script, and enable_script_security "
+          "forbids running it as root by default");
+    } else {
+      user = "root";
+    }
+  }
   const passwd* pw = ::getpwnam(user.c_str());
   if (!pw) return "script user '" + user + "' does not exist";
   Identity id{user, pw->pw_uid, pw->pw_gid};
@@ -159,6 +171,18 @@ std::optional<std::string> scriptAccessProblem(const VrrpScript& script, const G
 namespace detail {
 
 void disableInaccessibleScripts(BuildContext& ctx, Config& cfg) {
+  // keepalived's default: scripts run as root when neither script_user nor the user
+  // keepalived_script exists (it logs a SECURITY VIOLATION); say so once.
+  const bool defaultRoot = cfg.global.scriptUser.empty() && !cfg.global.enableScriptSecurity &&
+                           !::getpwnam("keepalived_script");
+  for (const VrrpScript& script : cfg.scripts) {
+    if (!defaultRoot || !script.user.empty()) continue;
+    ctx.diags().note(script.where,
+                     "scripts without their own 'user' run as root: global_defs sets no "
+                     "script_user and there is no user keepalived_script, as keepalived runs "
+                     "them; set script_user to run them unprivileged");
+    break;
+  }
   for (VrrpScript& script : cfg.scripts) {
     if (script.command.empty()) continue;  // a missing `script` is an error elsewhere
     auto problem = scriptAccessProblem(script, cfg.global);

@@ -15,7 +15,8 @@ namespace holdfast::runtime {
 std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
                                                                     const std::string& group) {
   std::string name = user;
-  if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "nobody";
+  // keepalived's default: keepalived_script if that user exists, else root.
+  if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "root";
   const passwd* pw = ::getpwnam(name.c_str());
   if (!pw) return std::unexpected("script user '" + name + "' does not exist");
   netio::ScriptIdentity id{name, pw->pw_uid, pw->pw_gid};

@@ -5,8 +5,8 @@
 // keepalived's rules (script_verdict.h: the first result decides at once, then
 // rise/fall); a change of state is reported through the callback.
 //
-// Scripts run as an unprivileged user by default (keepalived_script if it exists,
-// else nobody), with a clean environment. A script file that a non-root user could
+// Scripts run as keepalived runs them by default (keepalived_script if that user
+// exists, else root), with a clean environment. A script file that a non-root user could
 // modify is refused: it never runs and counts as down. (A script that cannot run at
 // all, or an unsafe root one with enable_script_security, never gets here: loading
 // the config disabled its tracking, core/config/script_access.h.)
