@@ -105,12 +105,31 @@ JOBS=${DIFF_JOBS:-2}
 for ((slot = 1; slot <= JOBS; slot++)); do
   LAB_NAMESPACES+=("$LAB-${slot}k" "$LAB-${slot}kp" "$LAB-${slot}h" "$LAB-${slot}hp")
 done
-# Daemons are started in background jobs: their pids are kept in a file, so that
-# cleanup ends them (by pid) on every exit path.
-: >"$LAB_DIR/pids"
+# Daemons are started in background jobs: each file's pids are kept in its run folder
+# (removed once they are waited for), so that cleanup ends them on every exit path.
+# Only a process whose command line names this run's folder is signalled (a pid the
+# kernel has given to another process since is left alone).
+ours() { grep -qsF "$LAB_DIR" "/proc/$1/cmdline"; }
 diff_cleanup() {
-  local rc=$? pid
-  while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$LAB_DIR/pids"
+  local rc=$? pid i pids=() jobs_left
+  # The jobs running files first (they would start the next daemon), then the daemons.
+  jobs_left=$(jobs -p)
+  [ -z "$jobs_left" ] || kill -TERM $jobs_left 2>/dev/null
+  # keepalived's VRRP child is in the pid file keepalived was told to write (-r).
+  for pid in $(cat "$LAB_DIR"/run/*/pids "$LAB_DIR"/run/*/ka-vrrp.pid 2>/dev/null); do
+    ours "$pid" && pids+=("$pid")
+  done
+  if [ "${#pids[@]}" -gt 0 ]; then
+    # TERM first: keepalived's parent then stops its child; what is left gets KILL.
+    kill -TERM "${pids[@]}" 2>/dev/null
+    for ((i = 0; i < 30; i++)); do
+      local alive=0
+      for pid in "${pids[@]}"; do ours "$pid" && alive=1; done
+      [ "$alive" = 0 ] && break
+      sleep 0.1
+    done
+    for pid in "${pids[@]}"; do ours "$pid" && kill -KILL "$pid" 2>/dev/null; done
+  fi
   (exit "$rc")
   lab_cleanup
 }
@@ -248,8 +267,7 @@ run_file() {
   ip netns exec "$H" "$HOLDFASTD" -l --no-syslog -f "$hconf" --pid-file "$d/hf.pid" \
     --control-socket "$d/hf.sock" >"$d/hf.log" 2>&1 &
   HF=$!
-  echo "$KA" >>"$LAB_DIR/pids"
-  echo "$HF" >>"$LAB_DIR/pids"
+  echo "$KA $HF" >"$d/pids"
   # Settle: wait out the time a lone node needs; a daemon that stopped (refused) ends
   # the wait 1.5 s after the start (both refuse within it), since the outcome is known.
   local start
@@ -265,6 +283,7 @@ run_file() {
   running "$HF" && hr=1 || hr=0
   snapshot_both "$K" "$H" "$d" run
   stop_both "$KA" "$HF"
+  rm -f "$d/pids"
   rm -f "$OUTK"/* "$OUTH"/*
   snapshot_both "$K" "$H" "$d" after
   local f
