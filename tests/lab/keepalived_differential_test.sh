@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
 # The keepalived drop-in promise, measured: every keepalived.conf of the corpus
-# (tests/lab/keepalived-corpus/*.conf, the styles of real deployments and their
-# common mistakes) is run by keepalived 2.2.7 alone and by holdfastd alone, each in a
-# namespace of its own with the interfaces the file names (veths, links up, peers in
-# a second namespace), and what each did to the kernel is compared.
+# (tests/lab/keepalived-corpus/*.conf: the styles of real deployments and the mistakes
+# keepalived tolerates or refuses) is run by keepalived 2.2.7 alone and by holdfastd
+# alone, and what each did to the kernel is compared.
 #
 # Per file:
+#   - twin labs: for each daemon a namespace with the interfaces the file names
+#     (`interface X`, `dev X`, track_interface items; veths whose peers sit in a
+#     second namespace, links up with carrier, 192.0.2.1/24 + 2001:db8::1/64 on the
+#     first, ...: keepalived_corpus.py plan);
 #   - `keepalived -t` and `holdfastd -t` exit codes (shown, not compared: keepalived's
-#     are 0 clean, 4 fatal, 5 warnings, 6 script security; holdfastd's 0/4/1);
-#   - both daemons start at once, in twin namespaces (the same interfaces and
-#     addresses), and run until a lone node has settled (4 advert intervals + 1.5 s,
-#     at most 8 s; `# lab-settle: S` in the file overrides);
+#     are 0 clean, 4 fatal, 5 errors or warnings, 6 script security; holdfastd's 0/4/1);
+#   - both daemons start at once, each in its own lab, and run until a lone node has
+#     settled: Master_Down_Interval of the file's longest advert_int and lowest
+#     priority + 1.2 s, 2.5-8 s (`# lab-settle: S` in the file overrides);
 #   - "refuses" = the daemon is no longer running then (keepalived exits 2 on a
-#     permanent config error; holdfastd exits 1 on a refused config);
+#     permanent config error; holdfastd exits 1 on a refused config). When one has
+#     stopped, the wait ends 1.5 s after the start: the outcome is known;
 #   - the snapshot, taken inside each namespace: ip -o addr, ip -o link, IPv4 and
 #     IPv6 routes of every table, ip rule (both families), the interfaces' sysctls
 #     (net.ipv4.conf.*, net.ipv6.conf.*), nft list ruleset (when nft is installed),
 #     and the lines the file's notify scripts wrote; normalized (keepalived_corpus.py
-#     normalize): ifindexes, veth MACs, link-local addresses, lifetimes;
-#   - SIGTERM, bounded wait, and a second snapshot: the namespace must be back as it
-#     was before the daemon started (a daemon leaving something behind differs).
+#     normalize): ifindexes, veth MACs, link-local addresses, lifetimes, order;
+#   - SIGTERM to both, bounded wait, and a snapshot after: it is compared too, and
+#     with the one from before the start (a daemon that leaves something behind when
+#     keepalived does not differs; both leaving the same is noted).
 # A file is "same" when both refuse it, or both run it with equal snapshots while
-# running and both leave the namespace as they found it.
+# running and after they stopped. The score counts the files keepalived runs.
 #
 # The test fails on a file that differs unless KNOWN below lists it with the reason,
 # and on a KNOWN file that no longer differs (remove it from the list when a fix
-# lands). DIFF_ONLY=REGEX runs only the matching files; LAB_KEEP=1 keeps the logs.
+# lands). DIFF_ONLY=REGEX runs only the matching files; DIFF_JOBS=N runs N files at
+# a time (2); LAB_KEEP=1 keeps every file's logs and snapshots (in run/NAME/);
+# DIFF_TRACE=1 traces with timestamps.
 set -uo pipefail
 [ -n "${DIFF_TRACE:-}" ] && { PS4='+ $EPOCHREALTIME '; set -x; }
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
