@@ -101,9 +101,11 @@ class Parser {
     }
     Node node{t};
     while (static_cast<int>(node.args.size()) < kw->maxArgs && sameLine() && peek().isValue()) {
-      // Once the minimum is met, a keyword of this block starts the next statement.
+      // In holdfast's blocks, once the minimum is met, a keyword of the block starts
+      // the next statement (`check icmp { interval 1s timeout 300ms }`). keepalived
+      // reads one statement per line: the rest of the line is ignored, keywords too.
       bool isKeyword = peek().kind == TokenKind::kWord && spec.find(peek().text);
-      if (isKeyword && static_cast<int>(node.args.size()) >= kw->minArgs) break;
+      if (spec.native && isKeyword && static_cast<int>(node.args.size()) >= kw->minArgs) break;
       node.args.push_back(tokens_[pos_++]);
     }
     bool complete = static_cast<int>(node.args.size()) >= kw->minArgs;
@@ -113,7 +115,7 @@ class Parser {
                  (spec.native ? "" : "; '" + t.text + "' is ignored, as keepalived does"));
     }
     if (sameLine() && peek().isValue() &&
-        !(peek().kind == TokenKind::kWord && spec.find(peek().text))) {
+        !(spec.native && peek().kind == TokenKind::kWord && spec.find(peek().text))) {
       // keepalived reads the values a keyword takes and ignores the rest of the line.
       std::string extra;
       const SourceLocation at = peek().where;

@@ -114,7 +114,7 @@ TEST_CASE("values remember the line they were given on") {
   CHECK(vi.virtualAddresses[1].where.str() == "test.conf:31:9");
 }
 
-TEST_CASE("one-line blocks hold several statements") {
+TEST_CASE("one-line blocks of holdfast's own hold several statements") {
   Config c = load(R"(
 backend web1 {
     address 192.0.2.21
@@ -123,7 +123,9 @@ backend web1 {
 }
 backend web2 { address 2001:db8::22 }
 backend_group web { backends web1 web2  quorum 1 }
-vrrp_instance VI_1 { interface eth0  virtual_router_id 9  virtual_ipaddress { 192.0.2.1 }
+vrrp_instance VI_1 { interface eth0
+    virtual_router_id 9
+    virtual_ipaddress { 192.0.2.1 }
     track_backend { web1 weight -50   web weight -20 }
 }
 )");

@@ -256,6 +256,19 @@ std::vector<Case> cases() {
        {"test.conf:7:17: warning: '#' inside a word starts a comment: the rest of the line is "
         "ignored, as keepalived does (write \\# or quote the value to keep it)"},
        [](const Config& c) { CHECK(first(c).auth.pass == "ab"); }},
+      {"the rest of a line after a statement is ignored, keywords too",
+       instance("  priority 100 nopreempt\n"),
+       {"test.conf:5:16: warning: unexpected nopreempt after 'priority 100': 'priority' takes "
+        "one value (a number 1-255); ignored, as keepalived does"},
+       [](const Config& c) { CHECK(first(c).preempt); }},
+      {"a one-line vrrp_script keeps only its script, as keepalived reads it",
+       "vrrp_script chk { script \"/bin/true\" interval 2 weight -20 }\n" +
+           instance("  track_script { chk }\n"),
+       {},
+       [](const Config& c) {
+         CHECK(c.scripts.at(0).command == "/bin/true interval 2 weight -20");
+         CHECK(c.scripts.at(0).weight == 0);
+       }},
       {"a block keyword without '{' reads the next lines as its block",
        "vrrp_instance VI_1\n  interface eth0\n  virtual_router_id 1\n"
        "  virtual_ipaddress { 192.0.2.1 }\n}\n",
