@@ -33,10 +33,15 @@ std::unique_ptr<rtnl_addr, AddrDeleter> build(const AddressSpec& spec) {
   rtnl_addr_set_ifindex(addr.get(), spec.ifindex);
   rtnl_addr_set_local(addr.get(), local.get());
   rtnl_addr_set_prefixlen(addr.get(), spec.prefixLength);
+  if (spec.scope != 0) rtnl_addr_set_scope(addr.get(), spec.scope);
   if (spec.address.family == Family::kIPv6) {
     rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
-  } else if (!spec.label.empty()) {
-    rtnl_addr_set_label(addr.get(), spec.label.c_str());
+  } else {
+    if (!spec.label.empty()) rtnl_addr_set_label(addr.get(), spec.label.c_str());
+    if (spec.broadcast) {
+      auto brd = toNl(*spec.broadcast);
+      rtnl_addr_set_broadcast(addr.get(), brd.get());
+    }
   }
   return addr;
 }

@@ -4,6 +4,7 @@
 // they are usable at once (a VIP moving between routers is a duplicate by design).
 
 #include <expected>
+#include <optional>
 #include <string>
 
 #include "netio/ip_address.h"
@@ -16,7 +17,9 @@ struct AddressSpec {
   IpAddress address;
   int prefixLength = 32;
   int ifindex = 0;
-  std::string label;  // IPv4 only; empty: none
+  std::string label;                   // IPv4 only; empty: none
+  std::optional<IpAddress> broadcast;  // IPv4 only
+  int scope = 0;                       // RT_SCOPE_*; 0 is global
 };
 
 class AddressManager {

@@ -20,7 +20,9 @@ struct Vip {
   IpAddress address;
   int prefixLength = 32;
   std::string label;
-  std::string interface;  // where it is added (the instance's, unless `dev`)
+  std::string interface;               // where it is added (the instance's, unless `dev`)
+  std::optional<IpAddress> broadcast;  // `brd` (IPv4)
+  int scope = 0;                       // `scope`, as RT_SCOPE_* (0: global)
   bool operator==(const Vip&) const = default;
 };
 

@@ -162,15 +162,6 @@ void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who
                                ": holdfast never takes a VIP removed by hand as a fault (it "
                                "adds it back), which is what no_track asks for: no effect");
     }
-    if (!va.scope.empty()) {
-      d.noEffect(va.where, "'scope " + va.scope + "' on " + va.address.to_string() +
-                               " is not implemented in holdfast yet: no effect (scope global)");
-    }
-    if (va.broadcast) {
-      d.noEffect(va.where, "'brd' on " + va.address.to_string() +
-                               " is not implemented in holdfast yet: no effect (no broadcast "
-                               "address is set)");
-    }
   }
 }
 

@@ -174,7 +174,9 @@ ReloadOutcome Daemon::reload() {
       if (result.diagnostics.hasErrors()) result.config.reset();
     }
     for (const auto& d : result.diagnostics.all()) {
-      (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
+      (d.severity == config::Severity::kError  ? log::error
+       : d.severity == config::Severity::kNote ? log::info
+                                               : log::warning)(config::format(d));
       o.messages.push_back(config::format(d));
     }
     auto refuse = [&](const std::string& why) {

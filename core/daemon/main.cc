@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
     if (result.diagnostics.hasErrors()) result.config.reset();
   }
   for (const auto& d : result.diagnostics.all()) {
-    (d.severity == config::Severity::kError ? log::error : log::warning)(config::format(d));
+    (d.severity == config::Severity::kError  ? log::error
+     : d.severity == config::Severity::kNote ? log::info
+                                             : log::warning)(config::format(d));
   }
   if (!result.config) {
     log::error("not starting: " + std::to_string(result.diagnostics.errorCount()) +

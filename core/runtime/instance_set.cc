@@ -58,7 +58,7 @@ std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
       }
       ifindex = dev->index;
     }
-    d.vips.push_back({v.address, v.prefixLength, ifindex, v.label});
+    d.vips.push_back({v.address, v.prefixLength, ifindex, v.label, v.broadcast, v.scope});
   }
   return d;
 }
@@ -219,7 +219,26 @@ void InstanceSet::start() {
     s->score = scoring::computeScore(s->instance().settings().machine.priority,
                                      trackedItems(s->tracking, tracked_));
   }
-  for (auto& s : slots_) s->start(faultReason(*s));
+  for (auto& s : slots_) {
+    if (!startUnlessPending(*s)) {
+      s->awaitingFirstResult = true;
+      log::info(s->name() +
+                ": waiting in INIT for the first result of its weight-0 tracked script(s), as "
+                "keepalived does");
+    }
+  }
+}
+
+bool InstanceSet::startUnlessPending(InstanceSlot& slot) {
+  auto items = trackedItems(slot.tracking, tracked_);
+  const bool pending = std::any_of(items.begin(), items.end(), [](const auto& i) {
+    return i.kind == "script" && i.pending && i.weight == 0;
+  });
+  if (pending) return false;
+  slot.awaitingFirstResult = false;
+  slot.score = scoring::computeScore(slot.instance().settings().machine.priority, items);
+  slot.start(faultReason(slot));
+  return true;
 }
 
 void InstanceSet::stop() {
@@ -293,7 +312,12 @@ void InstanceSet::backendChanged(const TrackedHealth& h) {
 
 void InstanceSet::onScriptChange(const std::string& name) {
   for (auto& s : slots_) {
-    if (s->tracking.tracks(s->tracking.scripts, name)) applyHealth(*s);
+    if (!s->tracking.tracks(s->tracking.scripts, name)) continue;
+    if (s->awaitingFirstResult) {
+      startUnlessPending(*s);
+    } else {
+      applyHealth(*s);
+    }
   }
 }
 
@@ -305,6 +329,7 @@ std::optional<std::string> InstanceSet::faultReason(const InstanceSlot& slot) co
 }
 
 void InstanceSet::applyHealth(InstanceSlot& slot, bool propagate) {
+  if (slot.awaitingFirstResult) return;  // scored when it starts (startUnlessPending)
   const auto& settings = slot.instance().settings();
   const bool wasFaulty = slot.ownFault().has_value();
   scoring::Score score =

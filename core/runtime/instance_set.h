@@ -92,6 +92,8 @@ class InstanceSet final : public SlotEvents {
   InstanceSlot* find(const std::string& name) const;
   void startScripts(const std::vector<std::string>& names);
   void onScriptChange(const std::string& name);
+  // Starts `slot` unless a weight-0 tracked script is still pending; true if started.
+  bool startUnlessPending(InstanceSlot& slot);
   // Scores `slot`'s tracked items and applies the verdict; a change of the slot's
   // own FAULT re-judges the other members of its sync group.
   void applyHealth(InstanceSlot& slot, bool propagate = true);

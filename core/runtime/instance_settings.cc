@@ -1,6 +1,7 @@
 #include "core/runtime/instance_settings.h"
 
 #include <algorithm>
+#include <map>
 
 namespace holdfast::runtime {
 
@@ -21,8 +22,14 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
   s.family = v4 ? netio::Family::kIPv4 : netio::Family::kIPv6;
 
   for (const auto& va : vi.virtualAddresses) {
-    s.vips.push_back(
-        {toNetio(va.address), va.prefixLength, va.label, va.dev.empty() ? vi.interface : va.dev});
+    vrrp::Vip v{toNetio(va.address), va.prefixLength, va.label,
+                va.dev.empty() ? vi.interface : va.dev};
+    if (va.broadcast && va.address.is_v4()) v.broadcast = toNetio(*va.broadcast);
+    // rtnl_addr_str2scope's names: global 0, site 200, link 253, host 254, nowhere 255.
+    static const std::map<std::string, int> kScopes{
+        {"global", 0}, {"site", 200}, {"link", 253}, {"host", 254}, {"nowhere", 255}};
+    if (auto it = kScopes.find(va.scope); it != kScopes.end()) v.scope = it->second;
+    s.vips.push_back(std::move(v));
   }
 
   // RFC 5798 5.1.1.1 / 5.1.2.1: the source is the interface's primary IPv4 address

@@ -10,7 +10,7 @@ namespace {
 
 bool sameSpec(const netio::AddressSpec& a, const netio::AddressSpec& b) {
   return a.address == b.address && a.prefixLength == b.prefixLength && a.ifindex == b.ifindex &&
-         a.label == b.label;
+         a.label == b.label && a.broadcast == b.broadcast && a.scope == b.scope;
 }
 
 std::string vipList(const vrrp::InstanceSettings& s) {

@@ -84,6 +84,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   std::unique_ptr<NotifyQueue> notifier;
   bool smtpAlert = false;
   SyncGroup* group = nullptr;
+  // Not started yet: a weight-0 tracked script has no result (keepalived holds such an
+  // instance in INIT until the script's first result decides BACKUP or FAULT).
+  bool awaitingFirstResult = false;
 
   // vrrp::InstanceIo
   void sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,

@@ -11,7 +11,7 @@
 #   notify_master changed (backup, then master by SIGHUP; the new one runs at the
 #   final failover);
 #   VRRPv3 advert_int 0.1 -> 0.2 on the master (the backup learns 200 ms);
-#   preempt_delay, then nopreempt; a track_backend weight and a track_script weight
+#   preempt_delay, then nopreempt instead; a track_backend weight and a track_script weight
 #   (the effective priority moves, the master stays master); garp_master_refresh
 #   (GARPs start being refreshed); a unicast peer added and removed;
 #   VRRPv2 advert_int 1 -> 2 and the PASS password, where RFC 3768 says both routers
@@ -441,6 +441,9 @@ expect_in_place a VI_1 "preempt"
 step_end 1.5
 
 step_begin "nopreempt on the master"
+# (preempt_delay goes with it: keepalived clears a preempt_delay beside nopreempt, and
+# holdfastd warns, which would make this reload a new tolerated mistake, refused.)
+A[preempt_delay]=""
 A[nopreempt]="nopreempt"
 write_conf A
 reload a

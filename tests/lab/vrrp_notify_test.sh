@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # notify_* and notify scripts: run on each transition with keepalived's arguments
 # (INSTANCE name state priority), in order per instance even when one is slow, as the
-# unprivileged script user, without delaying VRRP; notify_stop runs on shutdown.
+# script_user (nobody here; root by default, as keepalived), without delaying VRRP;
+# notify_stop runs on shutdown.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +22,9 @@ echo "\$* uid=\$(id -u)" >>$EVENTS
 SH
 chmod 755 "$LAB_DIR/notify.sh"
 cat >"$LAB_DIR/r1.conf" <<CONF
+global_defs {
+    script_user nobody
+}
 vrrp_instance VI_1 {
     state BACKUP
     interface eth0

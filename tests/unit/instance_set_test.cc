@@ -228,6 +228,7 @@ TEST_CASE("sync group: a member's FAULT faults the group, and its notify runs wh
       "g-fault\"\n"
       "  notify_master \"/bin/echo g-master\"\n}\n";
   run(r1, text);
+  r1.scripts.at("chk")->result(true);  // VI_1 waits in INIT for it (weight 0)
   lan.advance(2s);
   REQUIRE(r1.report("VI_2").state == vrrp::State::kMaster);
   CHECK(r1.lines("notify_master (vrrp_sync_group G)").size() == 1);
@@ -385,13 +386,28 @@ TEST_CASE("a script succeeding from its first run is up at once: a positive weig
 }
 
 TEST_CASE(
-    "a weight-0 script faults the instance at its first failure, not before its first result") {
+    "an instance with a weight-0 script waits in INIT for its first result, as keepalived "
+    "does: a failure faults it at once") {
   FakeLan lan;
   FakeNode& r1 = lan.add("r1", "192.0.2.11");
   run(r1, scriptConf("0"));
-  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+  lan.advance(5s);
+  CHECK(r1.report("VI_1").state == vrrp::State::kInitialize);
+  CHECK(r1.report("VI_1").transitions == 0);
   r1.scripts.at("chk")->result(false);
   CHECK(r1.report("VI_1").state == vrrp::State::kFault);
+  CHECK(r1.report("VI_1").transitions == 1);  // INIT -> FAULT: no BACKUP first
   CHECK(*r1.report("VI_1").faultReason ==
         "tracked item down: base 100; script chk down: FAULT => FAULT");
+}
+
+TEST_CASE("an instance with a weight-0 script starts as BACKUP at its first success") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, scriptConf("0"));
+  CHECK(r1.report("VI_1").state == vrrp::State::kInitialize);
+  r1.scripts.at("chk")->result(true);
+  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+  lan.advance(5s);
+  CHECK(r1.report("VI_1").state == vrrp::State::kMaster);
 }
