@@ -45,9 +45,6 @@ std::string noEffectMessage(std::string_view keyword, NoEffect why) {
       return k + " asks for what holdfast does anyway: no effect";
     case NoEffect::kInert:
       return k + " does nothing in keepalived either: no effect";
-    case NoEffect::kInclude:
-      return k + " is not implemented in holdfast yet: no effect, the files it names are " +
-             "NOT read ('include' reads them)";
     case NoEffect::kNotYet:
       break;
   }
@@ -443,11 +440,6 @@ constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"instance", kDaemon},
     {"use_pid_dir", kDaemon},
     {"child_wait_time", kDaemon},
-    {"includer", kInclude},
-    {"includem", kInclude},
-    {"includew", kInclude},
-    {"includeb", kInclude},
-    {"includea", kInclude},
     {"net_namespace", kNotYet},
     {"namespace_with_ipsets", kNotYet},
     {"linkbeat_use_polling", kNotYet},

@@ -25,7 +25,6 @@ enum class NoEffect {
   kDaemon,   // keepalived's own processes and files (names, nice, CPUs, pid files)
   kDefault,  // asks for what holdfast does anyway (noreverse, reload_check_config)
   kInert,    // has no effect in keepalived either (debug)
-  kInclude,  // an include variant: the files it names are not read
   kNotYet,   // a keepalived feature holdfast has not built yet
 };
 

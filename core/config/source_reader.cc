@@ -89,13 +89,13 @@ void SourceReader::readLine(const ExpandedLine& line,
 
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (!(t.firstOnLine && t.isWord("include"))) {
+    if (!(t.firstOnLine && isInclude(t))) {
       out_.tokens.push_back(t);
       continue;
     }
     // `include` takes exactly one pattern on its own line.
     if (i + 1 >= tokens.size() || tokens[i + 1].firstOnLine || !tokens[i + 1].isValue()) {
-      diags_.error(t.where, "expected a file name or glob pattern after 'include'");
+      diags_.error(t.where, "expected a file name or glob pattern after '" + t.text + "'");
       continue;
     }
     const Token& pattern = tokens[++i];
@@ -107,6 +107,15 @@ void SourceReader::readLine(const ExpandedLine& line,
     }
     expandInclude(pattern, baseDir.empty() ? "." : baseDir);
   }
+}
+
+// `include`, and keepalived's variants that add checks to it (includer, includem,
+// includew, includeb, includea: keepalived.conf(5)); holdfast reads the files of all of
+// them and reports what it finds the same way.
+bool SourceReader::isInclude(const Token& t) {
+  if (t.kind != TokenKind::kWord) return false;
+  return t.text == "include" || t.text == "includer" || t.text == "includem" ||
+         t.text == "includew" || t.text == "includeb" || t.text == "includea";
 }
 
 void SourceReader::expandInclude(const Token& pattern, const std::string& baseDir) {
@@ -130,7 +139,9 @@ void SourceReader::expandInclude(const Token& pattern, const std::string& baseDi
     if (isPattern) {
       diags_.warning(pattern.where, "include pattern '" + pattern.text + "' matches no file");
     } else {
-      diags_.error(pattern.where, "cannot read included file '" + pattern.text + "': no such file");
+      // keepalived's plain include reports no error for a file that is not there.
+      diags_.warning(pattern.where, "cannot read included file '" + pattern.text +
+                                        "': no such file; skipped, as keepalived does");
     }
     return;
   }

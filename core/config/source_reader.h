@@ -42,6 +42,7 @@ class SourceReader {
   void readLine(const ExpandedLine& line, const std::shared_ptr<const std::string>& file,
                 const std::string& baseDir);
   void expandInclude(const Token& pattern, const std::string& baseDir);
+  static bool isInclude(const Token& t);
 
   Diagnostics& diags_;
   Definitions defs_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # holdfastd in a namespace: starts, refuses a second instance on its pid file, keeps
 # running on a broken config sent with SIGHUP (logging each error with file:line),
-# applies a good one, and exits 0 on SIGTERM leaving no pid file. It tells systemd
+# applies a good one, and exits 0 on SIGTERM leaving no pid file. A config with a
+# tolerated mistake runs; reloads keep its mistakes but refuse new ones. It tells systemd
 # (a stand-in notify socket) READY=1 once running, RELOADING=1 then READY=1 around
 # each reload, STOPPING=1 at stop.
 set -uo pipefail
@@ -85,4 +86,26 @@ got=$(cut -d';' -f1 "$NOTES" | tr '\n' ' ')
 [ "$got" = "READY=1 RELOADING=1 READY=1 RELOADING=1 READY=1 STOPPING=1 " ] ||
   lab_fail "sd_notify sequence: '$got', expected ready, (reloading, ready) x2, stopping"
 echo "ok: systemd notify: $got"
+
+# A config with a tolerated mistake (an unknown keyword, skipped as keepalived does):
+# it runs at start; a reload that only changes the priority (the same mistake, now on
+# another line) is applied; a reload that brings a new mistake is refused.
+sed 's/^    priority 100$/    frobnicate 1\n    priority 100/' "$LAB_DIR/good.conf" >"$CONF"
+grep -qF "frobnicate" "$CONF" || lab_fail "test setup: no mistake written"
+LOG2="$LAB_DIR/holdfastd2.log"
+lab_spawn "$NS" "$LOG2" "$HOLDFASTD" -l --no-syslog -f "$CONF" --pid-file "$PID" \
+  --control-socket "$LAB_DIR/holdfast.sock"
+DAEMON=$LAB_PID
+lab_wait "holdfastd to start with a tolerated mistake" 10 grep -qF "started with $CONF" "$LOG2"
+lab_expect_log "$LOG2" "$CONF:5:5: warning: unknown keyword 'frobnicate' in vrrp_instance" "the mistake at start"
+sed -i 's/^    priority 100$/    priority 110/; s/^    frobnicate 1$//; s/^    state BACKUP$/    state BACKUP\n    frobnicate 1/' "$CONF"
+kill -HUP "$DAEMON"
+lab_wait "the reload with the same mistake to be applied" 10 grep -qF "reload applied" "$LOG2"
+echo "frobnicate 2" >>"$CONF"
+kill -HUP "$DAEMON"
+lab_wait "the reload with a new mistake to be refused" 10 grep -qF "reload refused: 1 new tolerated mistake(s)" "$LOG2"
+kill -0 "$DAEMON" 2>/dev/null || lab_fail "holdfastd died after a refused reload"
+kill -TERM "$DAEMON"
+wait "$DAEMON"
+echo "ok: a tolerated mistake runs at start; the same mistake reloads, a new one is refused"
 echo "PASS daemon_lifecycle"

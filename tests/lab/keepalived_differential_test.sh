@@ -46,10 +46,6 @@ CORPUS="$HERE/keepalived-corpus"
 declare -A KNOWN=(
   # Different on purpose (README, Migrating from keepalived)
   [auth-ah]="holdfastd refuses auth_type AH (it does not run IPsec AH; beside an AH peer it would be a second master); keepalived runs with AH"
-  # The VRRP features of the drop-in's part 2 (no_accept's nftables table)
-  [strict-auth-pass]="vrrp_strict: keepalived adds nftables table ip keepalived dropping traffic to/from the VIPs (no_accept); holdfastd adds none yet (a warning says so)"
-  [strict-plain-v3]="vrrp_strict: keepalived adds nftables table ip keepalived dropping traffic to/from the VIPs (no_accept); holdfastd adds none yet (a warning says so)"
-  [strict-unicast]="vrrp_strict: keepalived adds nftables table ip keepalived dropping traffic to/from the VIPs (no_accept); holdfastd adds none yet (a warning says so)"
 )
 
 lab_init keepalived_differential 1100

@@ -110,10 +110,6 @@ std::vector<Case> cases() {
       {"group names a missing backend",
        "backend a {\n  address 192.0.2.5\n}\nbackend_group g { backends a z }\n",
        {"test.conf:4:30: error: backend_group 'g' names no backend 'z'"}},
-      {"include of a missing file",
-       "include /nonexistent/holdfast-test.conf\n",
-       {"test.conf:1:9: error: cannot read included file '/nonexistent/holdfast-test.conf': no "
-        "such file"}},
   };
 }
 

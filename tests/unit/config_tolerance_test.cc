@@ -269,6 +269,16 @@ std::vector<Case> cases() {
          CHECK(c.scripts.at(0).command == "/bin/true interval 2 weight -20");
          CHECK(c.scripts.at(0).weight == 0);
        }},
+      {"an include of a file that is not there is skipped",
+       "include /nonexistent/holdfast-test.conf\n" + instance(""),
+       {"test.conf:1:9: warning: cannot read included file '/nonexistent/holdfast-test.conf': "
+        "no such file; skipped, as keepalived does"},
+       {}},
+      {"keepalived's include variants read their files too",
+       "includer /nonexistent/holdfast-test.conf\n" + instance(""),
+       {"test.conf:1:10: warning: cannot read included file '/nonexistent/holdfast-test.conf': "
+        "no such file; skipped, as keepalived does"},
+       {}},
       {"a block keyword without '{' reads the next lines as its block",
        "vrrp_instance VI_1\n  interface eth0\n  virtual_router_id 1\n"
        "  virtual_ipaddress { 192.0.2.1 }\n}\n",

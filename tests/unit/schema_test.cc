@@ -70,9 +70,6 @@ TEST_CASE(
         "'noreverse' asks for what holdfast does anyway: no effect");
   CHECK(noEffectMessage("debug", NoEffect::kInert) ==
         "'debug' does nothing in keepalived either: no effect");
-  CHECK(noEffectMessage("includea", NoEffect::kInclude) ==
-        "'includea' is not implemented in holdfast yet: no effect, the files it names are NOT "
-        "read ('include' reads them)");
   CHECK(noEffectMessage("track_file", NoEffect::kNotYet) ==
         "'track_file' is not implemented in holdfast yet: no effect");
 }
