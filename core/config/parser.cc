@@ -221,22 +221,35 @@ class Parser {
   // copied from old docs often names a keyword of another block): "'x'" or
   // "'x' (a vrrp_instance keyword)".
   static std::optional<std::string> suggestion(std::string_view word, const BlockSpec& spec) {
-    std::vector<std::string_view> names;
-    for (const auto& k : spec.keywords) names.push_back(k.name);
-    for (const auto& k : spec.unimplemented) names.push_back(k.name);
-    if (auto s = closest(word, names)) return "'" + *s + "'";
+    if (auto s = closest(word, namesOf(spec))) return "'" + *s + "'";
     if (spec.native) return std::nullopt;
     std::optional<std::string> found;
+    firstKeepalivedBlock(spec, [&](const BlockSpec& b) {
+      if (auto s = closest(word, namesOf(b))) {
+        found = "'" + *s + "' (a " + std::string(b.what) + " keyword)";
+      }
+      return found.has_value();
+    });
+    return found;
+  }
+
+  static std::vector<std::string_view> namesOf(const BlockSpec& b) {
+    std::vector<std::string_view> names;
+    for (const auto& k : b.keywords) names.push_back(k.name);
+    for (const auto& k : b.unimplemented) names.push_back(k.name);
+    return names;
+  }
+
+  // Walks keepalived's blocks (not lists, not holdfast's own) other than `except`, from
+  // the top level down, until `take` returns true; returns the block it took.
+  template <typename F>
+  static const BlockSpec* firstKeepalivedBlock(const BlockSpec& except, F take) {
+    const BlockSpec* found = nullptr;
     auto visit = [&](auto& self, const BlockSpec& b, int depth) -> void {
       if (found || depth > 4) return;
-      if (&b != &spec && !b.isList && !b.native) {
-        std::vector<std::string_view> other;
-        for (const auto& k : b.keywords) other.push_back(k.name);
-        for (const auto& k : b.unimplemented) other.push_back(k.name);
-        if (auto s = closest(word, other)) {
-          found = "'" + *s + "' (a " + std::string(b.what) + " keyword)";
-          return;
-        }
+      if (&b != &except && !b.isList && !b.native && take(b)) {
+        found = &b;
+        return;
       }
       for (const auto& k : b.keywords) {
         if (k.block) self(self, *k.block, depth + 1);
@@ -258,19 +271,8 @@ class Parser {
   // The keepalived block, other than `except`, whose keywords include `name`: a keyword
   // written in the wrong block (garp_master_delay in global_defs) is named as such.
   static const BlockSpec* homeOf(std::string_view name, const BlockSpec& except) {
-    const BlockSpec* found = nullptr;
-    auto visit = [&](auto& self, const BlockSpec& b, int depth) -> void {
-      if (found || depth > 4) return;
-      if (&b != &except && !b.isList && !b.native && (b.find(name) || b.isUnimplemented(name))) {
-        found = &b;
-        return;
-      }
-      for (const auto& k : b.keywords) {
-        if (k.block) self(self, *k.block, depth + 1);
-      }
-    };
-    visit(visit, rootSpec(), 0);
-    return found;
+    return firstKeepalivedBlock(
+        except, [&](const BlockSpec& b) { return b.find(name) || b.isUnimplemented(name); });
   }
 
   // After an unknown keyword: its arguments, and a block if one follows.

@@ -36,22 +36,18 @@ struct Identity {
 };
 
 // The user and group the script runs as: its own `user`, else script_user, else
-// keepalived_script, else root as keepalived runs it (runtime::resolveScriptUser
-// decides the same) -- but with enable_script_security keepalived runs no script as a
-// default root: it removes the script.
+// defaultScriptUser() (runtime::resolveScriptUser uses the same) -- but with
+// enable_script_security keepalived runs no script as a default root: it removes it.
 std::variant<Identity, std::string> scriptIdentity(const VrrpScript& s, const GlobalDefs& g) {
   const bool own = !s.user.empty();
   std::string user = own ? s.user : g.scriptUser;
   const std::string group = own ? s.group : g.scriptGroup;
   if (user.empty()) {
-    if (::getpwnam("keepalived_script")) {
-      user = "keepalived_script";
-    } else if (g.enableScriptSecurity) {
+    user = defaultScriptUser();
+    if (user == "root" && g.enableScriptSecurity) {
       return std::string(
           "no script_user and no user keepalived_script, and enable_script_security "
           "forbids running it as root by default");
-    } else {
-      user = "root";
     }
   }
   const passwd* pw = ::getpwnam(user.c_str());
@@ -168,13 +164,17 @@ std::optional<std::string> scriptAccessProblem(const VrrpScript& script, const G
   return std::nullopt;
 }
 
+std::string defaultScriptUser() {
+  return ::getpwnam("keepalived_script") ? "keepalived_script" : "root";
+}
+
 namespace detail {
 
 void disableInaccessibleScripts(BuildContext& ctx, Config& cfg) {
   // keepalived's default: scripts run as root when neither script_user nor the user
   // keepalived_script exists (it logs a SECURITY VIOLATION); say so once.
   const bool defaultRoot = cfg.global.scriptUser.empty() && !cfg.global.enableScriptSecurity &&
-                           !::getpwnam("keepalived_script");
+                           defaultScriptUser() == "root";
   for (const VrrpScript& script : cfg.scripts) {
     if (!defaultRoot || !script.user.empty()) continue;
     ctx.diags().note(script.where,

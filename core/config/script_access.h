@@ -19,6 +19,11 @@
 
 namespace holdfast::config {
 
+// The user a script without `user` and without global_defs script_user runs as, as
+// keepalived chooses it: keepalived_script if that user exists, else root. (With
+// enable_script_security keepalived runs none as this default root: see below.)
+std::string defaultScriptUser();
+
 // Why `script` cannot run, or nothing: "/usr/local/bin/chk.sh does not exist".
 std::optional<std::string> scriptAccessProblem(const VrrpScript& script, const GlobalDefs& global);
 

@@ -20,6 +20,25 @@
 
 namespace holdfast::daemon {
 
+config::LoadResult loadToRun(const Options& options) {
+  config::LoadResult result = config::loadFile(options.configPath, {options.configId});
+  if (result.config) {
+    config::checkHost(*result.config, result.diagnostics, config::HostCheck::kStart,
+                      netio::interfaceExists);
+    if (result.diagnostics.hasErrors()) result.config.reset();
+  }
+  return result;
+}
+
+void logDiagnostics(const config::Diagnostics& diags) {
+  for (const auto& d : diags.all()) {
+    const auto& sink = d.severity == config::Severity::kError  ? log::error
+                       : d.severity == config::Severity::kNote ? log::info
+                                                               : log::warning;
+    sink(config::format(d));
+  }
+}
+
 Daemon::Daemon(Options options, config::Config initial, std::map<std::string, int> mistakes)
     : options_(std::move(options)),
       config_(std::make_shared<const config::Config>(std::move(initial))),
@@ -167,18 +186,9 @@ ReloadOutcome Daemon::reload() {
   ReloadOutcome out = [this] {
     ReloadOutcome o;
     log::info("reload: reading " + options_.configPath);
-    config::LoadResult result = config::loadFile(options_.configPath, {options_.configId});
-    if (result.config) {
-      config::checkHost(*result.config, result.diagnostics, config::HostCheck::kStart,
-                        netio::interfaceExists);
-      if (result.diagnostics.hasErrors()) result.config.reset();
-    }
-    for (const auto& d : result.diagnostics.all()) {
-      (d.severity == config::Severity::kError  ? log::error
-       : d.severity == config::Severity::kNote ? log::info
-                                               : log::warning)(config::format(d));
-      o.messages.push_back(config::format(d));
-    }
+    config::LoadResult result = loadToRun(options_);
+    logDiagnostics(result.diagnostics);
+    for (const auto& d : result.diagnostics.all()) o.messages.push_back(config::format(d));
     auto refuse = [&](const std::string& why) {
       ++refusedReloads_;
       o.summary = "reload refused: " + why + "; the running configuration is kept unchanged";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config/loader.h"
 #include "core/config/model.h"
 #include "core/control/control_server.h"
 #include "core/control/metrics.h"
@@ -25,6 +26,12 @@ struct ReloadOutcome {
   std::vector<std::string> messages;  // config diagnostics, "file:line:col: error: ..."
   std::string summary;                // what changed, or why it was refused
 };
+
+// Loads the config as start and reload do: read and validated, then checked against
+// this machine (an interface it names must exist); `config` is unset on any error.
+config::LoadResult loadToRun(const Options& options);
+// Logs every diagnostic at its level (error, warning; a note at info).
+void logDiagnostics(const config::Diagnostics& diags);
 
 class Daemon {
  public:

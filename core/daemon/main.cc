@@ -76,17 +76,8 @@ int main(int argc, char** argv) {
 
   log::configure({options.logLevel, options.logConsole || !options.logSyslog, options.logSyslog});
 
-  config::LoadResult result = config::loadFile(options.configPath, {options.configId});
-  if (result.config) {
-    config::checkHost(*result.config, result.diagnostics, config::HostCheck::kStart,
-                      netio::interfaceExists);
-    if (result.diagnostics.hasErrors()) result.config.reset();
-  }
-  for (const auto& d : result.diagnostics.all()) {
-    (d.severity == config::Severity::kError  ? log::error
-     : d.severity == config::Severity::kNote ? log::info
-                                             : log::warning)(config::format(d));
-  }
+  config::LoadResult result = daemon::loadToRun(options);
+  daemon::logDiagnostics(result.diagnostics);
   if (!result.config) {
     log::error("not starting: " + std::to_string(result.diagnostics.errorCount()) +
                " error(s) in " + options.configPath);

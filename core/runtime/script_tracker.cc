@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "core/config/script_access.h"
 #include "core/config/values.h"
 #include "core/log/logger.h"
 
@@ -15,8 +16,7 @@ namespace holdfast::runtime {
 std::expected<netio::ScriptIdentity, std::string> resolveScriptUser(const std::string& user,
                                                                     const std::string& group) {
   std::string name = user;
-  // keepalived's default: keepalived_script if that user exists, else root.
-  if (name.empty()) name = ::getpwnam("keepalived_script") ? "keepalived_script" : "root";
+  if (name.empty()) name = config::defaultScriptUser();
   const passwd* pw = ::getpwnam(name.c_str());
   if (!pw) return std::unexpected("script user '" + name + "' does not exist");
   netio::ScriptIdentity id{name, pw->pw_uid, pw->pw_gid};
