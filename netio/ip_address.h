@@ -25,6 +25,9 @@ struct IpAddress {
   size_t size() const { return family == Family::kIPv4 ? 4 : 16; }
   std::span<const uint8_t> view() const { return {bytes.data(), size()}; }
   std::string str() const;
+  bool multicast() const {
+    return family == Family::kIPv4 ? (bytes[0] & 0xf0) == 0xe0 : bytes[0] == 0xff;
+  }
 
   // Numeric order within a family (RFC 5798 6.4.3: the larger primary address wins
   // a priority tie). IPv4 sorts before IPv6.

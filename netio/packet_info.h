@@ -12,7 +12,8 @@ namespace holdfast::netio {
 inline constexpr size_t kPacketInfoSpace = 64;
 
 // Points `msg` at `control` (kPacketInfoSpace bytes, cmsghdr-aligned) holding the
-// packet info for `source` on `ifindex`, of `source`'s family.
-void setPacketInfo(msghdr& msg, char* control, int ifindex, const IpAddress& source);
+// packet info for `source` on `ifindex`, of `source`'s family, and the TTL / hop
+// limit `ttl` when it is not negative (the socket's own otherwise).
+void setPacketInfo(msghdr& msg, char* control, int ifindex, const IpAddress& source, int ttl = -1);
 
 }  // namespace holdfast::netio

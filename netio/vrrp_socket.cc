@@ -105,7 +105,8 @@ VrrpSocket::~VrrpSocket() {
 }
 
 std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
-                                            const IpAddress& source, const IpAddress& destination) {
+                                            const IpAddress& source, const IpAddress& destination,
+                                            int ttl) {
   iovec iov{const_cast<uint8_t*>(message.data()), message.size()};
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -127,7 +128,7 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
   // The source: RFC 5798 5.1.1.1 the interface's primary IPv4 address (or the
   // configured mcast_src_ip / unicast_src_ip); 5.1.2.1 its IPv6 link-local address.
   alignas(cmsghdr) char control[kPacketInfoSpace];
-  setPacketInfo(msg, control, ifindex_, source);
+  setPacketInfo(msg, control, ifindex_, source, ttl);
   if (::sendmsg(fd_, &msg, 0) < 0) return err("sendmsg");
   return std::nullopt;
 }

@@ -37,9 +37,10 @@ class VrrpSocket {
   int fd() const { return fd_; }
   Family family() const { return family_; }
 
-  // Sends `message` from `source` to `destination`. Returns an error text on failure.
+  // Sends `message` from `source` to `destination`, with TTL / hop limit `ttl` (the
+  // socket's 255 when negative). Returns an error text on failure.
   std::optional<std::string> send(std::span<const uint8_t> message, const IpAddress& source,
-                                  const IpAddress& destination);
+                                  const IpAddress& destination, int ttl = -1);
   // Joins multicast `group` on the socket's interface (a second multicast group, or
   // the first one for a socket that a unicast instance opened). Error text on failure.
   std::optional<std::string> join(const IpAddress& group);

@@ -81,7 +81,11 @@ uint32_t onesComplementSum(std::span<const uint8_t> data, uint32_t sum) {
 
 std::expected<Advert, DiscardReason> decode(std::span<const uint8_t> m, const PacketInfo& info) {
   if (m.size() < kHeaderLength) return std::unexpected(DiscardReason::kTooShort);
-  if (info.ttl != kRequiredTtl) return std::unexpected(DiscardReason::kBadTtl);
+  // RFC 5798 7.1 for multicast adverts; a unicast one may cross routers (keepalived's
+  // unicast_ttl), so its TTL is checked by the instance (checkAdvert).
+  if (info.ttl != kRequiredTtl && info.destination.multicast()) {
+    return std::unexpected(DiscardReason::kBadTtl);
+  }
 
   Advert a;
   a.version = m[0] >> 4;

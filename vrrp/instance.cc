@@ -29,6 +29,7 @@ void Instance::apply(const Output& out, TimePoint now) {
       ++counters_.sent;
     }
   }
+  if (out.lowerPriorityHeard) scheduleLowerPriorityAnnouncements(now);
   if (!out.transition) return;
   const Transition& t = *out.transition;
   io_.transitioned(settings_, t, machine_.priority());
@@ -37,6 +38,7 @@ void Instance::apply(const Output& out, TimePoint now) {
     scheduleAnnouncements(now);
   } else if (t.from == State::kMaster) {
     announceDue_.clear();
+    lowerPrioPending_ = {};
     io_.removeVips(settings_);
   }
 }
@@ -52,6 +54,20 @@ void Instance::scheduleAnnouncements(TimePoint from) {
   }
   std::sort(announceDue_.begin(), announceDue_.end());
   // The first announcement goes out with the transition, not a loop turn later.
+  onTimer(from);
+}
+
+void Instance::scheduleLowerPriorityAnnouncements(TimePoint from) {
+  // keepalived (vrrp_state_master_rx): a burst now and one after the delay, added to
+  // whatever is already planned; hearing it again while they are pending adds nothing.
+  const AnnounceSettings& a = settings_.announce;
+  if (a.lowerPrioRepeat <= 0 || lowerPrioPending_ > from) return;
+  for (int burst = 0; burst < (a.lowerPrioDelay.count() > 0 ? 2 : 1); ++burst) {
+    TimePoint start = from + (burst == 0 ? Microseconds(0) : a.lowerPrioDelay);
+    for (int i = 0; i < a.lowerPrioRepeat; ++i) announceDue_.push_back(start + i * a.interval);
+    lowerPrioPending_ = start + (a.lowerPrioRepeat - 1) * a.interval;
+  }
+  std::sort(announceDue_.begin(), announceDue_.end());
   onTimer(from);
 }
 

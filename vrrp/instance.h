@@ -32,6 +32,10 @@ struct AnnounceSettings {
   Microseconds masterDelay{5'000'000};  // second burst after becoming master; 0: none
   Microseconds refresh{0};              // periodic burst while master; 0: off
   int refreshRepeat = 1;
+  // As master, on hearing a lower priority (garp_lower_prio_repeat/_delay): a burst
+  // of `lowerPrioRepeat` now and another after `lowerPrioDelay` (0: none).
+  int lowerPrioRepeat = 5;
+  Microseconds lowerPrioDelay{5'000'000};
   bool operator==(const AnnounceSettings&) const = default;
 };
 
@@ -47,6 +51,8 @@ struct InstanceSettings {
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
   std::vector<Vip> vips;
   AnnounceSettings announce;
+  // TTL / hop limit of unicast adverts (unicast_ttl); multicast ones always carry 255.
+  int unicastTtl = kRequiredTtl;
   bool operator==(const InstanceSettings&) const = default;
 };
 
@@ -95,6 +101,7 @@ class Instance {
   void buildAdvert();
   void apply(const Output& out, TimePoint now);
   void scheduleAnnouncements(TimePoint from);
+  void scheduleLowerPriorityAnnouncements(TimePoint from);
 
   InstanceSettings settings_;
   InstanceIo& io_;
@@ -103,6 +110,7 @@ class Instance {
   Advert advert_;                       // our advert, built once; priority set per send
   std::vector<TimePoint> announceDue_;  // sorted
   bool lastVipListDiffered_ = false;
+  TimePoint lowerPrioPending_{};  // the last announcement planned for a lower priority
 };
 
 }  // namespace holdfast::vrrp

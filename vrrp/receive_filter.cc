@@ -15,6 +15,15 @@ std::optional<DiscardReason> checkAdvert(const Advert& a, const PacketInfo& info
   if (!s.unicastPeers.empty() && !contains(s.unicastPeers, info.source)) {
     return DiscardReason::kNotFromPeer;
   }
+  if (info.ttl != kRequiredTtl && info.ttl >= 0) {
+    // The codec let a unicast advert through; only unicast mode takes one.
+    if (s.unicastPeers.empty()) return DiscardReason::kBadTtl;
+  }
+  for (const auto& r : s.peerTtls) {
+    if (r.peer == info.source && info.ttl >= 0 && (info.ttl < r.min || info.ttl > r.max)) {
+      return DiscardReason::kBadTtl;
+    }
+  }
   if (a.version == 2) {
     // RFC 3768 7.1: the auth type must match, and for PASS the password too.
     if (a.authType != s.authType) return DiscardReason::kAuthMismatch;

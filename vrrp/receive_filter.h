@@ -20,6 +20,14 @@ struct ReceiveSettings {
   std::vector<IpAddress> unicastPeers;  // empty: multicast
   std::vector<IpAddress> ownAddresses;  // our sources: a looped-back advert is ours
   bool skipAddressCheck = false;        // vrrp_skip_check_adv_addr
+  // The TTL / hop limit range accepted from a unicast peer (min_ttl / max_ttl); a
+  // peer without one takes any (keepalived: a unicast advert may cross routers).
+  struct PeerTtl {
+    IpAddress peer;
+    int min = 0, max = 255;
+    bool operator==(const PeerTtl&) const = default;
+  };
+  std::vector<PeerTtl> peerTtls;
   bool operator==(const ReceiveSettings&) const = default;
 };
 

@@ -40,7 +40,8 @@ Timers StateMachine::timers() const {
   // master's interval. v2 (RFC 3768 6.1) has no interval adoption, and its Skew_Time
   // does not scale with the interval (computeTimers).
   return computeTimers(config_.version, priority_,
-                       config_.version == 3 ? masterAdvertInterval_ : config_.advertInterval);
+                       config_.version == 3 ? masterAdvertInterval_ : config_.advertInterval,
+                       config_.downTimerAdverts);
 }
 
 Microseconds StateMachine::masterDownInterval() const {
@@ -179,6 +180,9 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
     bool theyWin = advert.priority > priority_ ||
                    (advert.priority == priority_ && source > config_.primaryAddress);
     if (theyWin) {
+      // keepalived's higher_prio_send_advert: our advert goes out first, so that the
+      // winner (with garp_lower_prio_repeat) re-announces after us.
+      if (config_.higherPrioSendAdvert) out.adverts.push_back(priority_);
       if (config_.version == 3) masterAdvertInterval_ = advert.interval;
       masterAddress_ = source;
       masterPriority_ = advert.priority;
@@ -186,12 +190,18 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
           advert.priority > priority_
               ? "higher priority " + std::to_string(advert.priority) + " from " + source.str()
               : "equal priority from " + source.str() + ", a larger address";
-      return becomeBackup(now, why);
+      Output backup = becomeBackup(now, why);
+      backup.adverts.insert(backup.adverts.begin(), out.adverts.begin(), out.adverts.end());
+      return backup;
     }
     // A lower-priority router thinks it is master: answer at once so that it steps
-    // down within one advert (RFC 9568 6.4.3).
-    out.adverts.push_back(priority_);
-    advertDeadline_ = now + advertInterval();
+    // down within one advert (keepalived's default; lower_prio_no_advert keeps the
+    // RFC's silence, RFC 5798 6.4.3 "discard").
+    out.lowerPriorityHeard = true;
+    if (!config_.lowerPrioNoAdvert) {
+      out.adverts.push_back(priority_);
+      advertDeadline_ = now + advertInterval();
+    }
   }
   return out;
 }

@@ -39,6 +39,13 @@ struct StateMachineConfig {
   // instead of Master_Down_Interval.
   bool startAsMaster = false;
   IpAddress primaryAddress;  // ours: the tie-breaker of RFC 5798 6.4.3
+  // keepalived's tunings (keepalived.conf(5)): a master answers a lower-priority
+  // advert with one of its own unless `lowerPrioNoAdvert` (the RFC's behaviour); with
+  // `higherPrioSendAdvert` it sends one before yielding to a higher priority;
+  // `downTimerAdverts` adverts make Master_Down_Interval (3 in the RFCs).
+  bool lowerPrioNoAdvert = false;
+  bool higherPrioSendAdvert = false;
+  int downTimerAdverts = 3;
   bool operator==(const StateMachineConfig&) const = default;
 };
 
@@ -53,6 +60,9 @@ struct Transition {
 struct Output {
   std::vector<int> adverts;  // send one advert per entry, with that priority
   std::optional<Transition> transition;
+  // As master, an advert of lower priority was heard (another router thinks it is
+  // master): keepalived re-announces the VIPs (garp_lower_prio_repeat).
+  bool lowerPriorityHeard = false;
 };
 
 class StateMachine {

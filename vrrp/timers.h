@@ -24,6 +24,8 @@ struct Timers {
 // microseconds where this truncates to centiseconds (15.609375 s, 18.046875 s).
 // `version` is 2 or 3; `advertInterval` is the interval in force (for v3 the master's,
 // learnt from its adverts; for v2 the configured one).
-Timers computeTimers(int version, int priority, Centiseconds advertInterval);
+// `downAdverts`: keepalived's down_timer_adverts, the adverts a backup misses before
+// Master_Down_Interval ends (3 in the RFCs).
+Timers computeTimers(int version, int priority, Centiseconds advertInterval, int downAdverts = 3);
 
 }  // namespace holdfast::vrrp

@@ -80,6 +80,11 @@ void buildVrrpScript(BuildContext& ctx, const Node& n, VrrpScript& out);
 void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& global,
                        VrrpInstance& out);
 void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& out);
+// keepalived's protocol tunings (build_tuning.cc): true if `c` was one.
+bool buildGlobalTuning(BuildContext& ctx, const Node& c, GlobalTuning& out);
+bool buildInstanceTuning(BuildContext& ctx, const Node& c, InstanceTuning& out);
+// A unicast peer's min_ttl / max_ttl, or nothing when it has none.
+std::optional<PeerTtl> buildPeerTtl(BuildContext& ctx, const Node& peer);
 void buildBackend(BuildContext& ctx, const Node& n, Backend& out);
 void buildBackendGroup(BuildContext& ctx, const Node& n, BackendGroup& out);
 

@@ -237,6 +237,13 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       setIf(g.garpMasterRefresh, ctx.duration(c));
     } else if (k == "vrrp_garp_master_refresh_repeat") {
       setIf(g.garpMasterRefreshRepeat, ctx.integer(c, 1, 255));
+    } else if (k == "vrrp_min_garp") {
+      // keepalived: one GARP/NA, no second burst, unless set earlier in the file.
+      if (c.args.empty() || ctx.boolean(c).value_or(false)) {
+        if (g.garpMasterRepeat == GlobalDefs{}.garpMasterRepeat) g.garpMasterRepeat = 1;
+        if (g.garpMasterDelay == GlobalDefs{}.garpMasterDelay) g.garpMasterDelay = {};
+      }
+    } else if (buildGlobalTuning(ctx, c, g.tuning)) {
     } else if (k == "vrrp_mcast_group4" || k == "vrrp_mcast_group6") {
       auto a = ctx.address(c);
       bool v4 = k == "vrrp_mcast_group4";
@@ -377,17 +384,14 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "mcast_src_ip") {
       if (auto a = sourceAddress(c)) vi.mcastSrcIp = a;
     } else if (k == "unicast_src_ip") {
+      vi.tuning.unicastConfigured = true;
       if (auto a = sourceAddress(c)) vi.unicastSrcIp = a;
     } else if (k == "unicast_peer") {
+      vi.tuning.unicastConfigured = true;
       for (const Node& item : c.children) {
         auto a = hostAddress(ctx, item.keyword, "unicast_peer");
         if (!a) continue;
-        for (const Node& mod : item.children) {
-          ctx.diags().noEffect(mod.where(), "'" + mod.keyword.text +
-                                                "' on a unicast_peer is not implemented in "
-                                                "holdfast yet: no effect (adverts are not "
-                                                "filtered by TTL)");
-        }
+        auto ttl = buildPeerTtl(ctx, item);
         if (!family.admit(*a)) {
           ctx.diags().warning(item.where(), "unicast_peer " + a->to_string() + " is not " +
                                                 toString(*family.family) +
@@ -396,6 +400,10 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
           continue;
         }
         vi.unicastPeers.push_back(*a);
+        if (ttl) {
+          ttl->peer = a->to_string();
+          vi.tuning.peerTtls.push_back(*ttl);
+        }
       }
     } else if (k.starts_with("notify")) {
       buildNotify(c, vi.notify);
@@ -420,6 +428,7 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "use_vmac") {
       vi.useVmac = true;
       if (!c.args.empty()) vi.vmacName = c.args[0].text;
+    } else if (buildInstanceTuning(ctx, c, vi.tuning)) {
     } else if (k == "checksum") {
       if (c.args[0].text == "pseudo-header") {
         vi.checksum = ChecksumForm::kPseudoHeader;
@@ -452,6 +461,18 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
       g.smtpAlert = smtpAlertValue(ctx, c);
     } else if (k == "sync_group_tracking_weight") {
       g.trackingWeight = true;
+    } else if (k == "global_tracking") {
+      ctx.diags().warning(c.where(), "vrrp_sync_group '" + g.name +
+                                         "': global_tracking is deprecated (use track_script / "
+                                         "track_interface in the sync group); taken as "
+                                         "sync_group_tracking_weight, as keepalived does");
+      g.trackingWeight = true;
+    } else if (k == "track_script") {
+      auto list = buildTrackList(ctx, c);
+      g.trackScripts.insert(g.trackScripts.end(), list.begin(), list.end());
+    } else if (k == "track_interface") {
+      auto list = buildTrackList(ctx, c);
+      g.trackInterfaces.insert(g.trackInterfaces.end(), list.begin(), list.end());
     }
   }
 }

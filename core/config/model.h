@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checkers/check_params.h"
+#include "core/config/model_tuning.h"
 #include "core/config/source_location.h"
 
 namespace holdfast::config {
@@ -60,6 +61,7 @@ struct GlobalDefs {
   int garpMasterRefreshRepeat = 1;
   IpAddress mcastGroup4 = boost::asio::ip::make_address("224.0.0.18");
   IpAddress mcastGroup6 = boost::asio::ip::make_address("ff02::12");
+  GlobalTuning tuning;
   bool operator==(const GlobalDefs&) const = default;
 };
 
@@ -167,6 +169,7 @@ struct VrrpInstance {
   std::string vmacName;
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
   bool strict = false;  // vrrp_strict (global_defs) applies to this instance
+  InstanceTuning tuning;
   bool operator==(const VrrpInstance&) const = default;
 };
 
@@ -180,6 +183,9 @@ struct SyncGroup {
   // sync_group_tracking_weight: members keep their weighted tracking (keepalived
   // ignores it otherwise).
   bool trackingWeight = false;
+  // Tracked by the group: added to every member's own lists, with their weights
+  // (cleared when a member is an address owner), as keepalived does.
+  std::vector<TrackRef> trackScripts, trackInterfaces;
   bool operator==(const SyncGroup&) const = default;
 };
 

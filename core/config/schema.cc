@@ -45,6 +45,10 @@ std::string noEffectMessage(std::string_view keyword, NoEffect why) {
       return k + " asks for what holdfast does anyway: no effect";
     case NoEffect::kInert:
       return k + " does nothing in keepalived either: no effect";
+    case NoEffect::kFifo:
+      return k + " is for keepalived's notify FIFOs, which holdfast does not have (it has " +
+             "notify scripts, `holdfastctl events` and metrics, where priority changes " +
+             "show): no effect";
     case NoEffect::kNotYet:
       break;
   }
@@ -130,6 +134,14 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
     KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
     KeywordSpec{"lock_memory", 1, 1, "on or off"},
+    KeywordSpec{"vrrp_lower_prio_no_advert", 0, 1, "optionally 'true' or 'false'"},
+    KeywordSpec{"vrrp_higher_prio_send_advert", 0, 1, "optionally 'true' or 'false'"},
+    KeywordSpec{"vrrp_min_garp", 0, 1, "optionally 'true' or 'false'"},
+    KeywordSpec{"vrrp_garp_lower_prio_delay", 1, 1, "a duration"},
+    KeywordSpec{"vrrp_garp_lower_prio_repeat", 1, 1, "a count"},
+    KeywordSpec{"vrrp_down_timer_adverts", 1, 1, "a count 1-100"},
+    KeywordSpec{"vrrp_startup_delay", 1, 1, "a duration"},
+    KeywordSpec{"vrrp_check_unicast_src", 0, 0, ""},
 };
 constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"enable_snmp_vrrp", kSnmp},
@@ -203,7 +215,6 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     // holdfast checks a new config before it reloads, always, and keeps the running one.
     {"reload_check_config", kDefault},
     // In unicast mode holdfast only listens to its peers (vrrp/receive_filter.cc).
-    {"vrrp_check_unicast_src", kDefault},
     {"dynamic_interfaces", kNotYet},
     {"default_interface", kNotYet},
     {"startup_script", kNotYet},
@@ -221,17 +232,10 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"nftables_counters", kNotYet},
     {"nftables_ifindex", kNotYet},
     {"disable_local_igmp", kNotYet},
-    {"vrrp_lower_prio_no_advert", kNotYet},
-    {"vrrp_higher_prio_send_advert", kNotYet},
-    {"vrrp_min_garp", kNotYet},
-    {"vrrp_garp_lower_prio_delay", kNotYet},
-    {"vrrp_garp_lower_prio_repeat", kNotYet},
     {"vrrp_garp_extra_if", kNotYet},
-    {"vrrp_down_timer_adverts", kNotYet},
-    {"vrrp_startup_delay", kNotYet},
     {"vrrp_notify_fifo", kNotYet},
     {"vrrp_notify_fifo_script", kNotYet},
-    {"vrrp_notify_priority_changes", kNotYet},
+    {"vrrp_notify_priority_changes", kFifo},
     {"notify_fifo", kNotYet},
     {"notify_fifo_script", kNotYet},
     {"fifo_write_vrrp_states_on_reload", kNotYet},
@@ -308,12 +312,20 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"use_vmac", 0, 1, "an optional interface name"},
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
+    KeywordSpec{"dont_track_primary", 0, 0, ""},
+    KeywordSpec{"unicast_ttl", 1, 1, "a TTL 0-255"},
+    KeywordSpec{"check_unicast_src", 0, 0, ""},
+    KeywordSpec{"unicast_fault_no_peer", 0, 0, ""},
+    KeywordSpec{"garp_lower_prio_delay", 1, 1, "a duration"},
+    KeywordSpec{"garp_lower_prio_repeat", 1, 1, "a count"},
+    KeywordSpec{"down_timer_adverts", 1, 1, "a count 1-100"},
+    KeywordSpec{"lower_prio_no_advert", 0, 1, "optionally 'true' or 'false'"},
+    KeywordSpec{"higher_prio_send_advert", 0, 1, "optionally 'true' or 'false'"},
 };
 constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"track_bfd", kBfd},
     {"lvs_sync_daemon_interface", kLvs},
     {"debug", kInert},
-    {"dont_track_primary", kNotYet},
     {"track_file", kNotYet},
     {"track_process", kNotYet},
     // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
@@ -327,21 +339,13 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrf", kNotYet},
     {"mcast_dst_ip", kNotYet},
     {"strict_mode", kNotYet},
-    {"garp_lower_prio_delay", kNotYet},
-    {"garp_lower_prio_repeat", kNotYet},
     {"garp_extra_if", kNotYet},
-    {"down_timer_adverts", kNotYet},
-    {"lower_prio_no_advert", kNotYet},
-    {"higher_prio_send_advert", kNotYet},
     {"kernel_rx_buf_size", kNotYet},
     {"notify_master_rx_lower_pri", kNotYet},
-    {"notify_priority_changes", kNotYet},
+    {"notify_priority_changes", kFifo},
     {"notify_deleted", kNotYet},
-    {"unicast_fault_no_peer", kNotYet},
-    {"check_unicast_src", kDefault},
     {"skip_check_adv_addr", kNotYet},
     {"promote_secondaries", kNotYet},
-    {"unicast_ttl", kNotYet},
     {"old_unicast_checksum", kNotYet},
     {"linkbeat_use_polling", kNotYet},
 });
@@ -360,16 +364,16 @@ constexpr std::array kSyncGroupKeywords{
     KeywordSpec{"notify", 1, U, "a command"},
     KeywordSpec{"smtp_alert", 0, 1, "optionally 'true' or 'false'"},
     KeywordSpec{"sync_group_tracking_weight", 0, 0, ""},
+    KeywordSpec{"global_tracking", 0, 0, ""},
+    KeywordSpec{"track_script", 0, 0, "", &kTrackList},
+    KeywordSpec{"track_interface", 0, 0, "", &kTrackList},
 };
 constexpr auto kSyncGroupUnimplemented = std::to_array<UnimplementedSpec>({
     {"track_bfd", kBfd},
-    {"track_script", kNotYet},
-    {"track_interface", kNotYet},
     {"track_file", kNotYet},
     {"track_process", kNotYet},
-    {"global_tracking", kNotYet},
     {"notify_deleted", kNotYet},
-    {"notify_priority_changes", kNotYet},
+    {"notify_priority_changes", kFifo},
 });
 constexpr BlockSpec kSyncGroup{
     "vrrp_sync_group", kSyncGroupKeywords, false, {}, kSyncGroupUnimplemented};

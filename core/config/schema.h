@@ -25,6 +25,7 @@ enum class NoEffect {
   kDaemon,   // keepalived's own processes and files (names, nice, CPUs, pid files)
   kDefault,  // asks for what holdfast does anyway (noreverse, reload_check_config)
   kInert,    // has no effect in keepalived either (debug)
+  kFifo,     // feeds keepalived's notify FIFOs, which holdfast does not have
   kNotYet,   // a keepalived feature holdfast has not built yet
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/config/build_context.h"
 #include "core/config/script_access.h"
+#include "core/config/sync_group_tracking.h"
 #include "core/config/validate_instance.h"
 
 namespace holdfast::config::detail {
@@ -123,6 +124,8 @@ void validate(BuildContext& ctx, Config& cfg) {
                                       it->second->name + "' at " + it->second->where.fileLine());
     }
   }
+
+  addSyncGroupTracking(ctx, cfg);
 
   for (const BackendGroup& g : cfg.backendGroups) {
     for (const TrackRef& m : g.members) {

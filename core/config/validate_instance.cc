@@ -200,6 +200,7 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
     vi.auth = {};
   }
   completeStrict(d, vi, who);
+  completeTuning(d, vi, who);
   completePreempt(d, vi, who);
   warnNoEffect(d, vi, who);
 

@@ -11,5 +11,8 @@ namespace holdfast::config::detail {
 
 void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
                       bool syncTrackingWeight, const Config& cfg);
+// vrrp_strict's overrides of the protocol tunings, and unicast keywords without peers
+// (build_tuning.cc).
+void completeTuning(Diagnostics& d, VrrpInstance& vi, const std::string& who);
 
 }  // namespace holdfast::config::detail

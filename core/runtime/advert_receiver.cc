@@ -32,8 +32,8 @@ AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket)
 
 std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
                                                const netio::IpAddress& source,
-                                               const netio::IpAddress& destination) {
-  return socket_.send(message, source, destination);
+                                               const netio::IpAddress& destination, int ttl) {
+  return socket_.send(message, source, destination, ttl);
 }
 
 void AdvertChannel::startReading(Handler handler) {

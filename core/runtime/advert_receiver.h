@@ -27,7 +27,7 @@ class AdvertChannel final : public AdvertPort {
       const netio::IpAddress& group, bool join);
 
   std::optional<std::string> send(std::span<const uint8_t> message, const netio::IpAddress& source,
-                                  const netio::IpAddress& destination) override;
+                                  const netio::IpAddress& destination, int ttl) override;
   vrrp::Counters& counters() override { return counters_; }
 
   // Joins multicast `group` unless joined already: instances that share the socket

@@ -37,7 +37,8 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
 
 std::optional<std::string> ownFaultReason(const OwnHealth& h, const scoring::Score& score,
                                           const std::string& interface, const std::string& source) {
-  if (h.linkDown) return "interface " + interface + " is down";
+  if (!h.configFault.empty()) return h.configFault;
+  if (h.linkDown && !h.ignoreLink) return "interface " + interface + " is down";
   if (h.sourceGone) return "address " + source + " is gone from " + interface;
   if (score.fault) return "tracked item down: " + score.explain();
   return std::nullopt;

@@ -38,7 +38,9 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
 // Why an instance must be in FAULT for reasons of its own, or nothing.
 struct OwnHealth {
   bool linkDown = false;
+  bool ignoreLink = false;  // dont_track_primary: the link going down is no fault
   bool sourceGone = false;  // the advert source address left the interface
+  std::string configFault;  // a fault for good, from the config (unicast_fault_no_peer)
 };
 std::optional<std::string> ownFaultReason(const OwnHealth& h, const scoring::Score& score,
                                           const std::string& interface, const std::string& source);

@@ -6,6 +6,7 @@
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
 #include "core/runtime/transition_effects.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::runtime {
 
@@ -132,6 +133,10 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
   if (auto e = configureEffects(*slot, vi, g); !e) return std::unexpected(e.error());
   slot->tracking = {vi.trackScripts, vi.trackInterfaces, vi.trackBackends};
   slot->health.linkDown = !usable(*info);
+  slot->health.ignoreLink = vi.tuning.dontTrackPrimary;
+  if (vi.tuning.unicastFaultNoPeer && vi.unicastPeers.empty()) {
+    slot->health.configFault = "unicast without any unicast_peer (unicast_fault_no_peer)";
+  }
   return slot;
 }
 
@@ -214,6 +219,27 @@ void InstanceSet::start() {
   std::vector<std::string> names;
   for (const auto& [name, t] : tracked_.scripts) names.push_back(name);
   startScripts(names);
+  const auto delay = running_.global.tuning.startupDelay;
+  if (delay.count() > 0) {
+    // keepalived's vrrp_startup_delay: the instances wait in INIT (scripts already
+    // run), so that links still settling at boot do not make a second master.
+    log::info("vrrp_startup_delay: the instances start in " + netio::formatDuration(delay));
+    for (auto& s : slots_) s->awaitingFirstResult = true;
+    startupDelayed_ = true;
+    startupTimer_ = kernel_.timer();
+    startupTimer_->armAt(
+        kernel_.now() + delay,
+        [this] {
+          startupDelayed_ = false;
+          startInstances();
+        },
+        false);
+    return;
+  }
+  startInstances();
+}
+
+void InstanceSet::startInstances() {
   // Every score first: a member's FAULT depends on the rest of its sync group.
   for (auto& s : slots_) {
     s->score = scoring::computeScore(s->instance().settings().machine.priority,
@@ -242,6 +268,7 @@ bool InstanceSet::startUnlessPending(InstanceSlot& slot) {
 }
 
 void InstanceSet::stop() {
+  if (startupTimer_) startupTimer_->cancel();
   for (auto& [name, t] : tracked_.scripts) t->stop();
   for (auto& s : slots_) s->stop();
 }
@@ -314,7 +341,7 @@ void InstanceSet::onScriptChange(const std::string& name) {
   for (auto& s : slots_) {
     if (!s->tracking.tracks(s->tracking.scripts, name)) continue;
     if (s->awaitingFirstResult) {
-      startUnlessPending(*s);
+      if (!startupDelayed_) startUnlessPending(*s);
     } else {
       applyHealth(*s);
     }

@@ -91,6 +91,9 @@ class InstanceSet final : public SlotEvents {
   void retire(InstanceSlot& slot);
   InstanceSlot* find(const std::string& name) const;
   void startScripts(const std::vector<std::string>& names);
+  // Starts every instance (unless a weight-0 script is pending): at start, or when
+  // vrrp_startup_delay has passed.
+  void startInstances();
   void onScriptChange(const std::string& name);
   // Starts `slot` unless a weight-0 tracked script is still pending; true if started.
   bool startUnlessPending(InstanceSlot& slot);
@@ -110,6 +113,8 @@ class InstanceSet final : public SlotEvents {
   std::unique_ptr<MailPort> mail_;
   std::vector<std::thread> mailReapers_;  // replaced mailers finishing their queue
   std::string routerId_;
+  std::unique_ptr<Timer> startupTimer_;  // vrrp_startup_delay
+  bool startupDelayed_ = false;
 };
 
 }  // namespace holdfast::runtime

@@ -34,7 +34,11 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
 
   // RFC 5798 5.1.1.1 / 5.1.2.1: the source is the interface's primary IPv4 address
   // (not one of our VIPs, which may still be there), or its IPv6 link-local address.
-  const auto& configured = vi.unicastPeers.empty() ? vi.mcastSrcIp : vi.unicastSrcIp;
+  // keepalived keeps one source for both keywords (unicast_src_ip without peers is
+  // the multicast source).
+  const auto& configured = vi.unicastPeers.empty()
+                               ? (vi.mcastSrcIp ? vi.mcastSrcIp : vi.unicastSrcIp)
+                               : (vi.unicastSrcIp ? vi.unicastSrcIp : vi.mcastSrcIp);
   if (configured) {
     s.source = toNetio(*configured);
   } else if (v4) {
@@ -69,6 +73,12 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
   m.strictPreempt = vi.strictPreempt;
   m.startAsMaster = vi.initialState == config::InitialState::kMaster;
   m.primaryAddress = s.source;
+  const config::InstanceTuning& t = vi.tuning;
+  const config::GlobalTuning& gt = global.tuning;
+  m.lowerPrioNoAdvert = t.lowerPrioNoAdvert.value_or(gt.lowerPrioNoAdvert);
+  m.higherPrioSendAdvert = t.higherPrioSendAdvert.value_or(gt.higherPrioSendAdvert);
+  m.downTimerAdverts = t.downTimerAdverts.value_or(gt.downTimerAdverts);
+  if (t.unicastTtl) s.unicastTtl = *t.unicastTtl;
 
   auto& r = s.receive;
   r.version = vi.version;
@@ -81,6 +91,9 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
   for (const auto& p : vi.unicastPeers) r.unicastPeers.push_back(toNetio(p));
   r.ownAddresses = {s.source};
   r.skipAddressCheck = global.skipCheckAdvAddr;
+  for (const auto& p : t.peerTtls) {
+    if (auto a = netio::IpAddress::parse(p.peer)) r.peerTtls.push_back({*a, p.min, p.max});
+  }
 
   s.checksum = vi.checksum == config::ChecksumForm::kMessageOnly
                    ? vrrp::ChecksumForm::kMessageOnly
@@ -94,6 +107,12 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
   a.refresh =
       duration_cast<vrrp::Microseconds>(vi.garpMasterRefresh.value_or(global.garpMasterRefresh));
   a.refreshRepeat = vi.garpMasterRefreshRepeat.value_or(global.garpMasterRefreshRepeat);
+  // keepalived: unset, the lower-priority burst is the global master burst's
+  // (vrrp_garp_master_repeat, vrrp_garp_master_delay), not the instance's.
+  a.lowerPrioRepeat =
+      t.garpLowerPrioRepeat.value_or(gt.garpLowerPrioRepeat.value_or(global.garpMasterRepeat));
+  a.lowerPrioDelay = duration_cast<vrrp::Microseconds>(
+      t.garpLowerPrioDelay.value_or(gt.garpLowerPrioDelay.value_or(global.garpMasterDelay)));
   return s;
 }
 

@@ -212,7 +212,8 @@ void InstanceSlot::arm() {
 
 void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
                               const netio::IpAddress& destination) {
-  if (auto e = ports_.adverts->send(message, s.source, destination)) {
+  const int ttl = destination.multicast() ? vrrp::kRequiredTtl : s.unicastTtl;
+  if (auto e = ports_.adverts->send(message, s.source, destination, ttl)) {
     log::warning(s.name + ": cannot send advert to " + destination.str() + ": " + *e);
   }
 }

@@ -27,10 +27,11 @@ using TimePoint = Clock::time_point;
 class AdvertPort {
  public:
   virtual ~AdvertPort() = default;
-  // An error text when the kernel refused the send.
+  // An error text when the kernel refused the send. `ttl`: the TTL / hop limit
+  // (255 on multicast; unicast_ttl on unicast).
   virtual std::optional<std::string> send(std::span<const uint8_t> message,
                                           const netio::IpAddress& source,
-                                          const netio::IpAddress& destination) = 0;
+                                          const netio::IpAddress& destination, int ttl) = 0;
   // Discards before an instance is known (structural, unknown VRID).
   virtual vrrp::Counters& counters() = 0;
 };

@@ -33,7 +33,8 @@ class FakeNode final : public runtime::Kernel {
     vrrp::Counters c;
     std::vector<std::vector<uint8_t>> sent;
     std::optional<std::string> send(std::span<const uint8_t> m, const netio::IpAddress& source,
-                                    const netio::IpAddress& destination) override;
+                                    const netio::IpAddress& destination, int ttl) override;
+    int lastTtl = 0;
     vrrp::Counters& counters() override { return c; }
   };
   struct Addresses final : runtime::AddressTable {
@@ -289,8 +290,10 @@ inline FakeNode::Timer::~Timer() {
 
 inline std::optional<std::string> FakeNode::Port::send(std::span<const uint8_t> m,
                                                        const netio::IpAddress& source,
-                                                       const netio::IpAddress& destination) {
+                                                       const netio::IpAddress& destination,
+                                                       int ttl) {
   sent.emplace_back(m.begin(), m.end());
+  lastTtl = ttl;
   node->lan_.wire.push_back({node, interface, family, {m.begin(), m.end()}, source, destination});
   return std::nullopt;
 }

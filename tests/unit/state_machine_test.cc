@@ -367,3 +367,63 @@ TEST_CASE("a v2 backup at advert_int 5 takes over 156/256 s after a priority-0 a
   REQUIRE(net.masters() == std::vector<size_t>{b});
   CHECK(*net.lastMasterSince(b) - fault == 600ms);  // 156/256 s, not 5 * 156/256 s
 }
+
+TEST_CASE("a master answers a lower-priority advert at once, unless lower_prio_no_advert") {
+  for (bool quiet : {false, true}) {
+    Net net;
+    auto ca = Net::config(150, "192.0.2.11");
+    ca.lowerPrioNoAdvert = quiet;
+    auto a = net.add(ca);
+    auto b = net.add(Net::config(100, "192.0.2.12"));
+    net.start(a);
+    net.runFor(5s);
+    REQUIRE(net.masters() == std::vector<size_t>{a});
+    Advert lower;
+    lower.version = 3;
+    lower.vrid = 1;
+    lower.priority = 100;
+    lower.interval = Centiseconds(100);
+    const size_t before = net.sent().size();
+    Output out = net[a].sm.onAdvert(lower, IpAddress::parse("192.0.2.12").value(), net.now());
+    CHECK(out.lowerPriorityHeard);
+    CHECK(out.adverts.size() == (quiet ? 0u : 1u));
+    CHECK(net.sent().size() == before);
+    (void)b;
+  }
+}
+
+TEST_CASE("higher_prio_send_advert: a master sends its own advert before yielding") {
+  for (bool send : {false, true}) {
+    Net net;
+    auto ca = Net::config(100, "192.0.2.11");
+    ca.higherPrioSendAdvert = send;
+    auto a = net.add(ca);
+    net.start(a);
+    net.runFor(5s);
+    REQUIRE(net.masters() == std::vector<size_t>{a});
+    Advert higher;
+    higher.version = 3;
+    higher.vrid = 1;
+    higher.priority = 200;
+    higher.interval = Centiseconds(100);
+    Output out = net[a].sm.onAdvert(higher, IpAddress::parse("192.0.2.12").value(), net.now());
+    REQUIRE(out.transition);
+    CHECK(out.transition->to == State::kBackup);
+    CHECK(out.adverts == (send ? std::vector<int>{100} : std::vector<int>{}));
+    CHECK_FALSE(out.lowerPriorityHeard);
+  }
+}
+
+TEST_CASE("down_timer_adverts sets how many adverts make Master_Down_Interval") {
+  Net net;
+  auto c = Net::config(100, "192.0.2.11");
+  c.downTimerAdverts = 1;
+  auto a = net.add(c);
+  net.start(a);
+  // 1 advert of 1 s + Skew_Time 156/256 s (0.60 s truncated to centiseconds).
+  net.runFor(1590ms);
+  CHECK(net.masters().empty());
+  net.runFor(20ms);
+  CHECK(net.masters() == std::vector<size_t>{a});
+  CHECK(net[a].transitions.back().reason == "no advert for Master_Down_Interval 1.6s");
+}

@@ -259,3 +259,77 @@ TEST_CASE("reconfigure in place: nopreempt cancels a pending preemption") {
   inst.onTimer(t0 + 3s);
   CHECK(inst.state() == State::kBackup);
 }
+
+TEST_CASE("unicast adverts may arrive with any TTL unless the peer's min_ttl/max_ttl say not") {
+  ReceiveSettings s;
+  s.version = 3;
+  s.addresses = {ip("192.0.2.100")};
+  s.ownAddresses = {ip("192.0.2.11")};
+  Advert a;
+  a.version = 3;
+  a.vrid = 51;
+  a.priority = 100;
+  a.interval = Centiseconds(100);
+  a.addresses = s.addresses;
+  auto verdict = [&](const char* dst, int ttl, const ReceiveSettings& rs) {
+    PacketInfo i{ip("192.0.2.12"), ip(dst), ttl};
+    auto r = checkAdvert(a, i, rs);
+    return r ? std::string(toString(*r)) : std::string("accepted");
+  };
+  // Multicast mode: a unicast-addressed advert must still carry 255 (the codec
+  // checks multicast ones).
+  CHECK(verdict("192.0.2.11", 64, s) == "bad_ttl");
+  CHECK(verdict("192.0.2.11", 255, s) == "accepted");
+  ReceiveSettings u = s;
+  u.unicastPeers = {ip("192.0.2.12")};
+  CHECK(verdict("192.0.2.11", 64, u) == "accepted");  // keepalived: unicast may be routed
+  u.peerTtls = {{ip("192.0.2.12"), 250, 255}};
+  CHECK(verdict("192.0.2.11", 64, u) == "bad_ttl");
+  CHECK(verdict("192.0.2.11", 251, u) == "accepted");
+  // The codec drops a multicast advert whose TTL is not 255, and lets unicast through.
+  std::vector<uint8_t> wire =
+      encode(a, ip("192.0.2.12"), ip("224.0.0.18"), ChecksumForm::kPseudoHeader);
+  CHECK(decode(wire, PacketInfo{ip("192.0.2.12"), ip("224.0.0.18"), 64}).error() ==
+        DiscardReason::kBadTtl);
+  std::vector<uint8_t> uni =
+      encode(a, ip("192.0.2.12"), ip("192.0.2.11"), ChecksumForm::kPseudoHeader);
+  CHECK(decode(uni, PacketInfo{ip("192.0.2.12"), ip("192.0.2.11"), 64}).has_value());
+}
+
+TEST_CASE("a master hearing a lower priority re-announces its VIPs (garp_lower_prio_repeat)") {
+  RecordingIo io;
+  InstanceSettings s = settings(200);
+  s.announce.lowerPrioRepeat = 2;
+  s.announce.lowerPrioDelay = 3s;
+  s.announce.masterDelay = 0s;
+  Instance inst(s, io);
+  inst.start(t0);
+  inst.onTimer(t0 + 4s);  // Master_Down_Interval: master, first burst of 3
+  REQUIRE(inst.state() == State::kMaster);
+  io.log.clear();
+  Advert lower;
+  lower.version = 3;
+  lower.vrid = 51;
+  lower.priority = 100;
+  lower.interval = Centiseconds(100);
+  lower.addresses = {ip("192.0.2.100")};
+  const TimePoint heard = t0 + 4500ms;
+  inst.receive(lower, PacketInfo{ip("192.0.2.12"), ip("224.0.0.18"), 255}, heard);
+  CHECK(io.log == std::vector<std::string>{"advert 200 to 224.0.0.18", "announce", "announce"});
+  io.log.clear();
+  // Heard again while the second burst is pending: no extra burst.
+  inst.receive(lower, PacketInfo{ip("192.0.2.12"), ip("224.0.0.18"), 255}, heard + 100ms);
+  CHECK(std::count(io.log.begin(), io.log.end(), "announce") == 0);
+  io.log.clear();
+  for (int ms = 500; ms <= 4000; ms += 500) inst.onTimer(heard + std::chrono::milliseconds(ms));
+  CHECK(std::count(io.log.begin(), io.log.end(), "announce") == 2);  // after 3 s
+
+  s.announce.lowerPrioRepeat = 0;  // garp_lower_prio_repeat 0: none
+  RecordingIo quiet;
+  Instance q(s, quiet);
+  q.start(t0);
+  q.onTimer(t0 + 4s);
+  quiet.log.clear();
+  q.receive(lower, PacketInfo{ip("192.0.2.12"), ip("224.0.0.18"), 255}, heard);
+  CHECK(quiet.log == std::vector<std::string>{"advert 200 to 224.0.0.18"});
+}
