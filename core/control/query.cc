@@ -1,6 +1,7 @@
 #include "core/control/query.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -24,12 +25,41 @@ std::string namesOf(const Reports& reports) {
   return out.empty() ? "none" : out;
 }
 
+// One entry per vrrp_sync_group, in the order its first member appears: its
+// members, their VIPs (both families for a dual-stack group) and the group's state:
+// FAULT while any member is, else the state all members share, else "changing".
+json syncGroups(const std::vector<runtime::InstanceReport>& instances) {
+  json out = json::array();
+  std::map<std::string, size_t> index;
+  for (const auto& r : instances) {
+    if (r.syncGroup.empty()) continue;
+    auto [it, fresh] = index.emplace(r.syncGroup, out.size());
+    if (fresh) {
+      out.push_back(json{{"name", r.syncGroup},
+                         {"state", vrrp::toString(r.state)},
+                         {"members", json::array()},
+                         {"vips", json::array()}});
+    }
+    json& g = out[it->second];
+    g["members"].push_back(json{{"name", r.name}, {"state", vrrp::toString(r.state)}});
+    for (const auto& v : r.vips) g["vips"].push_back(v);
+    const std::string state = vrrp::toString(r.state);
+    if (g["state"] == "FAULT" || state == "FAULT") {
+      g["state"] = "FAULT";
+    } else if (g["state"] != state) {
+      g["state"] = "changing";
+    }
+  }
+  return out;
+}
+
 json status(const std::vector<runtime::InstanceReport>& instances,
             const checkers::EngineReport& checks) {
   json is = json::array(), bs = json::array();
   for (const auto& r : instances) is.push_back(instanceSummary(r));
   for (const auto& b : checks.backends) bs.push_back(backendJson(b));
-  return json{{"ok", true}, {"instances", is}, {"backends", bs}};
+  return json{
+      {"ok", true}, {"instances", is}, {"sync_groups", syncGroups(instances)}, {"backends", bs}};
 }
 
 // `one`: the instance asked for; null: all of them.

@@ -9,7 +9,7 @@
 #  - unicast_fault_no_peer: FAULT, with the reason in holdfastctl;
 #  - vrrp_startup_delay: the instances wait in INIT;
 #  - down_timer_adverts: Master_Down_Interval is that many adverts + skew;
-#  - a sync group's track_script moves every member.
+#  - a sync group's track_script moves every member; status has a line for the group.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
 CTL=${2:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
@@ -239,6 +239,8 @@ lab_holdfastd "$R2" sg-b
 B=$LAB_PID
 lab_wait "r1 to hold both VIPs" 10 bash -c "ip -n $R1 -o addr | grep -q 192.0.2.185/ && ip -n $R1 -o addr | grep -q 192.0.2.186/"
 lab_ctl sg-a why VI_6 | grep -q "chk" || lab_fail "holdfastctl why VI_6 does not show the group's script"
+lab_ctl sg-a status | grep -qE "^G +MASTER +VI_5 MASTER, VI_6 MASTER +192.0.2.185/24 dev eth0, 192.0.2.186/24 dev eth0" ||
+  lab_fail "holdfastctl status has no line for sync group G: $(lab_ctl sg-a status)"
 rm "$LAB_DIR/healthy"
 lab_wait "r2 to take both VIPs" 10 bash -c "ip -n $R2 -o addr | grep -q 192.0.2.185/ && ip -n $R2 -o addr | grep -q 192.0.2.186/"
 stop "$B"

@@ -97,7 +97,31 @@ TEST_CASE("status shows every instance in brief and every backend and group") {
   CHECK(j["instances"] == json::array({control::instanceSummary(instances()[0]),
                                        control::instanceSummary(instances()[1])}));
   CHECK(namesIn(j["backends"]) == std::vector<std::string>{"web1", "web2", "nginx_local", "web"});
-  CHECK(j.size() == 3);  // ok, instances, backends: nothing else
+  CHECK(j["sync_groups"] == json::array());  // none in this config
+  CHECK(j.size() == 4);                      // ok, instances, sync_groups, backends: nothing else
+}
+
+TEST_CASE("status has one line per sync group: members, all their VIPs, the group's state") {
+  auto v4 = instance("WEB_V4", vrrp::State::kMaster, 150);
+  v4.syncGroup = "WEB";
+  v4.vips = {"192.0.2.100/24 dev eth0"};
+  auto v6 = instance("WEB_V6", vrrp::State::kMaster, 150);
+  v6.syncGroup = "WEB";
+  v6.vips = {"2001:db8::100/64 dev eth0"};
+  auto alone = instance("DB", vrrp::State::kBackup, 100);
+  auto ask3 = [&] {
+    return control::answerQuery(request(control::Command::kStatus, ""), {v4, alone, v6}, engine());
+  };
+  json g = ask3()["sync_groups"];
+  REQUIRE(g.size() == 1);
+  CHECK(g[0]["name"] == "WEB");
+  CHECK(g[0]["state"] == "MASTER");
+  CHECK(namesIn(g[0]["members"]) == std::vector<std::string>{"WEB_V4", "WEB_V6"});
+  CHECK(g[0]["vips"] == json::array({"192.0.2.100/24 dev eth0", "2001:db8::100/64 dev eth0"}));
+  v6.state = vrrp::State::kBackup;
+  CHECK(ask3()["sync_groups"][0]["state"] == "changing");
+  v4.state = vrrp::State::kFault;
+  CHECK(ask3()["sync_groups"][0]["state"] == "FAULT");
 }
 
 TEST_CASE("vrrp shows one instance in detail when named, every one otherwise") {

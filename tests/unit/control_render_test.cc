@@ -165,6 +165,23 @@ TEST_CASE("the status table shows the master and the backend's layer") {
         std::string::npos);
 }
 
+TEST_CASE("the status table has one line per sync group") {
+  nlohmann::json reply{
+      {"ok", true},
+      {"instances", nlohmann::json::array()},
+      {"sync_groups",
+       {{{"name", "WEB"},
+         {"state", "MASTER"},
+         {"members",
+          {{{"name", "WEB_V4"}, {"state", "MASTER"}}, {{"name", "WEB_V6"}, {"state", "MASTER"}}}},
+         {"vips", {"192.0.2.100/24 dev eth0", "2001:db8::100/64 dev eth0"}}}}},
+      {"backends", nlohmann::json::array()}};
+  const std::string text = ctl::statusText(reply);
+  CHECK(text.find("SYNC GROUP  STATE   MEMBERS") != std::string::npos);
+  CHECK(text.find("WEB         MASTER  WEB_V4 MASTER, WEB_V6 MASTER  192.0.2.100/24 dev eth0, "
+                  "2001:db8::100/64 dev eth0") != std::string::npos);
+}
+
 TEST_CASE("a VIP-list mismatch is null until seen, then flagged in JSON, tables and metrics") {
   runtime::InstanceReport r = master();
   CHECK(control::instanceSummary(r).at("vip_list_mismatch").is_null());

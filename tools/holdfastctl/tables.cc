@@ -113,6 +113,20 @@ std::string statusText(const json& reply) {
     }
     out << vipListNote(i);
   }
+  const json& groups = reply.value("sync_groups", json::array());
+  if (!groups.empty()) {
+    // One line per sync group: a dual-stack unit (an IPv4 and an IPv6 instance) reads
+    // as one thing.
+    Table g({"SYNC GROUP", "STATE", "MEMBERS", "VIPS"});
+    for (const auto& sg : groups) {
+      std::string members;
+      for (const auto& m : sg.at("members")) {
+        members += (members.empty() ? "" : ", ") + m.value("name", "") + " " + m.value("state", "");
+      }
+      g.row({sg.value("name", ""), sg.value("state", ""), members, joined(sg.at("vips"))});
+    }
+    out << "\n" << g.str();
+  }
   if (!reply.at("backends").empty()) {
     Table b({"BACKEND", "KIND", "STATE", "LAYER", "REASON"});
     for (const auto& be : reply.at("backends")) {
