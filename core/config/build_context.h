@@ -83,6 +83,10 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& out);
 // keepalived's protocol tunings (build_tuning.cc): true if `c` was one.
 bool buildGlobalTuning(BuildContext& ctx, const Node& c, GlobalTuning& out);
 bool buildInstanceTuning(BuildContext& ctx, const Node& c, InstanceTuning& out);
+void buildGarpGroup(BuildContext& ctx, const Node& n, GarpGroup& out);
+// Instances on a garp_group's interfaces without their own garp_interval /
+// gna_interval take the group's.
+void applyGarpGroups(BuildContext& ctx, Config& cfg);
 // A unicast peer's min_ttl / max_ttl, or nothing when it has none.
 std::optional<PeerTtl> buildPeerTtl(BuildContext& ctx, const Node& peer);
 void buildBackend(BuildContext& ctx, const Node& n, Backend& out);

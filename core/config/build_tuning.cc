@@ -1,6 +1,9 @@
 // keepalived's protocol tunings (model_tuning.h): the global defaults in global_defs
 // and their per-instance forms, and the min_ttl / max_ttl modifiers of unicast peers.
 
+#include <algorithm>
+#include <map>
+
 #include "core/config/build_context.h"
 
 namespace holdfast::config::detail {
@@ -122,6 +125,58 @@ void completeTuning(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
                             ": a unicast keyword is given without any unicast_peer; the "
                             "instance uses multicast, as keepalived does (add "
                             "unicast_fault_no_peer to hold it in FAULT instead)");
+  }
+}
+
+}  // namespace holdfast::config::detail
+
+namespace holdfast::config::detail {
+
+void buildGarpGroup(BuildContext& ctx, const Node& n, GarpGroup& g) {
+  BuildContext::Tolerant tolerant(ctx);
+  g.where = n.where();
+  for (const Node& c : n.children) {
+    const std::string& k = c.keyword.text;
+    if (k == "garp_interval") {
+      if (auto d = ctx.duration(c)) g.garpInterval = d;
+    } else if (k == "gna_interval") {
+      if (auto d = ctx.duration(c)) g.gnaInterval = d;
+    } else if (k == "interface") {
+      g.interfaces.push_back(c.args[0].text);
+    } else if (k == "interfaces") {
+      if (c.children.empty()) {
+        ctx.diags().warning(c.where(), "garp_group: empty 'interfaces' block");
+      }
+      for (const Node& item : c.children) g.interfaces.push_back(item.keyword.text);
+    }
+  }
+  if (!g.garpInterval && !g.gnaInterval) {
+    ctx.diags().warning(g.where,
+                        "garp_group sets neither garp_interval nor gna_interval; "
+                        "removed, as keepalived does");
+  }
+}
+
+void applyGarpGroups(BuildContext& ctx, Config& cfg) {
+  std::map<std::string, const GarpGroup*> groupOf;
+  for (GarpGroup& g : cfg.garpGroups) {
+    std::erase_if(g.interfaces, [&](const std::string& name) {
+      auto [it, fresh] = groupOf.emplace(name, &g);
+      if (fresh) return false;
+      ctx.diags().warning(g.where,
+                          "garp_group: interface " + name + " is already in the group at " +
+                              it->second->where.fileLine() + "; ignored here, as keepalived does");
+      return true;
+    });
+  }
+  for (const GarpGroup& g : cfg.garpGroups) {
+    for (VrrpInstance& vi : cfg.instances) {
+      if (std::find(g.interfaces.begin(), g.interfaces.end(), vi.interface) == g.interfaces.end()) {
+        continue;
+      }
+      if (!vi.garpInterval && g.garpInterval) vi.garpInterval = g.garpInterval;
+      if (!vi.gnaInterval && g.gnaInterval) vi.gnaInterval = g.gnaInterval;
+    }
   }
 }
 

@@ -32,6 +32,8 @@ LoadResult build(SourceText source, Diagnostics diags, const LoadOptions& option
       detail::buildBackend(ctx, n, cfg.backends.emplace_back());
     } else if (k == "backend_group") {
       detail::buildBackendGroup(ctx, n, cfg.backendGroups.emplace_back());
+    } else if (k == "garp_group") {
+      detail::buildGarpGroup(ctx, n, cfg.garpGroups.emplace_back());
     }
   }
   detail::validate(ctx, cfg);

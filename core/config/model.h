@@ -224,6 +224,7 @@ struct Config {
   std::vector<SyncGroup> syncGroups;
   std::vector<Backend> backends;
   std::vector<BackendGroup> backendGroups;
+  std::vector<GarpGroup> garpGroups;
 
   const VrrpScript* findScript(std::string_view name) const;
   const VrrpInstance* findInstance(std::string_view name) const;

@@ -51,4 +51,13 @@ struct InstanceTuning {
   bool operator==(const InstanceTuning&) const = default;
 };
 
+// garp_group: the spacing of gratuitous ARPs / NAs for the instances on some
+// interfaces (those without their own garp_interval / gna_interval).
+struct GarpGroup {
+  std::optional<std::chrono::microseconds> garpInterval, gnaInterval;
+  std::vector<std::string> interfaces;
+  SourceLocation where;
+  bool operator==(const GarpGroup&) const = default;
+};
+
 }  // namespace holdfast::config

@@ -426,6 +426,14 @@ constexpr BlockSpec kBackendGroup{
 
 // ---- top level -----------------------------------------------------------------------
 
+constexpr std::array kGarpGroupKeywords{
+    KeywordSpec{"garp_interval", 1, 1, "a duration"},
+    KeywordSpec{"gna_interval", 1, 1, "a duration"},
+    KeywordSpec{"interface", 1, 1, "an interface name"},
+    KeywordSpec{"interfaces", 0, 0, "", &kNameList},
+};
+constexpr BlockSpec kGarpGroup{"garp_group", kGarpGroupKeywords, false, {}, kNothing};
+
 constexpr std::array kRootKeywords{
     KeywordSpec{"global_defs", 0, 0, "", &kGlobalDefs},
     KeywordSpec{"vrrp_script", 1, 1, "a script name", &kVrrpScript},
@@ -433,6 +441,7 @@ constexpr std::array kRootKeywords{
     KeywordSpec{"vrrp_sync_group", 1, 1, "a group name", &kSyncGroup},
     KeywordSpec{"backend", 1, 1, "a backend name", &kBackend},
     KeywordSpec{"backend_group", 1, 1, "a group name", &kBackendGroup},
+    KeywordSpec{"garp_group", 0, 0, "", &kGarpGroup},
 };
 constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"virtual_server", kLvs},
@@ -456,7 +465,6 @@ constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"track_file", kNotYet},
     {"vrrp_track_file", kNotYet},
     {"vrrp_track_process", kNotYet},
-    {"garp_group", kNotYet},
 });
 
 constexpr BlockSpec kRoot{"the top level", kRootKeywords, false, {}, kRootUnimplemented};

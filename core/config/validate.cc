@@ -126,6 +126,7 @@ void validate(BuildContext& ctx, Config& cfg) {
   }
 
   addSyncGroupTracking(ctx, cfg);
+  applyGarpGroups(ctx, cfg);
 
   for (const BackendGroup& g : cfg.backendGroups) {
     for (const TrackRef& m : g.members) {

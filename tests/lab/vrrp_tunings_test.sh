@@ -7,7 +7,7 @@
 #    (garp_lower_prio_repeat), the other router steps down;
 #  - dont_track_primary: the interface going down is not a FAULT;
 #  - unicast_fault_no_peer: FAULT, with the reason in holdfastctl;
-#  - vrrp_startup_delay: the instances wait in INIT;
+#  - vrrp_startup_delay: the instances wait in INIT; garp_group spaces the GARPs;
 #  - down_timer_adverts: Master_Down_Interval is that many adverts + skew;
 #  - a sync group's track_script moves every member; status has a line for the group.
 set -uo pipefail
@@ -134,6 +134,12 @@ echo "ok: the master answered a lower priority and re-announced ($before -> $(( 
 cat >"$LAB_DIR/misc.conf" <<CONF
 global_defs {
     vrrp_startup_delay 2
+    vrrp_garp_master_repeat 3
+    vrrp_garp_master_delay 0
+}
+garp_group {
+    garp_interval 0.2
+    interface eth0
 }
 vrrp_instance VI_3 {
     interface eth0
@@ -156,6 +162,9 @@ vrrp_instance VI_4 {
     }
 }
 CONF
+lab_spawn "$R2" "$LAB_DIR/garp.log" tcpdump -i eth0 -U -n -tt -c 3 "arp and arp[6:2] = 1 and arp[14:4] = 0xc00002b7"
+CAP=$LAB_PID
+sleep 0.5
 lab_holdfastd "$R1" misc
 A=$LAB_PID
 lab_wait "the control socket" 5 test -S "$LAB_DIR/misc.sock"
@@ -164,13 +173,21 @@ sleep 0.5
 grep -q "vrrp_startup_delay: the instances start in 2s" "$LAB_DIR/misc.log" || lab_fail "no startup delay log line"
 lab_wait "VI_3 to start after the delay and become master" 6 lab_has_vip "$R1" 192.0.2.183
 [ "$(lab_vrrp misc VI_4 state)" = FAULT ] || lab_fail "VI_4 (unicast_fault_no_peer, no peer) is not in FAULT"
+lab_wait "3 gratuitous ARPs for 192.0.2.183" 5 bash -c "! kill -0 $CAP 2>/dev/null"
+# garp_group's interval: no two of the burst closer than 0.2 s (the kernel may only
+# make them later).
+gaps=$(awk '/^[0-9]+\.[0-9]+ ARP/ { if (n++) printf "%.3f\n", $1 - prev; prev = $1 }' "$LAB_DIR/garp.log")
+[ "$(wc -l <<<"$gaps")" = 2 ] || lab_fail "expected 3 GARPs: $(cat "$LAB_DIR/garp.log")"
+while read -r g; do
+  awk -v g="$g" 'BEGIN { exit !(g >= 0.195) }' || lab_fail "GARPs $g s apart, garp_group says 0.2 s"
+done <<<"$gaps"
 lab_vrrp misc VI_4 fault_reason | grep -q unicast_fault_no_peer || lab_fail "VI_4's fault reason does not say why"
 lab_exec "$R1" ip link set eth0 down
 sleep 1
 [ "$(lab_vrrp misc VI_3 state)" = MASTER ] || lab_fail "VI_3 (dont_track_primary) left MASTER when eth0 went down"
 lab_exec "$R1" ip link set eth0 up
 stop "$A"
-echo "ok: vrrp_startup_delay, unicast_fault_no_peer and dont_track_primary"
+echo "ok: vrrp_startup_delay, unicast_fault_no_peer, dont_track_primary, garp_group spacing ($(tr '\n' ' ' <<<"$gaps")s)"
 
 # --- down_timer_adverts ---------------------------------------------------------
 conf dt-a "$(mcast 150 '')"

@@ -119,3 +119,19 @@ TEST_CASE("global_tracking is read as sync_group_tracking_weight, with keepalive
   CHECK(loadOrFail(text).syncGroups.at(0).trackingWeight);
   CHECK_THAT(warningsOf(text).at(0), Catch::Contains("global_tracking is deprecated"));
 }
+
+TEST_CASE("garp_group spaces the GARPs of instances on its interfaces without their own") {
+  const std::string text =
+      "garp_group {\n  garp_interval 0.01\n  gna_interval 0.02\n  interfaces {\n    eth0\n"
+      "    eth1\n  }\n}\ngarp_group {\n  garp_interval 1\n  interface eth1\n}\n" +
+      instance("", "VI_1", "51") + instance("  garp_interval 0.5\n", "VI_2", "52");
+  Config c = loadOrFail(text);
+  CHECK(c.instances[0].garpInterval == 10ms);
+  CHECK(c.instances[0].gnaInterval == 20ms);
+  CHECK(c.instances[1].garpInterval == 500ms);  // its own wins
+  auto w = warningsOf(text);
+  REQUIRE(w.size() == 1);
+  CHECK_THAT(w[0], Catch::Contains("interface eth1 is already in the group at test.conf:1"));
+  CHECK_THAT(warningsOf("garp_group {\n  interface eth0\n}\n" + instance("")).at(0),
+             Catch::Contains("neither garp_interval nor gna_interval"));
+}
