@@ -107,7 +107,7 @@ pings() { lab_exec "$C" ping -c1 -W1 "$1" >/dev/null 2>&1; }
 lab_exec "$R1" nft -f - <<'NFT' || lab_fail "cannot create the test's own table"
 table inet labtest {
     set watched { type ipv4_addr; elements = { 192.0.2.100, 192.0.2.7 } }
-    chain c { type filter hook input priority 0; policy accept; ip saddr @watched counter }
+    chain c { type filter hook input priority 0; policy accept; ip saddr @watched counter; }
 }
 NFT
 OTHER=$(lab_exec "$R1" nft list table inet labtest | grep -v 'counter packets')
