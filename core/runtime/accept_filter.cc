@@ -60,6 +60,12 @@ void AcceptFilter::sync(const netio::NftFilterSpec& spec) {
     ++failures_;
     lastError_ = r.error();
     programmed_.reset();
+    if (!spec.any()) {
+      // No instance needs the table: only a crashed run's could not be looked for.
+      log::warning("no_accept: cannot remove a table '" + spec.table +
+                   "' a crashed run may have left: " + r.error());
+      return;
+    }
     log::error("no_accept: cannot program nftables table '" + spec.table + "': " + r.error() +
                " (VRRP goes on; the VIPs are not filtered as configured)");
     return;
