@@ -7,6 +7,7 @@
 
 #include "config_test_util.h"
 #include "core/runtime/accept_filter.h"
+#include "core/runtime/reload_plan.h"
 #include "fake_kernel.h"
 #include "netio/nft_filter.h"
 
@@ -246,4 +247,13 @@ TEST_CASE("the nftables keywords, in keepalived's order", "[accept]") {
   CHECK(test::noEffectOf("global_defs {\n  nftables_ifindex\n}\n" + test::instance("")) ==
         std::vector<std::string>{"test.conf:2:3: warning: 'nftables_ifindex' asks for what "
                                  "holdfast does anyway: no effect"});
+}
+
+TEST_CASE("a reload that changes only the nftables settings is a change", "[accept]") {
+  const auto a = test::loadOrFail(pairConfig(150, "  no_accept\n"));
+  const auto b = test::loadOrFail(pairConfig(150, "  no_accept\n", "  nftables other\n"));
+  const auto p = runtime::planReload(a, b);
+  CHECK(!p.changesNothing());
+  CHECK(p.globalsChanged == std::vector<std::string>{"nftables settings"});
+  CHECK(runtime::planReload(a, a).changesNothing());
 }
