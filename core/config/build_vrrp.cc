@@ -4,6 +4,9 @@
 #include "core/config/build_context.h"
 #include "core/config/values.h"
 
+#include <limits>
+#include <regex>
+
 namespace holdfast::config::detail {
 namespace {
 
@@ -178,6 +181,43 @@ bool smtpAlertValue(BuildContext& ctx, const Node& c) {
   return ctx.boolean(c).value_or(true);
 }
 
+// nftables, nftables_priority, nftables_counters and vrrp_iptables (keepalived's
+// global_parser.c): `nftables` and `vrrp_iptables` reset the priority to -1, so a
+// nftables_priority before them is lost, as in keepalived.
+void buildNftables(BuildContext& ctx, const Node& c, GlobalDefs& g) {
+  const std::string& k = c.keyword.text;
+  if (k == "nftables_priority") {
+    setIf(g.nftPriority,
+          ctx.integer(c, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+    return;
+  }
+  if (k == "nftables_counters") {
+    g.nftCounters = true;
+    return;
+  }
+  g.nftPriority = -1;
+  if (k == "vrrp_iptables") {
+    ctx.diags().warning(c.where(),
+                        "'vrrp_iptables': holdfast filters no_accept's VIPs with nftables "
+                        "(table '" +
+                            g.nftTable +
+                            "'), as keepalived built without iptables (Debian's) does; write "
+                            "'nftables' instead");
+    return;
+  }
+  if (c.args.empty()) return;
+  static const std::regex kName("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+  if (std::regex_match(c.args[0].text, kName)) {
+    g.nftTable = c.args[0].text;
+  } else {
+    ctx.diags().warning(c.args[0].where, "'nftables': '" + c.args[0].text +
+                                             "' is not a table name holdfast takes (a letter, "
+                                             "then up to 63 letters, digits, '_', '.' or '-'); "
+                                             "using '" +
+                                             g.nftTable + "'");
+  }
+}
+
 }  // namespace
 
 void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
@@ -225,6 +265,9 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       g.skipCheckAdvAddr = true;
     } else if (k == "vrrp_strict") {
       g.strict = true;
+    } else if (k == "nftables" || k == "vrrp_iptables" || k == "nftables_priority" ||
+               k == "nftables_counters") {
+      buildNftables(ctx, c, g);
     } else if (k == "vrrp_garp_interval") {
       setIf(g.garpInterval, ctx.duration(c));
     } else if (k == "vrrp_gna_interval") {

@@ -53,6 +53,11 @@ struct GlobalDefs {
   int vrrpRtPriority = 10;
   bool skipCheckAdvAddr = false;
   bool strict = false;
+  // no_accept's drop rules (netio/nft_filter.h): nftables [TABLE], nftables_priority,
+  // nftables_counters.
+  std::string nftTable = "holdfast";
+  int nftPriority = -1;
+  bool nftCounters = false;
   Duration garpInterval{0};
   Duration gnaInterval{0};
   Duration garpMasterDelay = std::chrono::seconds(5);

@@ -77,7 +77,7 @@ void completeAdvertInterval(Diagnostics& d, VrrpInstance& vi, const std::string&
                     formatDuration(vi.advertInterval) + ", as keepalived does");
 }
 
-void completeStrict(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
+void completeStrict(Diagnostics& d, VrrpInstance& vi, const std::string& who, const GlobalDefs& g) {
   if (!vi.strict) return;
   if (vi.auth.type != AuthType::kNone) {
     d.warning(vi.locations.at("authentication", vi.where),
@@ -99,7 +99,20 @@ void completeStrict(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
     vi.accept = false;
   }
   // keepalived: under vrrp_strict a non-owner defaults to no_accept.
-  if (!vi.locations.has("accept") && !vi.locations.has("no_accept")) vi.accept = vi.priority == 255;
+  if (!vi.locations.has("accept") && !vi.locations.has("no_accept")) {
+    vi.accept = vi.priority == 255;
+    // The trap keepalived's users fall into: the VIP moves, but nothing answers on it.
+    if (!vi.accept) {
+      d.warning(g.locations.at("vrrp_strict", vi.where),
+                who +
+                    ": vrrp_strict implies no_accept: while it is master (and not the address "
+                    "owner, priority 255) its VIPs are dropped in nftables table '" +
+                    g.nftTable +
+                    "' and answer nothing, not even ping, as in keepalived; write 'accept' "
+                    "(with VRRP version 3) to have them answer, or 'no_accept' to keep this "
+                    "without a warning");
+    }
+  }
 }
 
 void completePreempt(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
@@ -142,13 +155,6 @@ void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who
                who +
                    ": 'use_vmac' is not implemented in holdfast yet: no effect (the VIPs use "
                    "the interface's own MAC)");
-  }
-  if (!vi.accept) {
-    const bool implied = !vi.locations.has("no_accept");
-    d.noEffect(vi.locations.at("no_accept", vi.where),
-               who + ": " + (implied ? "no_accept (implied by vrrp_strict)" : "'no_accept'") +
-                   " is not implemented in holdfast yet: no effect (the VIPs answer as in "
-                   "accept mode)");
   }
   if (!vi.excludedAddresses.empty()) {
     d.noEffect(vi.locations.at("virtual_ipaddress_excluded", vi.where),
@@ -199,7 +205,7 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
                   "keepalived does");
     vi.auth = {};
   }
-  completeStrict(d, vi, who);
+  completeStrict(d, vi, who, cfg.global);
   completeTuning(d, vi, who);
   completePreempt(d, vi, who);
   warnNoEffect(d, vi, who);

@@ -77,12 +77,17 @@ json instanceDetail(const runtime::InstanceReport& r) {
   j["source"] = r.source;
   j["unicast_peers"] = r.unicastPeers;
   j["preempt"] = r.preempt;
+  // no_accept: the VIPs dropped in nftables while master (accept_filter.h).
+  j["accept"] = r.accept;
+  j["vips_filtered"] = r.vipsFiltered;
+  j["nftables_error"] = r.filterLastError.empty() ? json(nullptr) : json(r.filterLastError);
   j["timers"] = json{{"advert_interval_ms", r.timers.advertInterval.count() * 10},
                      {"skew_time_ms", r.timers.skewTime.count() * 10},
                      {"master_down_interval_ms", r.timers.masterDownInterval.count() * 10}};
   json c = counters(r.counters, true);
   c["socket"] = counters(r.socket, false);
   c["garps_sent"] = r.garpsSent;
+  c["nftables_errors"] = r.filterErrors;
   c["transitions"] = r.transitions;
   j["counters"] = c;
   if (r.lastTransition) {

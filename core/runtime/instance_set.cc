@@ -110,6 +110,7 @@ std::expected<void, std::string> InstanceSet::configureEffects(InstanceSlot& slo
   // The guides' configs set notification_email and smtp_server and expect mail on
   // every transition; an explicit `smtp_alert off` on the instance turns it off.
   slot.smtpAlert = vi.locations.has("smtp_alert") ? vi.smtpAlert : true;
+  slot.noAccept = !vi.accept && vi.priority != 255;
   return {};
 }
 
@@ -216,6 +217,7 @@ void InstanceSet::joinGroups(const config::Config& cfg) {
 void InstanceSet::start() {
   joinGroups(running_);
   for (auto& s : slots_) s->removeStaleVips();
+  syncFilter();  // a crashed run's table replaced before any VIP is added
   std::vector<std::string> names;
   for (const auto& [name, t] : tracked_.scripts) names.push_back(name);
   startScripts(names);
@@ -271,6 +273,7 @@ void InstanceSet::stop() {
   if (startupTimer_) startupTimer_->cancel();
   for (auto& [name, t] : tracked_.scripts) t->stop();
   for (auto& s : slots_) s->stop();
+  filter_.remove();
 }
 
 bool InstanceSet::notifiersIdle() const {
@@ -372,8 +375,10 @@ void InstanceSet::applyHealth(InstanceSlot& slot, bool propagate) {
 }
 
 void InstanceSet::transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) {
-  // keepalived's order: log and event, mail, the group follows (and its notify
-  // runs when it settles), then the instance's own notify scripts.
+  // keepalived's order: the firewall (before the VIPs are added), log and event,
+  // mail, the group follows (and its notify runs when it settles), then the
+  // instance's own notify scripts.
+  syncFilter();
   recordTransition(slot.name(), t, priority);
   if (slot.smtpAlert && mail_) mailTransition(*mail_, routerId_, slot.name(), t, priority);
   if (slot.group) {
@@ -387,11 +392,24 @@ void InstanceSet::transitioned(InstanceSlot& slot, const vrrp::Transition& t, in
   }
 }
 
+void InstanceSet::syncFilter() {
+  std::vector<FilterMember> members;
+  for (const auto& s : slots_) {
+    members.push_back({s->noAccept, s->state() == vrrp::State::kMaster, &s->vips()});
+  }
+  filter_.sync(desiredFilter(running_.global, members));
+}
+
 std::vector<InstanceReport> InstanceSet::reports() const {
   std::vector<InstanceReport> out;
   for (const auto& s : slots_) {
     InstanceReport r = s->report(faultReason(*s));
     r.syncGroup = s->group ? s->group->name() : "";
+    r.accept = !s->noAccept;
+    r.vipsFiltered = std::any_of(s->vips().begin(), s->vips().end(),
+                                 [&](const auto& v) { return filter_.filtered(v.address); });
+    r.filterErrors = filter_.failures();
+    r.filterLastError = filter_.lastError();
     out.push_back(std::move(r));
   }
   return out;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/config/model.h"
+#include "core/runtime/accept_filter.h"
 #include "core/runtime/health_policy.h"
 #include "core/runtime/instance_slot.h"
 #include "core/runtime/kernel.h"
@@ -102,8 +103,11 @@ class InstanceSet final : public SlotEvents {
   void applyHealth(InstanceSlot& slot, bool propagate = true);
   std::optional<std::string> faultReason(const InstanceSlot& slot) const;
   void transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) override;
+  // no_accept's nftables table made to match the slots' states now.
+  void syncFilter();
 
   Kernel& kernel_;
+  AcceptFilter filter_{kernel_.vipFilter()};
   config::Config running_;
   TrackedStates tracked_;
   std::vector<std::unique_ptr<InstanceSlot>> slots_;

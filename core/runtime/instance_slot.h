@@ -49,6 +49,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   AdvertPort* port() const { return ports_.adverts; }
   int ifindex() const { return iface_.index; }
   const netio::InterfaceInfo& interfaceInfo() const { return iface_; }
+  const std::vector<netio::AddressSpec>& vips() const { return vips_; }
 
   // Removes VIPs of ours that a crashed run left behind (an address owner's are its
   // own addresses: they stay, and are never removed by us).
@@ -83,6 +84,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   config::NotifyCommands notify;  // vetted
   std::unique_ptr<NotifyQueue> notifier;
   bool smtpAlert = false;
+  bool noAccept = false;  // no_accept and not the address owner (accept_filter.h)
   SyncGroup* group = nullptr;
   // Not started yet: a weight-0 tracked script has no result (keepalived holds such an
   // instance in INIT until the script's first result decides BACKUP or FAULT).

@@ -15,6 +15,7 @@
 #include "core/config/model.h"
 #include "netio/address_manager.h"
 #include "netio/interface_info.h"
+#include "netio/nft_filter.h"
 #include "netio/process_runner.h"
 #include "vrrp/advert.h"
 
@@ -91,6 +92,16 @@ class MailPort {
   virtual void send(std::string subject, std::string body) = 0;
 };
 
+// holdfast's own nftables table for no_accept (netio/nft_filter.h): `apply` makes it
+// what the spec says (a crashed run's table replaced the first time), `remove`
+// deletes it. An error is nft's reason; nothing of that change was applied.
+class VipFilter {
+ public:
+  virtual ~VipFilter() = default;
+  virtual std::expected<void, std::string> apply(const netio::NftFilterSpec& spec) = 0;
+  virtual std::expected<void, std::string> remove() = 0;
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
@@ -107,6 +118,7 @@ class Kernel {
   virtual std::expected<AnnouncePort*, std::string> announcePort(const std::string& interface,
                                                                  int ifindex) = 0;
   virtual AddressTable& addresses() = 0;
+  virtual VipFilter& vipFilter() = 0;
   virtual std::unique_ptr<Timer> timer() = 0;
   virtual std::expected<netio::ScriptIdentity, std::string> scriptUser(
       const std::string& user, const std::string& group) = 0;

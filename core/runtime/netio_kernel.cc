@@ -4,6 +4,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/runtime/accept_filter.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
@@ -134,6 +135,11 @@ std::expected<AnnouncePort*, std::string> NetioKernel::announcePort(const std::s
   auto& slot = announcers_[interface];
   slot = std::make_unique<PacketAnnouncer>(std::move(*a));
   return slot.get();
+}
+
+VipFilter& NetioKernel::vipFilter() {
+  if (!vipFilter_) vipFilter_ = makeNftVipFilter();
+  return *vipFilter_;
 }
 
 std::unique_ptr<Timer> NetioKernel::timer() {

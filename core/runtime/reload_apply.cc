@@ -137,6 +137,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
                                         trackedItems(slot->tracking, tracked_));
   }
   for (InstanceSlot* slot : started) slot->start(faultReason(*slot));
+  syncFilter();  // VIPs, accept mode or the nftables settings may have changed
   return plan;
 }
 

@@ -240,6 +240,10 @@ ReloadPlan planReload(const Config& running, const Config& next) {
       ga.smtpConnectTimeout != gb.smtpConnectTimeout) {
     plan.globalsChanged.push_back("mail settings");
   }
+  if (ga.nftTable != gb.nftTable || ga.nftPriority != gb.nftPriority ||
+      ga.nftCounters != gb.nftCounters) {
+    plan.globalsChanged.push_back("nftables settings");  // applied by InstanceSet::syncFilter
+  }
   for (const auto& b : next.instances) {
     InstancePlan p{b.name, InstanceFate::kUnchanged, {}};
     const auto* a = running.findInstance(b.name);

@@ -59,6 +59,10 @@ struct InstanceReport {
   scoring::Score score;
   std::optional<std::string> faultReason;
   VipListMismatch vipListMismatch;
+  bool accept = true;         // false: no_accept (and not the address owner)
+  bool vipsFiltered = false;  // its VIPs are dropped in nftables now (accept_filter.h)
+  uint64_t filterErrors = 0;  // nftables changes that failed (the whole table's)
+  std::string filterLastError;
 };
 
 }  // namespace holdfast::runtime

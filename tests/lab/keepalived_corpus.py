@@ -180,8 +180,51 @@ def normalize_one(path):
             out.append(re.sub(r"\s+", " ", line).strip())
         print("== " + name)
         # nft's output is nested: its order is its meaning
-        for line in (out if name == "nft" else sorted(out)):
+        for line in (nft_comparable(out) if name == "nft" else sorted(out)):
             print(line)
+
+
+def nft_comparable(lines):
+    """What of `nft list ruleset` must be the same under keepalived and holdfastd.
+
+    Both filter no_accept's VIPs in a table of their own with the same sets, chains,
+    hooks, priorities and rules; only the default table's name differs (keepalived
+    for keepalived, holdfast for holdfastd; `nftables NAME` names it for both). So:
+    the table's name `keepalived`/`holdfast` becomes VRRP-TABLE; counters lose their
+    values (traffic differs); a set's elements are sorted (a hash set lists them in
+    its hash order); tables are sorted by their header line (keepalived creates each
+    family's when its first VIP is added, holdfastd at start). Everything else --
+    which addresses are in which set, which chain hooks where at which priority, what
+    each rule matches and does -- is compared line for line, so a real difference
+    (a VIP filtered by one only, a missing rule, another hook or priority) fails."""
+    joined, pending = [], None
+    for line in lines:
+        if pending is not None:
+            pending += " " + line
+            if "}" in line:
+                joined.append(pending)
+                pending = None
+            continue
+        if "elements = {" in line and "}" not in line:
+            pending = line
+            continue
+        joined.append(line)
+    if pending is not None:
+        joined.append(pending)
+    blocks, current = [], None
+    for line in joined:
+        line = re.sub(r"^table (ip|ip6|inet) (keepalived|holdfast) \{", r"table \1 VRRP-TABLE {",
+                      line)
+        line = re.sub(r"counter packets \d+ bytes \d+", "counter", line)
+        m = re.match(r"^(.*elements = \{)(.*)(\}.*)$", line)
+        if m:
+            items = sorted(i.strip() for i in m.group(2).split(",") if i.strip())
+            line = m.group(1) + " " + ", ".join(items) + " " + m.group(3)
+        if line.startswith("table ") or current is None:
+            current = []
+            blocks.append(current)
+        current.append(line)
+    return [line for block in sorted(blocks, key=lambda b: b[0]) for line in block]
 
 
 def prepare(corpus, dest, outroot):

@@ -54,6 +54,24 @@ class FakeNode final : public runtime::Kernel {
       return present.contains({a.str(), ifindex});
     }
   };
+  // no_accept's nftables table: what is programmed (not journaled: every start
+  // programs it once).
+  struct Filter final : runtime::VipFilter {
+    std::optional<netio::NftFilterSpec> table;  // as applied; nullopt: removed
+    int applies = 0;
+    std::optional<std::string> fail;  // set: apply and remove fail with this reason
+    std::expected<void, std::string> apply(const netio::NftFilterSpec& spec) override {
+      ++applies;
+      if (fail) return std::unexpected(*fail);
+      table = spec;
+      return {};
+    }
+    std::expected<void, std::string> remove() override {
+      if (fail) return std::unexpected(*fail);
+      table.reset();
+      return {};
+    }
+  };
   struct Announcer final : runtime::AnnouncePort {
     FakeNode* node;
     std::expected<void, std::string> announce(const netio::InterfaceInfo&,
@@ -108,6 +126,7 @@ class FakeNode final : public runtime::Kernel {
   std::map<std::string, netio::InterfaceInfo> interfaces;
   std::map<std::pair<std::string, netio::Family>, std::unique_ptr<Port>> ports;
   Addresses vips;
+  Filter filter;
   Announcer announcer;
   std::map<std::string, Script*> scripts;
   std::vector<std::string> journal;
@@ -164,6 +183,7 @@ class FakeNode final : public runtime::Kernel {
     return &announcer;
   }
   runtime::AddressTable& addresses() override { return vips; }
+  runtime::VipFilter& vipFilter() override { return filter; }
   std::unique_ptr<runtime::Timer> timer() override;
   std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string&,
                                                                const std::string&) override {

@@ -156,6 +156,18 @@ std::string vrrpText(const json& reply) {
       out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
     out << "  VIPs:             " << joined(i.at("vips"))
         << (i.value("vips_held", false) ? " (held)" : "") << "\n";
+    if (i.contains("accept")) {
+      out << "  accept mode:      "
+          << (i.value("accept", true)
+                  ? "accept"
+                  : std::string("no_accept (VIPs dropped while master): ") +
+                        (i.value("vips_filtered", false) ? "filtered now" : "not filtered now"))
+          << "\n";
+    }
+    if (const json& e = i.value("nftables_error", json(nullptr)); !e.is_null()) {
+      out << "  nftables:         " << c.value("nftables_errors", 0)
+          << " failed changes, the last: " << e.get<std::string>() << "\n";
+    }
     out << "  timers:           advert interval " << durationMs(t, "advert_interval_ms")
         << ", Skew_Time " << durationMs(t, "skew_time_ms") << ", Master_Down_Interval "
         << durationMs(t, "master_down_interval_ms") << "\n";
