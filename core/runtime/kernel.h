@@ -16,6 +16,7 @@
 #include "netio/address_manager.h"
 #include "netio/interface_info.h"
 #include "netio/process_runner.h"
+#include "netio/route_table.h"
 #include "vrrp/advert.h"
 
 namespace holdfast::runtime {
@@ -42,6 +43,18 @@ class AddressTable {
   virtual std::expected<void, std::string> add(const netio::AddressSpec& a) = 0;
   virtual std::expected<void, std::string> remove(const netio::AddressSpec& a) = 0;
   virtual std::expected<bool, std::string> has(const netio::IpAddress& a, int ifindex) = 0;
+};
+
+// Routes and policy rules (static_routes, virtual_routes, static_rules, virtual_rules).
+// add: true when this call put it in, false when it was there already; remove
+// succeeds when it is gone.
+class Routing {
+ public:
+  virtual ~Routing() = default;
+  virtual std::expected<bool, std::string> add(const netio::Route& r) = 0;
+  virtual std::expected<void, std::string> remove(const netio::Route& r) = 0;
+  virtual std::expected<bool, std::string> add(const netio::Rule& r) = 0;
+  virtual std::expected<void, std::string> remove(const netio::Rule& r) = 0;
 };
 
 // Gratuitous ARP (IPv4) or unsolicited NA (IPv6) for one address, from `iface`'s MAC.
@@ -106,6 +119,7 @@ class Kernel {
   virtual std::expected<AnnouncePort*, std::string> announcePort(const std::string& interface,
                                                                  int ifindex) = 0;
   virtual AddressTable& addresses() = 0;
+  virtual Routing& routing() = 0;
   virtual std::unique_ptr<Timer> timer() = 0;
   virtual std::expected<netio::ScriptIdentity, std::string> scriptUser(
       const std::string& user, const std::string& group) = 0;
