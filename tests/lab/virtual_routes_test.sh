@@ -167,6 +167,26 @@ grep -qF "route 198.51.100.0/24 via 192.0.2.254 dev eth0 proto keepalived src 19
   lab_fail "put_back is not counted"
 echo "ok: removed by hand, put back without a transition"
 
+# --- a reload adds a virtual route and a static rule in place, then takes them out --
+cp "$LAB_DIR/r1.conf" "$LAB_DIR/r1.orig"
+sed -i 's|^        blackhole 198.51.100.64/26$|&\n        unreachable 198.51.100.96/27|; s|^    from 192.0.2.128/25 table 100 preference 100$|&\n    to 198.51.100.96/27 table 100 preference 101|' \
+  "$LAB_DIR/r1.conf"
+grep -qF "unreachable 198.51.100.96/27" "$LAB_DIR/r1.conf" || lab_fail "the test's sed did not apply"
+ADDED=("unreachable 198.51.100.96/27 proto keepalived" "101:	from all to 198.51.100.96/27 lookup 100 proto keepalived")
+with_added() { local s; s=$(snap "$1") && each "$s" 1 "${ADDED[@]}" && each "$s" 1 "${VIRTUAL[@]}"; }
+without_added() { local s; s=$(snap "$1") && each "$s" 0 "${ADDED[@]}" && each "$s" 1 "${VIRTUAL[@]}"; }
+out=$(lab_ctl r1 reload --json) || lab_fail "r1 refused the reload: $out"
+summary=$(lab_json summary <<<"$out")
+[ "$summary" = "reload applied: instances kept none; changed in place VI_1 (virtual_routes); added none; removed none; restarted none; static addresses, routes and rules changed; backends unchanged" ] ||
+  lab_fail "reload summary: $summary"
+await "the reload's route and rule on r1" 5 "$R1" with_added "$R1"
+cp "$LAB_DIR/r1.orig" "$LAB_DIR/r1.conf"
+out=$(lab_ctl r1 reload --json) || lab_fail "r1 refused the reload back: $out"
+await "the reload back to take them out" 5 "$R1" without_added "$R1"
+[ "$(lab_vrrp r1 VI_1 counters.transitions state)" = "$before MASTER" ] ||
+  lab_fail "the reloads made a transition: $(lab_vrrp r1 VI_1 counters.transitions state)"
+echo "ok: a reload adds and removes a virtual route and a static rule in place"
+
 # --- failover and a clean stop ------------------------------------------------
 kill -TERM "$A"
 wait "$A"
