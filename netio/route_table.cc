@@ -57,6 +57,9 @@ std::unique_ptr<rtnl_route, RouteDeleter> build(const Route& spec, bool forDelet
     if (spec.via) rtnl_route_nh_set_gateway(nh, toNl(*spec.via, spec.via->size() * 8).get());
     if (spec.ifindex != 0) rtnl_route_nh_set_ifindex(nh, spec.ifindex);
     if (spec.onlink) rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+    // libnl sends a lone next hop's gateway and device as route attributes but not
+    // its flags: onlink goes in rtm_flags too.
+    if (spec.onlink) rtnl_route_set_flags(r.get(), RTNH_F_ONLINK);
     rtnl_route_add_nexthop(r.get(), nh);  // the route owns it
   }
   return r;
