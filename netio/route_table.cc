@@ -62,6 +62,14 @@ std::unique_ptr<rtnl_route, RouteDeleter> build(const Route& spec, bool forDelet
     if (spec.onlink) rtnl_route_set_flags(r.get(), RTNH_F_ONLINK);
     rtnl_route_add_nexthop(r.get(), nh);  // the route owns it
   }
+  for (const auto& hop : spec.nexthops) {
+    rtnl_nexthop* nh = rtnl_route_nh_alloc();
+    if (hop.via) rtnl_route_nh_set_gateway(nh, toNl(*hop.via, hop.via->size() * 8).get());
+    if (hop.ifindex != 0) rtnl_route_nh_set_ifindex(nh, hop.ifindex);
+    if (hop.onlink) rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+    rtnl_route_nh_set_weight(nh, static_cast<uint8_t>(hop.weight - 1));
+    rtnl_route_add_nexthop(r.get(), nh);
+  }
   return r;
 }
 

@@ -12,12 +12,21 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "netio/ip_address.h"
 
 struct nl_sock;
 
 namespace holdfast::netio {
+
+struct NextHop {
+  std::optional<IpAddress> via;
+  int ifindex = 0;
+  int weight = 1;  // 1-256 (the kernel's rtnh_hops is weight - 1)
+  bool onlink = false;
+  bool operator==(const NextHop&) const = default;
+};
 
 struct Route {
   Family family = Family::kIPv4;
@@ -35,6 +44,7 @@ struct Route {
   uint8_t type = 1;
   std::optional<uint8_t> tos;
   bool onlink = false;
+  std::vector<NextHop> nexthops;  // multipath, besides via/ifindex above
   enum class Mode : uint8_t { kPrepend, kAdd, kAppend } mode = Mode::kPrepend;
 };
 

@@ -135,8 +135,7 @@ std::optional<uint8_t> routeType(const std::string& s) {
 }
 
 // Options keepalived installs and holdfast does not (yet): the line is skipped.
-const std::set<std::string> kRouteUnimplemented{"nexthop",
-                                                "or",
+const std::set<std::string> kRouteUnimplemented{"or",
                                                 "encap",
                                                 "expires",
                                                 "mtu",
@@ -226,6 +225,50 @@ class LineReader {
   size_t i_ = 0;
 };
 
+// `nexthop ... [nexthop ...]`: the rest of the line (keepalived's parse_nexthops).
+bool readNextHops(LineReader& in, RouteSpec& r, bool& familySet) {
+  while (in.more() && in.word() == "nexthop") {
+    in.advance();
+    RouteNextHop nh;
+    while (in.more()) {
+      const std::string w = in.word();
+      if (w == "via") {
+        std::string v = in.next();
+        if (v == "inet" || v == "inet6") {
+          if (!in.family(familySet, r.ipv6, v == "inet6", "IPv4/6 mismatch for nexthop")) {
+            return false;
+          }
+          v = in.next();
+        }
+        auto a = address(v);
+        if (!a) return in.drop("invalid nexthop address '" + v + "'");
+        if (!in.family(familySet, r.ipv6, a->is_v6(), "address family mismatch for next hop")) {
+          return false;
+        }
+        nh.via = *a;
+      } else if (w == "dev") {
+        nh.dev = in.next();
+        if (nh.dev.empty()) return in.drop("'dev' needs an interface name");
+      } else if (w == "weight") {
+        auto n = number(in.next(), 256);
+        if (!n) return in.drop("invalid weight '" + in.word() + "' specified for route");
+        if (*n == 0) return in.drop("invalid weight 0 specified for route");
+        nh.weight = static_cast<int>(*n);
+      } else if (w == "onlink") {
+        nh.onlink = true;
+      } else if (w == "encap" || w == "realms" || w == "as") {
+        return in.unimplemented(w);
+      } else {
+        break;
+      }
+      in.advance();
+    }
+    r.nexthops.push_back(std::move(nh));
+  }
+  if (in.more()) return in.drop("route has trailing nonsense after nexthops - " + in.word());
+  return true;
+}
+
 bool readRoute(BuildContext& ctx, const Node& item, bool isStatic, RouteSpec& r) {
   LineReader in(ctx, item, "route");
   r.where = item.where();
@@ -310,6 +353,9 @@ bool readRoute(BuildContext& ctx, const Node& item, bool isStatic, RouteSpec& r)
       r.mode = RouteAddMode::kAppend;
     } else if (w == "no_track") {
       r.noTrack = true;
+    } else if (w == "nexthop") {
+      if (!readNextHops(in, r, familySet)) return false;
+      break;
     } else if (isStatic && w == "track_group") {
       in.next();
       ctx.diags().noEffect(in.where(),
@@ -613,6 +659,13 @@ std::string describe(const RouteSpec& r) {
   if (r.tos) out += " tos " + std::to_string(*r.tos);
   if (r.src) out += " src " + r.src->to_string();
   if (r.onlink) out += " onlink";
+  for (const auto& nh : r.nexthops) {
+    out += " nexthop";
+    if (nh.via) out += " via " + nh.via->to_string();
+    if (!nh.dev.empty()) out += " dev " + nh.dev;
+    out += " weight " + std::to_string(nh.weight);
+    if (nh.onlink) out += " onlink";
+  }
   return out;
 }
 

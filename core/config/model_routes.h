@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/source_location.h"
 
@@ -30,6 +31,15 @@ enum class RouteAddMode : uint8_t { kPrepend, kAdd, kAppend };
 // (the same routes: an operator's `ip route show proto keepalived` finds them).
 inline constexpr uint8_t kProtoKeepalived = 18;
 
+// One path of a multipath route: `nexthop via ADDR dev IF weight N onlink`.
+struct RouteNextHop {
+  std::optional<boost::asio::ip::address> via;
+  std::string dev;
+  int weight = 1;  // 1-256, as written
+  bool onlink = false;
+  bool operator==(const RouteNextHop&) const = default;
+};
+
 struct RouteSpec {
   bool ipv6 = false;
   RoutePrefix dst;
@@ -44,6 +54,7 @@ struct RouteSpec {
   uint8_t type = 1;   // RTN_UNICAST; blackhole 6, unreachable 7, prohibit 8, throw 9
   std::optional<uint8_t> tos;
   bool onlink = false;
+  std::vector<RouteNextHop> nexthops;  // multipath: `nexthop ...` after the rest
   RouteAddMode mode = RouteAddMode::kPrepend;
   bool noTrack = false;
   SourceLocation where;

@@ -27,7 +27,7 @@ bool sameRoute(const netio::Route& a, const netio::Route& b) {
          a.fromLength == b.fromLength && a.prefSrc == b.prefSrc && a.via == b.via &&
          a.ifindex == b.ifindex && a.table == b.table && a.metric == b.metric &&
          a.protocol == b.protocol && a.scope == b.scope && a.type == b.type && a.tos == b.tos &&
-         a.onlink == b.onlink && a.mode == b.mode;
+         a.onlink == b.onlink && a.nexthops == b.nexthops && a.mode == b.mode;
 }
 
 bool sameRule(const netio::Rule& a, const netio::Rule& b) {
@@ -160,6 +160,26 @@ std::expected<std::vector<KeptItem>, std::string> keptItems(
     KeptItem k;
     k.kind = KeptItem::Kind::kRoute;
     k.route = toRoute(r, ifindex);
+    bool resolved = true;
+    for (const auto& nh : r.nexthops) {
+      netio::NextHop hop;
+      if (nh.via) hop.via = toNetio(*nh.via);
+      hop.weight = nh.weight;
+      hop.onlink = nh.onlink;
+      if (!nh.dev.empty()) {
+        auto info = kernel.lookupInterface(nh.dev);
+        if (!info) {
+          log::warning(owner + ": route " + config::describe(r) + " (" + r.where.fileLine() +
+                       "): no interface '" + nh.dev +
+                       "'; the route is skipped, as keepalived does");
+          resolved = false;
+          break;
+        }
+        hop.ifindex = info->index;
+      }
+      k.route.nexthops.push_back(hop);
+    }
+    if (!resolved) continue;
     k.text = config::describe(r);
     out.push_back(std::move(k));
   }

@@ -196,8 +196,34 @@ TEST_CASE("routes: options holdfast does not install skip the line, said so", "[
         std::vector<std::string>{"test.conf:2:44: warning: 'mtu' in a route is not implemented "
                                  "in holdfast yet: this route is not installed"});
   CHECK(loadOrFail(text).staticRoutes.empty());
-  CHECK(loadOrFail(routes("  198.51.100.0/24 nexthop via 192.0.2.1 nexthop via 192.0.2.2\n"))
+  CHECK(loadOrFail(routes("  198.51.100.0/24 nexthop via 192.0.2.1 encap ip id 1\n"))
             .staticRoutes.empty());
+}
+
+TEST_CASE("routes: multipath next hops", "[routes]") {
+  auto c = loadOrFail(
+      routes("  198.51.100.0/24 table 6 nexthop via 192.0.2.252 dev eth0 weight 1 nexthop via "
+             "192.0.2.253 dev eth0 onlink weight 2\n"));
+  const RouteSpec& r = onlyRoute(c);
+  REQUIRE(r.nexthops.size() == 2);
+  CHECK(r.nexthops[0].via == ip("192.0.2.252"));
+  CHECK(r.nexthops[0].dev == "eth0");
+  CHECK(r.nexthops[0].weight == 1);
+  CHECK_FALSE(r.nexthops[0].onlink);
+  CHECK(r.nexthops[1].weight == 2);
+  CHECK(r.nexthops[1].onlink);
+  CHECK(describe(r) ==
+        "198.51.100.0/24 table 6 proto keepalived nexthop via 192.0.2.252 dev eth0 weight 1 "
+        "nexthop via 192.0.2.253 dev eth0 weight 2 onlink");
+  CHECK(warningsOf(routes("  198.51.100.0/24 nexthop via 192.0.2.1 weight 0\n")) ==
+        std::vector<std::string>{"test.conf:2:48: warning: route: invalid weight 0 specified for "
+                                 "route; the route is skipped, as keepalived does"});
+  CHECK(warningsOf(routes("  198.51.100.0/24 nexthop via 192.0.2.1 mtu 1400\n")) ==
+        std::vector<std::string>{"test.conf:2:41: warning: route: route has trailing nonsense "
+                                 "after nexthops - mtu; the route is skipped, as keepalived does"});
+  CHECK(warningsOf(routes("  198.51.100.0/24 nexthop via 2001:db8::1\n")) ==
+        std::vector<std::string>{"test.conf:2:31: warning: route: address family mismatch for "
+                                 "next hop; the route is skipped, as keepalived does"});
 }
 
 TEST_CASE("rules: every form", "[routes]") {
