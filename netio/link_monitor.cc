@@ -17,11 +17,20 @@ std::expected<LinkMonitor, std::string> LinkMonitor::open() {
   if (fd < 0) return std::unexpected(std::string("netlink socket: ") + std::strerror(errno));
   sockaddr_nl sa{};
   sa.nl_family = AF_NETLINK;
-  sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  sa.nl_groups =
+      RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
     int e = errno;
     ::close(fd);
     return std::unexpected(std::string("netlink bind: ") + std::strerror(e));
+  }
+  // Rule changes have no legacy group bit: joined by number.
+  for (int group : {RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE}) {
+    if (::setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0) {
+      int e = errno;
+      ::close(fd);
+      return std::unexpected(std::string("netlink rule group: ") + std::strerror(e));
+    }
   }
   return LinkMonitor(fd);
 }
@@ -37,12 +46,22 @@ LinkMonitor::~LinkMonitor() {
 std::vector<LinkEvent> LinkMonitor::drain() {
   std::vector<LinkEvent> events;
   alignas(nlmsghdr) char buf[16384];
+  bool routesGone = false, rulesGone = false;
   for (int round = 0; round < 64; ++round) {
     ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n < 0 && errno == ENOBUFS) {
+      // Events were lost: whatever was removed is found again by the next re-add.
+      routesGone = rulesGone = true;
+      continue;
+    }
     if (n <= 0) break;  // EAGAIN: drained. ENOBUFS: events lost; the caller re-reads state.
     int len = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-      if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) {
+      if (h->nlmsg_type == RTM_DELROUTE) {
+        routesGone = true;
+      } else if (h->nlmsg_type == RTM_DELRULE) {
+        rulesGone = true;
+      } else if (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) {
         if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) continue;
         auto* ifi = static_cast<ifinfomsg*>(NLMSG_DATA(h));
         bool usable = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
@@ -68,6 +87,8 @@ std::vector<LinkEvent> LinkMonitor::drain() {
       }
     }
   }
+  if (routesGone) events.push_back({LinkEvent::Kind::kRoutesRemoved, 0, false, {}});
+  if (rulesGone) events.push_back({LinkEvent::Kind::kRulesRemoved, 0, false, {}});
   return events;
 }
 

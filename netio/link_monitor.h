@@ -1,7 +1,8 @@
 #pragma once
-// Watches rtnetlink for link state changes and address removals, so that an
-// instance whose interface goes down enters FAULT, and a VIP removed by hand from a
-// master is noticed. Non-blocking; the caller polls fd() and calls drain().
+// Watches rtnetlink for link state changes, address removals and route and rule
+// deletions, so that an instance whose interface goes down enters FAULT, and a VIP,
+// route or rule removed by hand from a master is noticed. Non-blocking; the caller
+// polls fd() and calls drain().
 
 #include <expected>
 #include <string>
@@ -12,7 +13,15 @@
 namespace holdfast::netio {
 
 struct LinkEvent {
-  enum class Kind { kLinkChanged, kAddressAdded, kAddressRemoved } kind;
+  // kRoutesRemoved / kRulesRemoved: one or more routes (rules) left the kernel since
+  // the last drain, whichever they were (one event per drain, however many).
+  enum class Kind {
+    kLinkChanged,
+    kAddressAdded,
+    kAddressRemoved,
+    kRoutesRemoved,
+    kRulesRemoved
+  } kind;
   int ifindex = 0;
   bool usable = false;  // kLinkChanged: administratively up and with carrier
   IpAddress address;    // kAddressAdded, kAddressRemoved

@@ -13,8 +13,17 @@
 
 namespace holdfast::config::detail {
 
+// keepalived numbers the rules written without a preference from 16384 down, per
+// family, in the order it reads them: one counter for a whole config (build_routes.h).
+struct RulePriorities {
+  uint32_t nextV4 = 16384;
+  uint32_t nextV6 = 16384;
+};
+
 class BuildContext {
  public:
+  RulePriorities rulePriorities;
+
   explicit BuildContext(Diagnostics& diags) : diags_(diags) {}
 
   Diagnostics& diags() { return diags_; }

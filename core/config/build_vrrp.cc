@@ -2,6 +2,7 @@
 // vrrp_sync_group. Ranges follow keepalived's so that its configs mean the same here.
 
 #include "core/config/build_context.h"
+#include "core/config/build_routes.h"
 #include "core/config/values.h"
 
 #include <limits>
@@ -403,6 +404,12 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "virtual_ipaddress_excluded") {
       auto list = buildAddressList(ctx, c, nullptr, who);
       vi.excludedAddresses.insert(vi.excludedAddresses.end(), list.begin(), list.end());
+    } else if (k == "virtual_routes") {
+      auto list = buildRouteList(ctx, c, false);
+      vi.virtualRoutes.insert(vi.virtualRoutes.end(), list.begin(), list.end());
+    } else if (k == "virtual_rules") {
+      auto list = buildRuleList(ctx, c, false, ctx.rulePriorities);
+      vi.virtualRules.insert(vi.virtualRules.end(), list.begin(), list.end());
     } else if (k == "track_script") {
       auto list = buildTrackList(ctx, c);
       vi.trackScripts.insert(vi.trackScripts.end(), list.begin(), list.end());
@@ -518,6 +525,11 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
       g.trackInterfaces.insert(g.trackInterfaces.end(), list.begin(), list.end());
     }
   }
+}
+
+std::vector<VirtualAddress> buildStaticAddresses(BuildContext& ctx, const Node& list) {
+  BuildContext::Tolerant tolerant(ctx);
+  return buildAddressList(ctx, list, nullptr, "static_ipaddress");
 }
 
 }  // namespace holdfast::config::detail

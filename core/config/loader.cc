@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include "core/config/build_context.h"
+#include "core/config/build_routes.h"
 #include "core/config/parser.h"
 #include "core/config/source_reader.h"
 
@@ -34,6 +35,15 @@ LoadResult build(SourceText source, Diagnostics diags, const LoadOptions& option
       detail::buildBackendGroup(ctx, n, cfg.backendGroups.emplace_back());
     } else if (k == "garp_group") {
       detail::buildGarpGroup(ctx, n, cfg.garpGroups.emplace_back());
+    } else if (k == "static_ipaddress") {
+      auto list = detail::buildStaticAddresses(ctx, n);
+      cfg.staticAddresses.insert(cfg.staticAddresses.end(), list.begin(), list.end());
+    } else if (k == "static_routes") {
+      auto list = detail::buildRouteList(ctx, n, true);
+      cfg.staticRoutes.insert(cfg.staticRoutes.end(), list.begin(), list.end());
+    } else if (k == "static_rules") {
+      auto list = detail::buildRuleList(ctx, n, true, ctx.rulePriorities);
+      cfg.staticRules.insert(cfg.staticRules.end(), list.begin(), list.end());
     }
   }
   detail::validate(ctx, cfg);

@@ -10,6 +10,7 @@
 
 #include "checkers/check_params.h"
 #include "core/config/model_tuning.h"
+#include "core/config/model_routes.h"
 #include "core/config/source_location.h"
 
 namespace holdfast::config {
@@ -149,6 +150,8 @@ struct VrrpInstance {
   Authentication auth;
   std::vector<VirtualAddress> virtualAddresses;
   std::vector<VirtualAddress> excludedAddresses;
+  std::vector<RouteSpec> virtualRoutes;  // installed while master (model_routes.h)
+  std::vector<RuleSpec> virtualRules;
   AddressFamily family = AddressFamily::kIPv4;  // of virtual_ipaddress
   std::vector<TrackRef> trackScripts;
   std::vector<TrackRef> trackInterfaces;
@@ -230,6 +233,10 @@ struct Config {
   std::vector<Backend> backends;
   std::vector<BackendGroup> backendGroups;
   std::vector<GarpGroup> garpGroups;
+  // static_ipaddress, static_routes, static_rules: installed while holdfastd runs.
+  std::vector<VirtualAddress> staticAddresses;
+  std::vector<RouteSpec> staticRoutes;
+  std::vector<RuleSpec> staticRules;
 
   const VrrpScript* findScript(std::string_view name) const;
   const VrrpInstance* findInstance(std::string_view name) const;

@@ -157,6 +157,11 @@ class Parser {
   void parseItem(const BlockSpec& spec, std::vector<Node>& out) {
     const Token& t = tokens_[pos_++];
     Node item{t};
+    if (spec.wholeLine) {
+      while (sameLine() && peek().isValue()) item.args.push_back(tokens_[pos_++]);
+      out.push_back(std::move(item));
+      return;
+    }
     while (sameLine() && peek().isValue()) {
       const KeywordSpec* mod =
           peek().kind == TokenKind::kWord ? spec.findModifier(peek().text) : nullptr;

@@ -89,6 +89,26 @@ constexpr auto kAddressUnimplemented = std::to_array<UnimplementedSpec>({
 constexpr BlockSpec kAddressList{
     "virtual_ipaddress", {}, true, kAddressModifiers, kAddressUnimplemented};
 
+// static_ipaddress: the options of virtual_ipaddress, and track_group.
+constexpr auto kStaticAddressUnimplemented = std::to_array<UnimplementedSpec>({
+    {"preferred_lft", kNotYet, 1},
+    {"peer", kNotYet, 1},
+    {"home", kNotYet},
+    {"-nodad", kNotYet},
+    {"mngtmpaddr", kNotYet},
+    {"noprefixroute", kNotYet},
+    {"autojoin", kNotYet},
+    {"track_group", kNotYet, 1},
+});
+constexpr BlockSpec kStaticAddressList{
+    "static_ipaddress", {}, true, kAddressModifiers, kStaticAddressUnimplemented};
+
+// Routes and rules: one per line, in `ip route` / `ip rule` syntax (build_routes.cc).
+constexpr BlockSpec kStaticRoutes{"static_routes", {}, true, {}, kNothing, false, true};
+constexpr BlockSpec kStaticRules{"static_rules", {}, true, {}, kNothing, false, true};
+constexpr BlockSpec kVirtualRoutes{"virtual_routes", {}, true, {}, kNothing, false, true};
+constexpr BlockSpec kVirtualRules{"virtual_rules", {}, true, {}, kNothing, false, true};
+
 constexpr std::array kTrackModifiers{
     KeywordSpec{"weight", 1, 1, "a weight -253..253"},
     KeywordSpec{"reverse", 0, 0, ""},
@@ -287,6 +307,8 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"authentication", 0, 0, "", &kAuthentication},
     KeywordSpec{"virtual_ipaddress", 0, 0, "", &kAddressList},
     KeywordSpec{"virtual_ipaddress_excluded", 0, 0, "", &kAddressList},
+    KeywordSpec{"virtual_routes", 0, 0, "", &kVirtualRoutes},
+    KeywordSpec{"virtual_rules", 0, 0, "", &kVirtualRules},
     KeywordSpec{"track_script", 0, 0, "", &kTrackList},
     KeywordSpec{"track_interface", 0, 0, "", &kTrackList},
     KeywordSpec{"track_backend", 0, 0, "", &kBackendTrackList},
@@ -332,8 +354,6 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
     {"track_src_ip", kDefault},
     {"native_ipv6", kNotYet},
-    {"virtual_routes", kNotYet},
-    {"virtual_rules", kNotYet},
     {"vmac_xmit_base", kNotYet},
     {"use_vmac_addr", kNotYet},
     {"use_ipvlan", kNotYet},
@@ -443,6 +463,9 @@ constexpr std::array kRootKeywords{
     KeywordSpec{"backend", 1, 1, "a backend name", &kBackend},
     KeywordSpec{"backend_group", 1, 1, "a group name", &kBackendGroup},
     KeywordSpec{"garp_group", 0, 0, "", &kGarpGroup},
+    KeywordSpec{"static_ipaddress", 0, 0, "", &kStaticAddressList},
+    KeywordSpec{"static_routes", 0, 0, "", &kStaticRoutes},
+    KeywordSpec{"static_rules", 0, 0, "", &kStaticRules},
 };
 constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"virtual_server", kLvs},
@@ -459,9 +482,6 @@ constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"linkbeat_use_polling", kNotYet},
     {"linkbeat_interfaces", kNotYet},
     {"interface_up_down_delays", kNotYet},
-    {"static_ipaddress", kNotYet},
-    {"static_routes", kNotYet},
-    {"static_rules", kNotYet},
     {"track_group", kNotYet},
     {"track_file", kNotYet},
     {"vrrp_track_file", kNotYet},

@@ -62,6 +62,9 @@ struct BlockSpec {
   // an unknown keyword there is an error. In keepalived's blocks it is a tolerated
   // mistake (a warning, the keyword skipped), as keepalived does.
   bool native = false;
+  // A list whose every line is one item read whole: the first word is the item, the
+  // rest its arguments, parsed by the builder (static_routes, virtual_rules, ...).
+  bool wholeLine = false;
 
   const KeywordSpec* find(std::string_view name) const;
   const KeywordSpec* findModifier(std::string_view name) const;

@@ -62,12 +62,27 @@ std::string summarize(const Config& cfg) {
       if (!va.label.empty()) o << " label " << va.label;
       o << "\n";
     }
+    for (const VirtualAddress& va : vi.excludedAddresses) {
+      o << "  excluded address " << va.address.to_string() << "/" << va.prefixLength << " dev "
+        << (va.dev.empty() ? vi.interface : va.dev) << "\n";
+    }
+    for (const RouteSpec& r : vi.virtualRoutes) o << "  virtual route " << describe(r) << "\n";
+    for (const RuleSpec& r : vi.virtualRules) o << "  virtual rule " << describe(r) << "\n";
     for (const TrackRef& t : vi.trackScripts)
       o << "  track " << trackText("script", t, cfg) << "\n";
     for (const TrackRef& t : vi.trackInterfaces)
       o << "  track " << trackText("interface", t, cfg) << "\n";
     for (const TrackRef& t : vi.trackBackends)
       o << "  track " << trackText("backend", t, cfg) << "\n";
+  }
+  if (!cfg.staticAddresses.empty() || !cfg.staticRoutes.empty() || !cfg.staticRules.empty()) {
+    o << "\nstatic (while holdfastd runs):\n";
+    for (const VirtualAddress& va : cfg.staticAddresses) {
+      o << "  address " << va.address.to_string() << "/" << va.prefixLength << " dev "
+        << (va.dev.empty() ? "eth0" : va.dev) << "\n";
+    }
+    for (const RouteSpec& r : cfg.staticRoutes) o << "  route " << describe(r) << "\n";
+    for (const RuleSpec& r : cfg.staticRules) o << "  rule " << describe(r) << "\n";
   }
   for (const VrrpScript& s : cfg.scripts) {
     o << "\nvrrp_script " << s.name << ": \"" << s.command << "\" every "

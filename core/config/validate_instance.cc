@@ -156,12 +156,6 @@ void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who
                    ": 'use_vmac' is not implemented in holdfast yet: no effect (the VIPs use "
                    "the interface's own MAC)");
   }
-  if (!vi.excludedAddresses.empty()) {
-    d.noEffect(vi.locations.at("virtual_ipaddress_excluded", vi.where),
-               who +
-                   ": 'virtual_ipaddress_excluded' is not implemented in holdfast yet: no "
-                   "effect (those addresses are not added)");
-  }
   for (const VirtualAddress& va : vi.virtualAddresses) {
     if (va.noTrack) {
       d.noEffect(va.where, "'no_track' on " + va.address.to_string() +

@@ -72,6 +72,21 @@ json instanceSummary(const runtime::InstanceReport& r) {
               {"vip_list_mismatch", vipListMismatch(r.vipListMismatch)}};
 }
 
+namespace {
+// virtual_ipaddress_excluded, virtual_routes, virtual_rules (route_keeper.h).
+json keptJson(const std::vector<runtime::KeptItemReport>& kept) {
+  json out = json::array();
+  for (const auto& k : kept) {
+    out.push_back(json{{"kind", k.kind},
+                       {"what", k.text},
+                       {"installed", k.installed},
+                       {"error", k.error.empty() ? json(nullptr) : json(k.error)},
+                       {"put_back", k.putBack}});
+  }
+  return out;
+}
+}  // namespace
+
 json instanceDetail(const runtime::InstanceReport& r) {
   json j = instanceSummary(r);
   j["source"] = r.source;
@@ -100,6 +115,7 @@ json instanceDetail(const runtime::InstanceReport& r) {
   } else {
     j["last_transition"] = nullptr;
   }
+  j["kept"] = keptJson(r.kept);
   return j;
 }
 

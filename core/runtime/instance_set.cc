@@ -32,6 +32,11 @@ std::expected<std::unique_ptr<InstanceSet>, std::string> InstanceSet::create(
   auto groups = set->buildGroups(cfg);
   if (!groups) return std::unexpected(groups.error());
   set->groups_ = std::move(*groups);
+  auto statics = keptItems(kernel, cfg.staticAddresses, kDefaultInterface, cfg.staticRoutes,
+                           cfg.staticRules, "static");
+  if (!statics) return std::unexpected("static_ipaddress: " + statics.error());
+  set->statics_ = std::make_unique<RouteKeeper>("static", kernel.addresses(), kernel.routing(),
+                                                std::move(*statics));
   set->routerId_ = routerIdOf(cfg.global);
   set->mail_ = kernel.mailer(cfg.global);
   set->running_ = cfg;
@@ -138,6 +143,13 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
   if (vi.tuning.unicastFaultNoPeer && vi.unicastPeers.empty()) {
     slot->health.configFault = "unicast without any unicast_peer (unicast_fault_no_peer)";
   }
+  auto kept = keptItems(kernel_, vi.excludedAddresses, vi.interface, vi.virtualRoutes,
+                        vi.virtualRules, vi.name);
+  if (!kept) return std::unexpected(kept.error());
+  if (!kept->empty()) {
+    slot->extras = std::make_unique<RouteKeeper>(vi.name, kernel_.addresses(), kernel_.routing(),
+                                                 std::move(*kept));
+  }
   return slot;
 }
 
@@ -218,6 +230,8 @@ void InstanceSet::start() {
   joinGroups(running_);
   for (auto& s : slots_) s->removeStaleVips();
   syncFilter();  // a crashed run's table replaced before any VIP is added
+  // Static ones go in before any instance runs: a virtual route may need them.
+  statics_->install();
   std::vector<std::string> names;
   for (const auto& [name, t] : tracked_.scripts) names.push_back(name);
   startScripts(names);
@@ -274,6 +288,8 @@ void InstanceSet::stop() {
   for (auto& [name, t] : tracked_.scripts) t->stop();
   for (auto& s : slots_) s->stop();
   filter_.remove();
+  // keepalived removes its static addresses, routes and rules when it stops.
+  statics_->uninstall();
 }
 
 bool InstanceSet::notifiersIdle() const {
@@ -305,7 +321,25 @@ void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, Time
 }
 
 void InstanceSet::linkEvent(const netio::LinkEvent& e) {
+  using Kind = netio::LinkEvent::Kind;
+  if (e.kind == Kind::kRoutesRemoved || e.kind == Kind::kRulesRemoved) {
+    // Whatever went, every route (rule) that should be in is added again: the ones
+    // that are there cost an EEXIST, the ones that were removed are put back.
+    auto restore = [&](RouteKeeper& k) {
+      e.kind == Kind::kRoutesRemoved ? k.routesRemoved() : k.rulesRemoved();
+    };
+    restore(*statics_);
+    for (auto& s : slots_) {
+      if (s->extras) restore(*s->extras);
+    }
+    return;
+  }
   if (e.kind == netio::LinkEvent::Kind::kLinkChanged) {
+    if (e.usable) {
+      // The kernel dropped the routes through an interface that went down.
+      statics_->routesRemoved();
+      statics_->rulesRemoved();
+    }
     auto name = kernel_.interfaceName(e.ifindex);
     if (name && tracked_.interfaces.contains(*name)) tracked_.interfaces[*name] = e.usable;
     for (auto& s : slots_) {
@@ -331,6 +365,7 @@ void InstanceSet::linkEvent(const netio::LinkEvent& e) {
     }
     if (e.kind == netio::LinkEvent::Kind::kAddressRemoved) s->addressRemoved(e.address, e.ifindex);
   }
+  if (e.kind == Kind::kAddressRemoved) statics_->addressRemoved(e.address, e.ifindex);
 }
 
 void InstanceSet::backendChanged(const TrackedHealth& h) {

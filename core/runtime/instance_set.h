@@ -20,12 +20,16 @@
 #include "core/runtime/instance_slot.h"
 #include "core/runtime/kernel.h"
 #include "core/runtime/reload_plan.h"
+#include "core/runtime/route_keeper.h"
 #include "core/runtime/sync_group.h"
 #include "core/runtime/vrrp_report.h"
 #include "netio/link_monitor.h"
 #include "netio/vrrp_socket.h"
 
 namespace holdfast::runtime {
+
+// keepalived's default_interface: where a static address without `dev` goes.
+inline const std::string kDefaultInterface = "eth0";
 
 class InstanceSet final : public SlotEvents {
  public:
@@ -114,6 +118,7 @@ class InstanceSet final : public SlotEvents {
   std::vector<std::unique_ptr<InstanceSlot>> retired_;  // stopped by a reload; notify_stop may run
   std::vector<std::unique_ptr<SyncGroup>> groups_;
   std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
+  std::unique_ptr<RouteKeeper> statics_;  // static_ipaddress, static_routes, static_rules
   std::unique_ptr<MailPort> mail_;
   std::vector<std::thread> mailReapers_;  // replaced mailers finishing their queue
   std::string routerId_;

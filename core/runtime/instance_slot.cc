@@ -55,6 +55,7 @@ bool InstanceSlot::owned(const netio::IpAddress& a) const {
 
 void InstanceSlot::removeStaleVips() {
   const auto& s = instance_->settings();
+  if (extras) extras->removeStale();
   for (size_t i = 0; i < vips_.size(); ++i) {
     const netio::AddressSpec& v = vips_[i];
     auto present = ports_.addresses->has(v.address, v.ifindex);
@@ -175,6 +176,7 @@ void InstanceSlot::interfaceChanged(netio::InterfaceInfo info, bool usable) {
 void InstanceSlot::addressRemoved(const netio::IpAddress& address, int ifindex) {
   // A VIP removed while we are master was not removed by us: put it back.
   if (instance_->state() != vrrp::State::kMaster) return;
+  if (extras) extras->addressRemoved(address, ifindex);
   const auto& s = instance_->settings();
   for (size_t i = 0; i < vips_.size(); ++i) {
     const netio::AddressSpec& v = vips_[i];
@@ -222,10 +224,14 @@ void InstanceSlot::addVips(const vrrp::InstanceSettings& s) {
   vipsHeld_ = true;
   for (const auto& v : vips_) addOne(v);
   log::info(s.name + ": VIPs added: " + vipList(s));
+  // After the VIPs: a virtual route may take one as its source.
+  if (extras) extras->install();
 }
 
 void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
   vipsHeld_ = false;
+  // Before the VIPs (keepalived's order): rules, routes, then addresses.
+  if (extras) extras->uninstall();
   for (const auto& v : vips_) {
     if (owned(v.address)) continue;
     if (auto rm = ports_.addresses->remove(v); !rm) {
@@ -245,6 +251,10 @@ void InstanceSlot::announceOne(const netio::IpAddress& vip) {
 
 void InstanceSlot::announce(const vrrp::InstanceSettings& s) {
   for (const auto& v : s.vips) announceOne(v.address);
+  // keepalived announces the excluded addresses too.
+  if (extras) {
+    for (const auto& a : extras->addressesOn(iface_.index)) announceOne(a);
+  }
 }
 
 void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Transition& t,
@@ -320,6 +330,7 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   rep.score = score;
   rep.faultReason = faultReason;
   rep.vipListMismatch = mismatch_;
+  if (extras) rep.kept = extras->report();
   return rep;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/runtime/health_policy.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/route_keeper.h"
 #include "core/runtime/vrrp_report.h"
 #include "vrrp/instance.h"
 
@@ -89,6 +90,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   // Not started yet: a weight-0 tracked script has no result (keepalived holds such an
   // instance in INIT until the script's first result decides BACKUP or FAULT).
   bool awaitingFirstResult = false;
+  // virtual_ipaddress_excluded, virtual_routes, virtual_rules: held while master, in
+  // and out with the VIPs. Null when the instance has none.
+  std::unique_ptr<RouteKeeper> extras;
 
   // vrrp::InstanceIo
   void sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,

@@ -17,6 +17,7 @@
 #include "netio/interface_info.h"
 #include "netio/nft_filter.h"
 #include "netio/process_runner.h"
+#include "netio/route_table.h"
 #include "vrrp/advert.h"
 
 namespace holdfast::runtime {
@@ -44,6 +45,18 @@ class AddressTable {
   virtual std::expected<void, std::string> add(const netio::AddressSpec& a) = 0;
   virtual std::expected<void, std::string> remove(const netio::AddressSpec& a) = 0;
   virtual std::expected<bool, std::string> has(const netio::IpAddress& a, int ifindex) = 0;
+};
+
+// Routes and policy rules (static_routes, virtual_routes, static_rules, virtual_rules).
+// add: true when this call put it in, false when it was there already; remove
+// succeeds when it is gone.
+class Routing {
+ public:
+  virtual ~Routing() = default;
+  virtual std::expected<bool, std::string> add(const netio::Route& r) = 0;
+  virtual std::expected<void, std::string> remove(const netio::Route& r) = 0;
+  virtual std::expected<bool, std::string> add(const netio::Rule& r) = 0;
+  virtual std::expected<void, std::string> remove(const netio::Rule& r) = 0;
 };
 
 // Gratuitous ARP (IPv4) or unsolicited NA (IPv6) for one address, from `iface`'s MAC.
@@ -119,6 +132,7 @@ class Kernel {
                                                                  int ifindex) = 0;
   virtual AddressTable& addresses() = 0;
   virtual VipFilter& vipFilter() = 0;
+  virtual Routing& routing() = 0;
   virtual std::unique_ptr<Timer> timer() = 0;
   virtual std::expected<netio::ScriptIdentity, std::string> scriptUser(
       const std::string& user, const std::string& group) = 0;

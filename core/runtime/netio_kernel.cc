@@ -29,6 +29,18 @@ class NetlinkAddresses final : public AddressTable {
   netio::AddressManager m_;
 };
 
+class NetlinkRouting final : public Routing {
+ public:
+  explicit NetlinkRouting(netio::RouteTable t) : t_(std::move(t)) {}
+  std::expected<bool, std::string> add(const netio::Route& r) override { return t_.add(r); }
+  std::expected<void, std::string> remove(const netio::Route& r) override { return t_.remove(r); }
+  std::expected<bool, std::string> add(const netio::Rule& r) override { return t_.add(r); }
+  std::expected<void, std::string> remove(const netio::Rule& r) override { return t_.remove(r); }
+
+ private:
+  netio::RouteTable t_;
+};
+
 class PacketAnnouncer final : public AnnouncePort {
  public:
   explicit PacketAnnouncer(netio::Announcer a) : a_(std::move(a)) {}
@@ -82,6 +94,9 @@ std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
   if (!am) return std::unexpected(am.error());
   std::unique_ptr<NetioKernel> k(new NetioKernel(io));
   k->addresses_ = std::make_unique<NetlinkAddresses>(std::move(*am));
+  auto routes = netio::RouteTable::open();
+  if (!routes) return std::unexpected(routes.error());
+  k->routing_ = std::make_unique<NetlinkRouting>(std::move(*routes));
   return k;
 }
 

@@ -36,6 +36,7 @@ class NetioKernel final : public Kernel {
                                                          int ifindex) override;
   AddressTable& addresses() override { return *addresses_; }
   VipFilter& vipFilter() override;
+  Routing& routing() override { return *routing_; }
   std::unique_ptr<Timer> timer() override;
   std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string& user,
                                                                const std::string& group) override;
@@ -52,6 +53,7 @@ class NetioKernel final : public Kernel {
   boost::asio::io_context& io_;
   std::unique_ptr<AddressTable> addresses_;
   std::unique_ptr<VipFilter> vipFilter_;  // made on first use
+  std::unique_ptr<Routing> routing_;
   std::map<std::pair<std::string, netio::Family>, std::unique_ptr<AdvertChannel>> channels_;
   std::map<std::string, std::unique_ptr<AnnouncePort>> announcers_;
   AdvertChannel::Handler handler_;  // set while reading

@@ -42,6 +42,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     const config::VrrpInstance* vi;
     const InstancePlan* plan;
     Derived derived;
+    std::vector<KeptItem> kept;
   };
   std::vector<InPlace> inPlace;
   std::vector<std::unique_ptr<InstanceSlot>> fresh;  // added and restarted
@@ -67,10 +68,16 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
       auto who = kernel_.scriptUser(next.global.scriptUser, next.global.scriptGroup);
       if (!who) return fail("notify scripts: " + who.error());
     }
-    inPlace.push_back({find(p.name), &vi, &p, std::move(*derived)});
+    auto kept = keptItems(kernel_, vi.excludedAddresses, vi.interface, vi.virtualRoutes,
+                          vi.virtualRules, vi.name);
+    if (!kept) return fail(kept.error());
+    inPlace.push_back({find(p.name), &vi, &p, std::move(*derived), std::move(*kept)});
   }
   auto groups = buildGroups(next);
   if (!groups) return std::unexpected(groups.error());
+  auto statics = keptItems(kernel_, next.staticAddresses, kDefaultInterface, next.staticRoutes,
+                           next.staticRules, "static");
+  if (!statics) return std::unexpected("static_ipaddress: " + statics.error());
 
   // 2. Apply. Stopped instances go first: a restarted one frees its VRID for its
   // successor. Those whose notify_stop still runs wait in retired_.
@@ -100,6 +107,12 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     InstanceSlot& slot = *c.slot;
     log::info(slot.name() + ": changed in place: " + joined(c.plan->changes));
     slot.reconfigure(std::move(c.derived.settings), std::move(c.derived.vips));
+    if (!slot.extras) {
+      slot.extras = std::make_unique<RouteKeeper>(slot.name(), kernel_.addresses(),
+                                                  kernel_.routing(), std::vector<KeptItem>{});
+      if (slot.state() == vrrp::State::kMaster) slot.extras->install();
+    }
+    slot.extras->replace(std::move(c.kept));
     const bool userChanged = std::find(c.plan->changes.begin(), c.plan->changes.end(),
                                        "script_user") != c.plan->changes.end();
     if (userChanged) slot.notifier.reset();
@@ -115,7 +128,9 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     adopt(std::move(slot));
   }
   joinGroups(next);
-  if (!plan.globalsChanged.empty()) {
+  statics_->replace(std::move(*statics));
+  if (std::find(plan.globalsChanged.begin(), plan.globalsChanged.end(), "mail settings") !=
+      plan.globalsChanged.end()) {
     routerId_ = routerIdOf(next.global);
     // The old mailer sends what it has queued before it stops (seconds against a
     // dead server): never on this thread, where adverts wait.

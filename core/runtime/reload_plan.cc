@@ -167,6 +167,8 @@ void inPlaceChanges(const VrrpInstance& a, const VrrpInstance& b, const Config& 
   if (auto d = vipDiff("virtual_ipaddress_excluded", a.excludedAddresses, b.excludedAddresses);
       !d.empty())
     add(true, d);
+  add(!(a.virtualRoutes == b.virtualRoutes), "virtual_routes");
+  add(!(a.virtualRules == b.virtualRules), "virtual_rules");
   if (auto d = trackDiff("track_script", a.trackScripts, b.trackScripts); !d.empty()) add(true, d);
   if (auto d = trackDiff("track_interface", a.trackInterfaces, b.trackInterfaces); !d.empty())
     add(true, d);
@@ -243,6 +245,9 @@ ReloadPlan planReload(const Config& running, const Config& next) {
   if (ga.nftTable != gb.nftTable || ga.nftPriority != gb.nftPriority ||
       ga.nftCounters != gb.nftCounters) {
     plan.globalsChanged.push_back("nftables settings");  // applied by InstanceSet::syncFilter
+  if (!(running.staticAddresses == next.staticAddresses) ||
+      !(running.staticRoutes == next.staticRoutes) || !(running.staticRules == next.staticRules)) {
+    plan.globalsChanged.push_back("static addresses, routes and rules");
   }
   for (const auto& b : next.instances) {
     InstancePlan p{b.name, InstanceFate::kUnchanged, {}};

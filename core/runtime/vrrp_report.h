@@ -33,6 +33,16 @@ struct VipListMismatch {
   std::chrono::system_clock::time_point lastAt;
 };
 
+// A virtual route, virtual rule or excluded address of an instance (route_keeper.h):
+// what it is, whether it is in the kernel now, and how often it was put back.
+struct KeptItemReport {
+  std::string kind;  // "address", "route" or "rule"
+  std::string text;  // "198.51.100.0/24 via 192.0.2.254 dev eth0 proto keepalived"
+  bool installed = false;
+  std::string error;  // the kernel's last refusal, if any
+  uint64_t putBack = 0;
+};
+
 struct InstanceReport {
   std::string name;
   std::string interface;
@@ -63,6 +73,7 @@ struct InstanceReport {
   bool vipsFiltered = false;  // its VIPs are dropped in nftables now (accept_filter.h)
   uint64_t filterErrors = 0;  // nftables changes that failed (the whole table's)
   std::string filterLastError;
+  std::vector<KeptItemReport> kept;  // virtual_ipaddress_excluded, virtual_routes, virtual_rules
 };
 
 }  // namespace holdfast::runtime

@@ -72,6 +72,41 @@ class FakeNode final : public runtime::Kernel {
       return {};
     }
   };
+  // Routes and rules, by a key of their fields; `refuse` makes every add fail.
+  struct Routes final : runtime::Routing {
+    FakeNode* node;
+    std::set<std::string> routes, rules;
+    bool refuse = false;
+    static std::string key(const netio::Route& r) {
+      return r.dst.str() + "/" + std::to_string(r.dstLength) + " table " + std::to_string(r.table) +
+             (r.via ? " via " + r.via->str() : "") + " type " + std::to_string(r.type) + " proto " +
+             std::to_string(r.protocol);
+    }
+    static std::string key(const netio::Rule& r) {
+      return (r.from ? "from " + r.from->str() : std::string("from all")) + " lookup " +
+             std::to_string(r.table) + " priority " + std::to_string(r.priority);
+    }
+    std::expected<bool, std::string> add(const netio::Route& r) override {
+      if (refuse) return std::unexpected("refused");
+      node->journal.push_back("route add " + key(r));
+      return routes.insert(key(r)).second;
+    }
+    std::expected<void, std::string> remove(const netio::Route& r) override {
+      node->journal.push_back("route remove " + key(r));
+      routes.erase(key(r));
+      return {};
+    }
+    std::expected<bool, std::string> add(const netio::Rule& r) override {
+      if (refuse) return std::unexpected("refused");
+      node->journal.push_back("rule add " + key(r));
+      return rules.insert(key(r)).second;
+    }
+    std::expected<void, std::string> remove(const netio::Rule& r) override {
+      node->journal.push_back("rule remove " + key(r));
+      rules.erase(key(r));
+      return {};
+    }
+  };
   struct Announcer final : runtime::AnnouncePort {
     FakeNode* node;
     std::expected<void, std::string> announce(const netio::InterfaceInfo&,
@@ -127,6 +162,7 @@ class FakeNode final : public runtime::Kernel {
   std::map<std::pair<std::string, netio::Family>, std::unique_ptr<Port>> ports;
   Addresses vips;
   Filter filter;
+  Routes rtable;
   Announcer announcer;
   std::map<std::string, Script*> scripts;
   std::vector<std::string> journal;
@@ -184,6 +220,7 @@ class FakeNode final : public runtime::Kernel {
   }
   runtime::AddressTable& addresses() override { return vips; }
   runtime::VipFilter& vipFilter() override { return filter; }
+  runtime::Routing& routing() override { return rtable; }
   std::unique_ptr<runtime::Timer> timer() override;
   std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string&,
                                                                const std::string&) override {
@@ -281,6 +318,7 @@ class FakeLan {
 inline FakeNode::FakeNode(FakeLan& lan, std::string n, const std::string& address)
     : name(std::move(n)), lan_(lan) {
   vips.node = this;
+  rtable.node = this;
   announcer.node = this;
   netio::InterfaceInfo eth0;
   eth0.name = "eth0";

@@ -168,6 +168,15 @@ std::string vrrpText(const json& reply) {
       out << "  nftables:         " << c.value("nftables_errors", 0)
           << " failed changes, the last: " << e.get<std::string>() << "\n";
     }
+    for (const auto& k : i.value("kept", json::array())) {
+      const std::string kind = k.value("kind", "");
+      const std::string label = kind == "address" ? "excluded address" : "virtual " + kind;
+      out << "  " << label << std::string(label.size() < 18 ? 18 - label.size() : 1, ' ')
+          << k.value("what", "") << (k.value("installed", false) ? " (installed)" : "");
+      if (k.contains("error") && !k.at("error").is_null()) out << " (" << str(k, "error") << ")";
+      if (k.value("put_back", 0) > 0) out << ", put back " << k.value("put_back", 0) << "x";
+      out << "\n";
+    }
     out << "  timers:           advert interval " << durationMs(t, "advert_interval_ms")
         << ", Skew_Time " << durationMs(t, "skew_time_ms") << ", Master_Down_Interval "
         << durationMs(t, "master_down_interval_ms") << "\n";
