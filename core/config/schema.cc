@@ -130,6 +130,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
     KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
     KeywordSpec{"lock_memory", 1, 1, "on or off"},
+    KeywordSpec{"vmac_prefix", 1, 1, "a prefix for VMAC interface names"},
 };
 constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"enable_snmp_vrrp", kSnmp},
@@ -239,8 +240,7 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrrp_rx_bufs_policy", kNotYet},
     {"vrrp_rx_bufs_multiplier", kNotYet},
     {"log_unknown_vrids", kNotYet},
-    {"vmac_prefix", kNotYet},
-    {"vmac_addr_prefix", kNotYet},
+    {"vmac_addr_prefix", kNotYet},  // use_vmac_addr's names
     {"random_seed", kNotYet},
     {"include_check", kNotYet},
     {"reload_time_file", kNotYet},
@@ -305,7 +305,8 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"gna_interval", 1, 1, "a duration"},
     KeywordSpec{"accept", 0, 0, ""},
     KeywordSpec{"no_accept", 0, 0, ""},
-    KeywordSpec{"use_vmac", 0, 1, "an optional interface name"},
+    KeywordSpec{"use_vmac", 0, 2, "an optional interface name and MAC address"},
+    KeywordSpec{"vmac_xmit_base", 0, 0, ""},
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
 };
@@ -321,7 +322,6 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"native_ipv6", kNotYet},
     {"virtual_routes", kNotYet},
     {"virtual_rules", kNotYet},
-    {"vmac_xmit_base", kNotYet},
     {"use_vmac_addr", kNotYet},
     {"use_ipvlan", kNotYet},
     {"vrf", kNotYet},

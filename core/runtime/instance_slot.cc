@@ -1,6 +1,7 @@
 #include "core/runtime/instance_slot.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/log/logger.h"
 
@@ -47,6 +48,11 @@ InstanceSlot::InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSet
 
 InstanceSlot::~InstanceSlot() {
   if (ports_.timer) ports_.timer->cancel();
+}
+
+void InstanceSlot::setVmac(VmacLink link, netio::InterfaceInfo info) {
+  vmac_ = std::move(link);
+  vmacInfo_ = std::move(info);
 }
 
 bool InstanceSlot::owned(const netio::IpAddress& a) const {
@@ -212,7 +218,8 @@ void InstanceSlot::arm() {
 
 void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
                               const netio::IpAddress& destination) {
-  if (auto e = ports_.adverts->send(message, s.source, destination)) {
+  AdvertPort* out = ports_.sender ? ports_.sender : ports_.adverts;
+  if (auto e = out->send(message, s.source, destination)) {
     log::warning(s.name + ": cannot send advert to " + destination.str() + ": " + *e);
   }
 }
@@ -235,7 +242,8 @@ void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
 }
 
 void InstanceSlot::announceOne(const netio::IpAddress& vip) {
-  if (auto r = ports_.announcer->announce(iface_, vip); !r) {
+  // use_vmac: from the VMAC, so that the LAN learns the VRRP MAC for the VIP.
+  if (auto r = ports_.announcer->announce(vmac_ ? vmacInfo_ : iface_, vip); !r) {
     log::warning(name() + ": " + r.error());
   } else {
     ++garpsSent_;
@@ -319,6 +327,15 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   rep.score = score;
   rep.faultReason = faultReason;
   rep.vipListMismatch = mismatch_;
+  if (vmac_) {
+    rep.vmac = vmac_->name;
+    char mac[18];
+    const auto& m = vmac_->mac;
+    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+                  m[5]);
+    rep.vmacMac = mac;
+    rep.vmacXmitBase = ports_.sender == nullptr;
+  }
   return rep;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/runtime/health_policy.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/vmac.h"
 #include "core/runtime/vrrp_report.h"
 #include "vrrp/instance.h"
 
@@ -32,7 +33,8 @@ class SlotEvents {
 class InstanceSlot final : public vrrp::InstanceIo {
  public:
   struct Ports {
-    AdvertPort* adverts = nullptr;
+    AdvertPort* adverts = nullptr;  // receives (and sends, unless `sender`)
+    AdvertPort* sender = nullptr;   // use_vmac without vmac_xmit_base: the VMAC's socket
     AnnouncePort* announcer = nullptr;
     AddressTable* addresses = nullptr;
     std::unique_ptr<Timer> timer;
@@ -49,6 +51,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   AdvertPort* port() const { return ports_.adverts; }
   int ifindex() const { return iface_.index; }
   const netio::InterfaceInfo& interfaceInfo() const { return iface_; }
+  // use_vmac: the VMAC (its VIPs and gratuitous ARPs); `info` as lookupInterface read it.
+  void setVmac(VmacLink link, netio::InterfaceInfo info);
+  const std::optional<VmacLink>& vmac() const { return vmac_; }
 
   // Removes VIPs of ours that a crashed run left behind (an address owner's are its
   // own addresses: they stay, and are never removed by us).
@@ -112,6 +117,8 @@ class InstanceSlot final : public vrrp::InstanceIo {
   Kernel& kernel_;
   SlotEvents& events_;
   netio::InterfaceInfo iface_;
+  std::optional<VmacLink> vmac_;
+  netio::InterfaceInfo vmacInfo_;
   std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
   Ports ports_;
   std::unique_ptr<vrrp::Instance> instance_;

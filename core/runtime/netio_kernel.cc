@@ -28,6 +28,30 @@ class NetlinkAddresses final : public AddressTable {
   netio::AddressManager m_;
 };
 
+class NetlinkVmacs final : public VmacTable {
+ public:
+  explicit NetlinkVmacs(netio::VmacLinks l) : l_(std::move(l)) {}
+  std::expected<std::optional<netio::LinkDescription>, std::string> find(
+      const std::string& name) override {
+    return l_.describe(name);
+  }
+  std::expected<void, std::string> create(const std::string& name, int lowerIndex,
+                                          const netio::MacAddress& mac) override {
+    return l_.createMacvlan(name, lowerIndex, mac);
+  }
+  std::expected<void, std::string> setUp(int index) override { return l_.setUp(index); }
+  std::expected<void, std::string> remove(int index) override { return l_.remove(index); }
+  std::expected<int, std::string> readSysctl(const std::string& path) override {
+    return netio::readSysctl(path);
+  }
+  std::expected<void, std::string> writeSysctl(const std::string& path, int value) override {
+    return netio::writeSysctl(path, value);
+  }
+
+ private:
+  netio::VmacLinks l_;
+};
+
 class PacketAnnouncer final : public AnnouncePort {
  public:
   explicit PacketAnnouncer(netio::Announcer a) : a_(std::move(a)) {}
@@ -81,6 +105,9 @@ std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
   if (!am) return std::unexpected(am.error());
   std::unique_ptr<NetioKernel> k(new NetioKernel(io));
   k->addresses_ = std::make_unique<NetlinkAddresses>(std::move(*am));
+  auto links = netio::VmacLinks::open();
+  if (!links) return std::unexpected(links.error());
+  k->vmacs_ = std::make_unique<NetlinkVmacs>(std::move(*links));
   return k;
 }
 
@@ -110,6 +137,11 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
                                                                 const netio::IpAddress& group,
                                                                 bool join) {
   auto key = std::make_pair(interface, family);
+  if (auto it = channels_.find(key); it != channels_.end() && channelIndex_[key] != ifindex) {
+    // The link was made anew under the same name (a VMAC deleted and created again):
+    // the old socket is bound to a link that is gone.
+    channels_.erase(it);
+  }
   if (auto it = channels_.find(key); it != channels_.end()) {
     // Shared by the instances on (interface, family): each multicast group is joined
     // by the first instance that needs it.
@@ -122,15 +154,20 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
   if (!c) return std::unexpected(c.error());
   AdvertChannel* raw = c->get();
   channels_[key] = std::move(*c);
+  channelIndex_[key] = ifindex;
   if (handler_) raw->startReading(handler_);
   return raw;
 }
 
 std::expected<AnnouncePort*, std::string> NetioKernel::announcePort(const std::string& interface,
                                                                     int ifindex) {
-  if (auto it = announcers_.find(interface); it != announcers_.end()) return it->second.get();
+  if (auto it = announcers_.find(interface); it != announcers_.end()) {
+    if (announcerIndex_[interface] == ifindex) return it->second.get();
+    announcers_.erase(it);  // a VMAC made anew under the same name
+  }
   auto a = netio::Announcer::open(ifindex);
   if (!a) return std::unexpected(a.error());
+  announcerIndex_[interface] = ifindex;
   auto& slot = announcers_[interface];
   slot = std::make_unique<PacketAnnouncer>(std::move(*a));
   return slot.get();

@@ -61,7 +61,8 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     if (auto r = stageTracked(vi, next, staged); !r) return fail(r.error());
     auto info = kernel_.lookupInterface(vi.interface);
     if (!info) return fail(info.error());
-    auto derived = derive(vi, next.global, *info);
+    auto derived =
+        derive(vi, next.global, *info, find(p.name)->vmac() ? &*find(p.name)->vmac() : nullptr);
     if (!derived) return fail(derived.error());
     if (vi.notify.any()) {
       auto who = kernel_.scriptUser(next.global.scriptUser, next.global.scriptGroup);
@@ -137,6 +138,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
                                         trackedItems(slot->tracking, tracked_));
   }
   for (InstanceSlot* slot : started) slot->start(faultReason(*slot));
+  sweepVmacs();
   return plan;
 }
 

@@ -59,6 +59,9 @@ struct InstanceReport {
   scoring::Score score;
   std::optional<std::string> faultReason;
   VipListMismatch vipListMismatch;
+  std::string vmac;     // use_vmac: the VMAC's name; empty without one
+  std::string vmacMac;  // and its MAC
+  bool vmacXmitBase = false;
 };
 
 }  // namespace holdfast::runtime
