@@ -130,23 +130,21 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
   auto derived = derive(vi, g, *info, link);
   if (!derived) return std::unexpected(derived.error());
   const auto& s = derived->settings;
-  // Adverts are received on the interface itself, with or without a VMAC.
-  auto port = kernel_.advertPort(vi.interface, s.family, info->index, s.destinations.front(),
-                                 vi.unicastPeers.empty());
-  if (!port) return std::unexpected("VRRP socket on " + vi.interface + ": " + port.error());
-  AdvertPort* sender = nullptr;  // use_vmac: sent from the VMAC, unless vmac_xmit_base
-  if (link && !vi.vmacXmitBase) {
-    auto out = kernel_.advertPort(link->name, s.family, link->index, s.destinations.front(), false);
-    if (!out) return std::unexpected("VRRP socket on " + link->name + ": " + out.error());
-    sender = *out;
-  }
+  // use_vmac: adverts are sent and received on the VMAC, as keepalived does (a peer's
+  // adverts from the VRRP MAC, our own VMAC's MAC, reach only the VMAC: the macvlan
+  // driver takes them for frames our VMAC sent), unless vmac_xmit_base.
+  const bool onVmac = link && !vi.vmacXmitBase;
+  const std::string& portName = onVmac ? link->name : vi.interface;
+  auto port = kernel_.advertPort(portName, s.family, onVmac ? link->index : info->index,
+                                 s.destinations.front(), vi.unicastPeers.empty());
+  if (!port) return std::unexpected("VRRP socket on " + portName + ": " + port.error());
   auto announcer = link ? kernel_.announcePort(link->name, link->index)
                         : kernel_.announcePort(vi.interface, info->index);
   if (!announcer) return std::unexpected(announcer.error());
   auto slot = std::make_unique<InstanceSlot>(
       kernel_, *this, std::move(derived->settings), *info, std::move(derived->vips),
-      InstanceSlot::Ports{*port, sender, *announcer, &kernel_.addresses(), kernel_.timer()});
-  if (link) slot->setVmac((*vmac)->first, (*vmac)->second);
+      InstanceSlot::Ports{*port, *announcer, &kernel_.addresses(), kernel_.timer()});
+  if (link) slot->setVmac((*vmac)->first, (*vmac)->second, vi.vmacXmitBase);
   if (auto e = configureEffects(*slot, vi, g); !e) return std::unexpected(e.error());
   slot->tracking = {vi.trackScripts, vi.trackInterfaces, vi.trackBackends};
   slot->health.linkDown = !usable(*info);

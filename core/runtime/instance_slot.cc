@@ -50,9 +50,10 @@ InstanceSlot::~InstanceSlot() {
   if (ports_.timer) ports_.timer->cancel();
 }
 
-void InstanceSlot::setVmac(VmacLink link, netio::InterfaceInfo info) {
+void InstanceSlot::setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase) {
   vmac_ = std::move(link);
   vmacInfo_ = std::move(info);
+  vmacXmitBase_ = xmitBase;
 }
 
 bool InstanceSlot::owned(const netio::IpAddress& a) const {
@@ -218,8 +219,7 @@ void InstanceSlot::arm() {
 
 void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
                               const netio::IpAddress& destination) {
-  AdvertPort* out = ports_.sender ? ports_.sender : ports_.adverts;
-  if (auto e = out->send(message, s.source, destination)) {
+  if (auto e = ports_.adverts->send(message, s.source, destination)) {
     log::warning(s.name + ": cannot send advert to " + destination.str() + ": " + *e);
   }
 }
@@ -334,7 +334,7 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
     std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
                   m[5]);
     rep.vmacMac = mac;
-    rep.vmacXmitBase = ports_.sender == nullptr;
+    rep.vmacXmitBase = vmacXmitBase_;
   }
   return rep;
 }

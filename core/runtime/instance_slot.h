@@ -33,8 +33,7 @@ class SlotEvents {
 class InstanceSlot final : public vrrp::InstanceIo {
  public:
   struct Ports {
-    AdvertPort* adverts = nullptr;  // receives (and sends, unless `sender`)
-    AdvertPort* sender = nullptr;   // use_vmac without vmac_xmit_base: the VMAC's socket
+    AdvertPort* adverts = nullptr;  // use_vmac: the VMAC's, unless vmac_xmit_base
     AnnouncePort* announcer = nullptr;
     AddressTable* addresses = nullptr;
     std::unique_ptr<Timer> timer;
@@ -52,7 +51,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   int ifindex() const { return iface_.index; }
   const netio::InterfaceInfo& interfaceInfo() const { return iface_; }
   // use_vmac: the VMAC (its VIPs and gratuitous ARPs); `info` as lookupInterface read it.
-  void setVmac(VmacLink link, netio::InterfaceInfo info);
+  void setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase);
   const std::optional<VmacLink>& vmac() const { return vmac_; }
 
   // Removes VIPs of ours that a crashed run left behind (an address owner's are its
@@ -119,6 +118,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   netio::InterfaceInfo iface_;
   std::optional<VmacLink> vmac_;
   netio::InterfaceInfo vmacInfo_;
+  bool vmacXmitBase_ = false;
   std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
   Ports ports_;
   std::unique_ptr<vrrp::Instance> instance_;

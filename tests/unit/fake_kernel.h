@@ -315,14 +315,16 @@ class FakeLan {
       if (cut.contains(f.from)) continue;
       for (auto& n : nodes) {
         if (n.get() == f.from || !n->set) continue;
-        auto it = n->ports.find({f.interface, f.family});
-        if (it == n->ports.end()) continue;
-        netio::ReceivedPacket p;
-        p.source = f.source;
-        p.destination = f.destination;
-        p.ttl = 255;
-        p.payload = f.bytes;
-        n->set->receive(*it->second, p, now);
+        // Every socket on that wire hears it (a VMAC's too).
+        for (auto& [key, port] : n->ports) {
+          if (port->wire != f.interface || key.second != f.family) continue;
+          netio::ReceivedPacket p;
+          p.source = f.source;
+          p.destination = f.destination;
+          p.ttl = 255;
+          p.payload = f.bytes;
+          n->set->receive(*port, p, now);
+        }
       }
     }
   }

@@ -157,9 +157,9 @@ TEST_CASE("a master's VMAC holds the VIPs and sends the adverts; the backup's ha
   const int vmacIndex = r1.vmacTable.links.at("vrrp.51").index;
   CHECK(r1.vips.present == std::set<std::pair<std::string, int>>{{"192.0.2.100", vmacIndex}});
   CHECK(r2.vips.present.empty());
-  // Adverts leave through the VMAC's socket, and are heard on eth0.
+  // Adverts are sent and heard on the VMAC's socket.
   CHECK(!r1.ports.at({"vrrp.51", netio::Family::kIPv4})->sent.empty());
-  CHECK(r1.ports.at({"eth0", netio::Family::kIPv4})->sent.empty());
+  CHECK(!r1.ports.contains({"eth0", netio::Family::kIPv4}));
   CHECK(r1.report("VI_1").vips.front() == "192.0.2.100/24 dev vrrp.51");
 
   // Failover: the backup's VMAC takes the VIP.
