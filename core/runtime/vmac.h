@@ -3,10 +3,9 @@
 // a private-mode macvlan on the instance's interface with the VRRP MAC, created at
 // start (or a leftover of ours reused), the sysctls keepalived sets on it and on the
 // base interface, brought up, and deleted at stop. The VIPs go on it and gratuitous
-// ARPs leave from it; adverts are sent from it unless vmac_xmit_base. Adverts are
-// received on the base interface's socket (see the README: keepalived joins the
-// group on the VMAC and needs an nftables rule to keep its IGMP reports off the
-// wire; holdfast joins on the base interface and needs none).
+// ARPs leave from it; adverts are sent and received on it unless vmac_xmit_base
+// (InstanceSet::build). keepalived's nftables rule that sends the VMAC's IGMP reports
+// from the base interface is not built (README).
 
 #include <expected>
 #include <functional>
