@@ -4,9 +4,11 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/log/logger.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
+#include "netio/vmac_firewall.h"
 #include "vrrp/announce.h"
 
 namespace holdfast::runtime {
@@ -39,8 +41,24 @@ class NetlinkVmacs final : public VmacTable {
                                           const netio::MacAddress& mac) override {
     return l_.createMacvlan(name, lowerIndex, mac);
   }
-  std::expected<void, std::string> setUp(int index) override { return l_.setUp(index); }
-  std::expected<void, std::string> remove(int index) override { return l_.remove(index); }
+  // The VMAC comes up with its IGMP rule in place (keepalived's nftables rule:
+  // netio/vmac_firewall.h); an error is logged and the VMAC runs without it.
+  std::expected<void, std::string> setUp(int index) override {
+    if (auto name = nameOf(index)) {
+      if (auto base = baseOf(index)) {
+        if (auto r = firewall_.add(*name, *base); !r) {
+          log::warning("VMAC " + *name + ": IGMP reports stay on the VMAC: " + r.error());
+        }
+      }
+    }
+    return l_.setUp(index);
+  }
+  std::expected<void, std::string> remove(int index) override {
+    if (auto name = nameOf(index)) {
+      if (auto r = firewall_.remove(*name); !r) log::warning("VMAC " + *name + ": " + r.error());
+    }
+    return l_.remove(index);
+  }
   std::expected<int, std::string> readSysctl(const std::string& path) override {
     return netio::readSysctl(path);
   }
@@ -49,7 +67,20 @@ class NetlinkVmacs final : public VmacTable {
   }
 
  private:
+  static std::optional<std::string> nameOf(int index) {
+    char name[IF_NAMESIZE] = {};
+    if (::if_indextoname(static_cast<unsigned>(index), name) == nullptr) return std::nullopt;
+    return std::string(name);
+  }
+  std::optional<std::string> baseOf(int index) {
+    auto name = nameOf(index);
+    if (!name) return std::nullopt;
+    auto d = l_.describe(*name);
+    if (!d || !*d || (*d)->lowerIndex == 0) return std::nullopt;
+    return nameOf((*d)->lowerIndex);
+  }
   netio::VmacLinks l_;
+  netio::VmacFirewall firewall_;
 };
 
 class PacketAnnouncer final : public AnnouncePort {

@@ -109,9 +109,8 @@ std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& 
   if (!*now) return std::unexpected("VMAC " + name + " vanished after its creation");
   writeAll(t, instance, kOnVmac, name);
   writeAll(t, instance, kOnBase, base);
-  if (!(*now)->up) {
-    if (auto r = t.setUp((*now)->index); !r) return std::unexpected(r.error());
-  }
+  // Always: a reused VMAC gets its IGMP rule back too (NetioKernel's setUp).
+  if (auto r = t.setUp((*now)->index); !r) return std::unexpected(r.error());
   return VmacLink{name, (*now)->index, mac, base, baseIndex, instance};
 }
 

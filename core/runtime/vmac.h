@@ -5,7 +5,7 @@
 // base interface, brought up, and deleted at stop. The VIPs go on it and gratuitous
 // ARPs leave from it; adverts are sent and received on it unless vmac_xmit_base
 // (InstanceSet::build). keepalived's nftables rule that sends the VMAC's IGMP reports
-// from the base interface is not built (README).
+// from the base interface comes with the link (netio/vmac_firewall.h).
 
 #include <expected>
 #include <functional>

@@ -164,10 +164,9 @@ def macvlan_line(line):
 
 def drop_keepalived_vmac_nft(lines):
     """keepalived 2.2.7 adds, for use_vmac, nft rules that duplicate a VMAC's IGMP (and
-    MLD) reports to the base interface and drop them on the VMAC. holdfastd does not
-    build them yet (README, Migrating), a known difference left out so that the rest of
-    a VMAC (link, mode, MAC, addresses, sysctls) is compared. Removed: the maps/sets
-    vmac_map and vmac_set, the rules
+    MLD) reports to the base interface and drop them on the VMAC; holdfastd builds the
+    same rule in a table of its own (ip holdfast_vmac), so the table names differ. Both
+    are removed, whatever the table: the maps/sets vmac_map and vmac_set, the rules
     matching oifkind "macvlan", chains left with only their hook, tables left empty."""
     out, stack = [], []  # stack: [start index in out, header, touched]
     skip = 0

@@ -23,8 +23,9 @@
 #     MAC, macvlan mode, addrgenmode), nft list ruleset (when nft is installed),
 #     and the lines the file's notify scripts wrote; normalized (keepalived_corpus.py
 #     normalize): ifindexes, veth MACs, link-local addresses, lifetimes, order,
-#     and keepalived's nftables rules that send a VMAC's IGMP/MLD reports from the base
-#     interface (holdfastd does not build them yet: README; the rest of a VMAC is compared);
+#     and the nftables rules that send a VMAC's IGMP/MLD reports from the base interface
+#     (the same rule in each daemon's own table: keepalived's `ip keepalived`, holdfastd's
+#     `ip holdfast_vmac`; the rest of a VMAC is compared);
 #   - SIGTERM to both, bounded wait, and a snapshot after: it is compared too, and
 #     with the one from before the start (a daemon that leaves something behind when
 #     keepalived does not differs; both leaving the same is noted).
