@@ -3,6 +3,7 @@
 
 #include "core/config/build_context.h"
 #include "core/config/build_routes.h"
+#include "core/config/validate_vmac.h"
 #include "core/config/values.h"
 
 #include <limits>
@@ -231,6 +232,9 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
     BuildContext::Tolerant own(ctx, !kHoldfastGlobals.contains(k));
     if (k == "router_id") {
       g.routerId = c.args[0].text;
+    } else if (k == "vmac_prefix") {
+      g.vmacPrefix = c.args[0].text;
+
     } else if (k == "notification_email") {
       // Free strings, as keepalived takes them: a bare name ("acassen", as in
       // keepalived's samples) is a local mailbox for the SMTP server.
@@ -476,8 +480,9 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "no_accept") {
       vi.accept = false;
     } else if (k == "use_vmac") {
-      vi.useVmac = true;
-      if (!c.args.empty()) vi.vmacName = c.args[0].text;
+      buildUseVmac(ctx, c, vi);
+    } else if (k == "vmac_xmit_base") {
+      vi.vmacXmitBase = true;
     } else if (buildInstanceTuning(ctx, c, vi.tuning)) {
     } else if (k == "checksum") {
       if (c.args[0].text == "pseudo-header") {

@@ -2,6 +2,7 @@
 // The typed, validated configuration. Every entity records where it was declared so
 // that later errors (reload, runtime) can point at the config line.
 
+#include <array>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <optional>
@@ -68,6 +69,7 @@ struct GlobalDefs {
   IpAddress mcastGroup4 = boost::asio::ip::make_address("224.0.0.18");
   IpAddress mcastGroup6 = boost::asio::ip::make_address("ff02::12");
   GlobalTuning tuning;
+  std::string vmacPrefix = "vrrp";  // VMAC names: PREFIX.VRID (vmac.h)
   bool operator==(const GlobalDefs&) const = default;
 };
 
@@ -174,7 +176,10 @@ struct VrrpInstance {
   std::optional<Duration> gnaInterval;
   bool accept = true;
   bool useVmac = false;
-  std::string vmacName;
+  std::string vmacName;                           // empty: keepalived's default (vmac.h)
+  std::string vmacMacText;                        // use_vmac's MAC as written
+  std::optional<std::array<uint8_t, 6>> vmacMac;  // parsed; unset: the VRRP MAC
+  bool vmacXmitBase = false;                      // adverts from the base interface
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
   bool strict = false;  // vrrp_strict (global_defs) applies to this instance
   InstanceTuning tuning;

@@ -166,6 +166,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_down_timer_adverts", 1, 1, "a count 1-100"},
     KeywordSpec{"vrrp_startup_delay", 1, 1, "a duration"},
     KeywordSpec{"vrrp_check_unicast_src", 0, 0, ""},
+    KeywordSpec{"vmac_prefix", 1, 1, "a prefix for VMAC interface names"},
 };
 constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"enable_snmp_vrrp", kSnmp},
@@ -264,8 +265,7 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrrp_rx_bufs_policy", kNotYet},
     {"vrrp_rx_bufs_multiplier", kNotYet},
     {"log_unknown_vrids", kNotYet},
-    {"vmac_prefix", kNotYet},
-    {"vmac_addr_prefix", kNotYet},
+    {"vmac_addr_prefix", kNotYet},  // use_vmac_addr's names
     {"random_seed", kNotYet},
     {"include_check", kNotYet},
     {"reload_time_file", kNotYet},
@@ -332,7 +332,8 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"gna_interval", 1, 1, "a duration"},
     KeywordSpec{"accept", 0, 0, ""},
     KeywordSpec{"no_accept", 0, 0, ""},
-    KeywordSpec{"use_vmac", 0, 1, "an optional interface name"},
+    KeywordSpec{"use_vmac", 0, 2, "an optional interface name and MAC address"},
+    KeywordSpec{"vmac_xmit_base", 0, 0, ""},
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
     KeywordSpec{"dont_track_primary", 0, 0, ""},
@@ -354,7 +355,6 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
     {"track_src_ip", kDefault},
     {"native_ipv6", kNotYet},
-    {"vmac_xmit_base", kNotYet},
     {"use_vmac_addr", kNotYet},
     {"use_ipvlan", kNotYet},
     {"vrf", kNotYet},

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "core/config/validate_vmac.h"
 #include "core/config/values.h"
 
 namespace holdfast::config::detail {
@@ -150,11 +151,11 @@ void completePreempt(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
 // Keywords holdfast reads but does not act on (yet): one warning each at its line,
 // so that nobody relies on them silently.
 void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who) {
-  if (vi.useVmac) {
+  if (vi.useVmac && vi.family == AddressFamily::kIPv6) {
     d.noEffect(vi.locations.at("use_vmac", vi.where),
                who +
-                   ": 'use_vmac' is not implemented in holdfast yet: no effect (the VIPs use "
-                   "the interface's own MAC)");
+                   ": 'use_vmac' is not implemented in holdfast for IPv6 instances yet: no "
+                   "effect (the VIPs use the interface's own MAC)");
   }
   for (const VirtualAddress& va : vi.virtualAddresses) {
     if (va.noTrack) {
@@ -202,6 +203,7 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
   completeStrict(d, vi, who, cfg.global);
   completeTuning(d, vi, who);
   completePreempt(d, vi, who);
+  completeVmac(d, vi, who, cfg);
   warnNoEffect(d, vi, who);
 
   for (VirtualAddress& va : vi.virtualAddresses) {

@@ -96,6 +96,11 @@ json instanceDetail(const runtime::InstanceReport& r) {
   j["accept"] = r.accept;
   j["vips_filtered"] = r.vipsFiltered;
   j["nftables_error"] = r.filterLastError.empty() ? json(nullptr) : json(r.filterLastError);
+  // use_vmac: the VMAC's name and MAC; null without one.
+  j["vmac"] = r.vmac.empty() ? json(nullptr)
+                             : json{{"name", r.vmac},
+                                    {"mac", r.vmacMac},
+                                    {"adverts_from", r.vmacXmitBase ? r.interface : r.vmac}};
   j["timers"] = json{{"advert_interval_ms", r.timers.advertInterval.count() * 10},
                      {"skew_time_ms", r.timers.skewTime.count() * 10},
                      {"master_down_interval_ms", r.timers.masterDownInterval.count() * 10}};

@@ -48,13 +48,14 @@ InstanceSet::~InstanceSet() {
 }
 
 std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
-    const config::VrrpInstance& vi, const config::GlobalDefs& g, const netio::InterfaceInfo& info) {
+    const config::VrrpInstance& vi, const config::GlobalDefs& g, const netio::InterfaceInfo& info,
+    const VmacLink* vmac) {
   auto settings = makeInstanceSettings(vi, g, info);
   if (!settings) return std::unexpected(settings.error());
   Derived d{std::move(*settings), {}};
   // The VIPs' interfaces are resolved here: a `dev` that does not exist is an error
   // now (start or reload), not a failure at the first transition.
-  for (const auto& v : d.settings.vips) {
+  for (auto& v : d.settings.vips) {
     int ifindex = info.index;
     if (v.interface != vi.interface) {
       auto dev = kernel_.lookupInterface(v.interface);
@@ -63,6 +64,11 @@ std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
                                v.interface + "'");
       }
       ifindex = dev->index;
+    }
+    // use_vmac: the VIPs of the instance's interface and family live on the VMAC.
+    if (vmac && ifindex == info.index && v.address.family == d.settings.family) {
+      ifindex = vmac->index;
+      v.interface = vmac->name;
     }
     d.vips.push_back({v.address, v.prefixLength, ifindex, v.label, v.broadcast, v.scope});
   }
@@ -125,17 +131,27 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
   if (auto r = stageTracked(vi, cfg, staged); !r) return std::unexpected(r.error());
   auto info = kernel_.lookupInterface(vi.interface);
   if (!info) return std::unexpected(info.error());
-  auto derived = derive(vi, g, *info);
+  auto vmac = makeVmac(vi, cfg, *info);
+  if (!vmac) return std::unexpected(vmac.error());
+  const VmacLink* link = *vmac ? &(*vmac)->first : nullptr;
+  auto derived = derive(vi, g, *info, link);
   if (!derived) return std::unexpected(derived.error());
   const auto& s = derived->settings;
-  auto port = kernel_.advertPort(vi.interface, s.family, info->index, s.destinations.front(),
-                                 vi.unicastPeers.empty());
-  if (!port) return std::unexpected("VRRP socket on " + vi.interface + ": " + port.error());
-  auto announcer = kernel_.announcePort(vi.interface, info->index);
+  // use_vmac: adverts are sent and received on the VMAC, as keepalived does (a peer's
+  // adverts from the VRRP MAC, our own VMAC's MAC, reach only the VMAC: the macvlan
+  // driver takes them for frames our VMAC sent), unless vmac_xmit_base.
+  const bool onVmac = link && !vi.vmacXmitBase;
+  const std::string& portName = onVmac ? link->name : vi.interface;
+  auto port = kernel_.advertPort(portName, s.family, onVmac ? link->index : info->index,
+                                 s.destinations.front(), vi.unicastPeers.empty());
+  if (!port) return std::unexpected("VRRP socket on " + portName + ": " + port.error());
+  auto announcer = link ? kernel_.announcePort(link->name, link->index)
+                        : kernel_.announcePort(vi.interface, info->index);
   if (!announcer) return std::unexpected(announcer.error());
   auto slot = std::make_unique<InstanceSlot>(
       kernel_, *this, std::move(derived->settings), *info, std::move(derived->vips),
       InstanceSlot::Ports{*port, *announcer, &kernel_.addresses(), kernel_.timer()});
+  if (link) slot->setVmac((*vmac)->first, (*vmac)->second, vi.vmacXmitBase);
   if (auto e = configureEffects(*slot, vi, g); !e) return std::unexpected(e.error());
   slot->tracking = {vi.trackScripts, vi.trackInterfaces, vi.trackBackends};
   slot->health.linkDown = !usable(*info);
@@ -188,6 +204,7 @@ void InstanceSet::retire(InstanceSlot& slot) {
   auto& table = byVrid_[slot.port()];
   const int vrid = slot.instance().settings().vrid;
   if (table[vrid] == &slot) table[vrid] = nullptr;
+  if (slot.vmac()) retiredVmacs_.push_back(*slot.vmac());
   auto it =
       std::find_if(slots_.begin(), slots_.end(), [&](const auto& p) { return p.get() == &slot; });
   retired_.push_back(std::move(*it));
@@ -286,10 +303,15 @@ bool InstanceSet::startUnlessPending(InstanceSlot& slot) {
 void InstanceSet::stop() {
   if (startupTimer_) startupTimer_->cancel();
   for (auto& [name, t] : tracked_.scripts) t->stop();
-  for (auto& s : slots_) s->stop();
+  for (auto& s : slots_) {
+    s->stop();
+    if (s->vmac()) retiredVmacs_.push_back(*s->vmac());
+  }
+  slotsStopped_ = true;
   filter_.remove();
   // keepalived removes its static addresses, routes and rules when it stops.
   statics_->uninstall();
+  sweepVmacs();
 }
 
 bool InstanceSet::notifiersIdle() const {

@@ -73,9 +73,17 @@ class InstanceSet final : public SlotEvents {
   };
 
   explicit InstanceSet(Kernel& kernel) : kernel_(kernel) {}
+  // `vmac`: the instance's VMAC, which takes the VIPs of its interface and family.
   std::expected<Derived, std::string> derive(const config::VrrpInstance& vi,
                                              const config::GlobalDefs& g,
-                                             const netio::InterfaceInfo& info);
+                                             const netio::InterfaceInfo& info,
+                                             const VmacLink* vmac = nullptr);
+  // use_vmac (IPv4): the instance's VMAC, made or reused, and the link as read back
+  // (instance_set_vmac.cc); nullopt without use_vmac.
+  std::expected<std::optional<std::pair<VmacLink, netio::InterfaceInfo>>, std::string> makeVmac(
+      const config::VrrpInstance& vi, const config::Config& cfg, const netio::InterfaceInfo& base);
+  // VMACs of retired slots that no running slot uses any more are deleted.
+  void sweepVmacs();
   std::expected<std::unique_ptr<InstanceSlot>, std::string> build(const config::VrrpInstance& vi,
                                                                   const config::Config& cfg,
                                                                   Scripts& staged);
@@ -117,6 +125,8 @@ class InstanceSet final : public SlotEvents {
   std::vector<std::unique_ptr<InstanceSlot>> slots_;
   std::vector<std::unique_ptr<InstanceSlot>> retired_;  // stopped by a reload; notify_stop may run
   std::vector<std::unique_ptr<SyncGroup>> groups_;
+  std::vector<VmacLink> retiredVmacs_;  // deleted by sweepVmacs unless reused
+  bool slotsStopped_ = false;           // stop(): no slot uses its VMAC any more
   std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
   std::unique_ptr<RouteKeeper> statics_;  // static_ipaddress, static_routes, static_rules
   std::unique_ptr<MailPort> mail_;

@@ -1,6 +1,7 @@
 #include "core/runtime/instance_slot.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/log/logger.h"
 
@@ -47,6 +48,12 @@ InstanceSlot::InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSet
 
 InstanceSlot::~InstanceSlot() {
   if (ports_.timer) ports_.timer->cancel();
+}
+
+void InstanceSlot::setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase) {
+  vmac_ = std::move(link);
+  vmacInfo_ = std::move(info);
+  vmacXmitBase_ = xmitBase;
 }
 
 bool InstanceSlot::owned(const netio::IpAddress& a) const {
@@ -242,7 +249,8 @@ void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
 }
 
 void InstanceSlot::announceOne(const netio::IpAddress& vip) {
-  if (auto r = ports_.announcer->announce(iface_, vip); !r) {
+  // use_vmac: from the VMAC, so that the LAN learns the VRRP MAC for the VIP.
+  if (auto r = ports_.announcer->announce(vmac_ ? vmacInfo_ : iface_, vip); !r) {
     log::warning(name() + ": " + r.error());
   } else {
     ++garpsSent_;
@@ -331,6 +339,15 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   rep.faultReason = faultReason;
   rep.vipListMismatch = mismatch_;
   if (extras) rep.kept = extras->report();
+  if (vmac_) {
+    rep.vmac = vmac_->name;
+    char mac[18];
+    const auto& m = vmac_->mac;
+    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+                  m[5]);
+    rep.vmacMac = mac;
+    rep.vmacXmitBase = vmacXmitBase_;
+  }
   return rep;
 }
 

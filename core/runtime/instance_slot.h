@@ -15,6 +15,7 @@
 #include "core/runtime/health_policy.h"
 #include "core/runtime/kernel.h"
 #include "core/runtime/route_keeper.h"
+#include "core/runtime/vmac.h"
 #include "core/runtime/vrrp_report.h"
 #include "vrrp/instance.h"
 
@@ -33,7 +34,7 @@ class SlotEvents {
 class InstanceSlot final : public vrrp::InstanceIo {
  public:
   struct Ports {
-    AdvertPort* adverts = nullptr;
+    AdvertPort* adverts = nullptr;  // use_vmac: the VMAC's, unless vmac_xmit_base
     AnnouncePort* announcer = nullptr;
     AddressTable* addresses = nullptr;
     std::unique_ptr<Timer> timer;
@@ -51,6 +52,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   int ifindex() const { return iface_.index; }
   const netio::InterfaceInfo& interfaceInfo() const { return iface_; }
   const std::vector<netio::AddressSpec>& vips() const { return vips_; }
+  // use_vmac: the VMAC (its VIPs and gratuitous ARPs); `info` as lookupInterface read it.
+  void setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase);
+  const std::optional<VmacLink>& vmac() const { return vmac_; }
 
   // Removes VIPs of ours that a crashed run left behind (an address owner's are its
   // own addresses: they stay, and are never removed by us).
@@ -118,6 +122,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   Kernel& kernel_;
   SlotEvents& events_;
   netio::InterfaceInfo iface_;
+  std::optional<VmacLink> vmac_;
+  netio::InterfaceInfo vmacInfo_;
+  bool vmacXmitBase_ = false;
   std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
   Ports ports_;
   std::unique_ptr<vrrp::Instance> instance_;

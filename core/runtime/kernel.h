@@ -18,6 +18,7 @@
 #include "netio/nft_filter.h"
 #include "netio/process_runner.h"
 #include "netio/route_table.h"
+#include "netio/vmac_link.h"
 #include "vrrp/advert.h"
 
 namespace holdfast::runtime {
@@ -115,6 +116,24 @@ class VipFilter {
   virtual std::expected<void, std::string> remove() = 0;
 };
 
+// use_vmac's macvlan links and the /proc/sys files around them (core/runtime/vmac.h
+// decides what to do with them; this only acts).
+class VmacTable {
+ public:
+  virtual ~VmacTable() = default;
+  // The link called `name` now, or nullopt.
+  virtual std::expected<std::optional<netio::LinkDescription>, std::string> find(
+      const std::string& name) = 0;
+  // A private-mode macvlan `name` with `mac` on link `lowerIndex`, left down.
+  virtual std::expected<void, std::string> create(const std::string& name, int lowerIndex,
+                                                  const netio::MacAddress& mac) = 0;
+  virtual std::expected<void, std::string> setUp(int index) = 0;
+  virtual std::expected<void, std::string> remove(int index) = 0;
+  // PATH under /proc/sys, such as "net/ipv4/conf/eth0/arp_ignore".
+  virtual std::expected<int, std::string> readSysctl(const std::string& path) = 0;
+  virtual std::expected<void, std::string> writeSysctl(const std::string& path, int value) = 0;
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
@@ -143,6 +162,7 @@ class Kernel {
                                                 std::function<void()> onChange) = 0;
   // Null when mail is not configured.
   virtual std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) = 0;
+  virtual VmacTable& vmacs() = 0;
 };
 
 }  // namespace holdfast::runtime

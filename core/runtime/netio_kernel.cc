@@ -5,9 +5,11 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/runtime/accept_filter.h"
+#include "core/log/logger.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
+#include "netio/vmac_firewall.h"
 #include "vrrp/announce.h"
 
 namespace holdfast::runtime {
@@ -39,6 +41,59 @@ class NetlinkRouting final : public Routing {
 
  private:
   netio::RouteTable t_;
+};
+
+class NetlinkVmacs final : public VmacTable {
+ public:
+  explicit NetlinkVmacs(netio::VmacLinks l) : l_(std::move(l)) {}
+  std::expected<std::optional<netio::LinkDescription>, std::string> find(
+      const std::string& name) override {
+    return l_.describe(name);
+  }
+  std::expected<void, std::string> create(const std::string& name, int lowerIndex,
+                                          const netio::MacAddress& mac) override {
+    return l_.createMacvlan(name, lowerIndex, mac);
+  }
+  // The VMAC comes up with its IGMP rule in place (keepalived's nftables rule:
+  // netio/vmac_firewall.h); an error is logged and the VMAC runs without it.
+  std::expected<void, std::string> setUp(int index) override {
+    if (auto name = nameOf(index)) {
+      if (auto base = baseOf(index)) {
+        if (auto r = firewall_.add(*name, *base); !r) {
+          log::warning("VMAC " + *name + ": IGMP reports stay on the VMAC: " + r.error());
+        }
+      }
+    }
+    return l_.setUp(index);
+  }
+  std::expected<void, std::string> remove(int index) override {
+    if (auto name = nameOf(index)) {
+      if (auto r = firewall_.remove(*name); !r) log::warning("VMAC " + *name + ": " + r.error());
+    }
+    return l_.remove(index);
+  }
+  std::expected<int, std::string> readSysctl(const std::string& path) override {
+    return netio::readSysctl(path);
+  }
+  std::expected<void, std::string> writeSysctl(const std::string& path, int value) override {
+    return netio::writeSysctl(path, value);
+  }
+
+ private:
+  static std::optional<std::string> nameOf(int index) {
+    char name[IF_NAMESIZE] = {};
+    if (::if_indextoname(static_cast<unsigned>(index), name) == nullptr) return std::nullopt;
+    return std::string(name);
+  }
+  std::optional<std::string> baseOf(int index) {
+    auto name = nameOf(index);
+    if (!name) return std::nullopt;
+    auto d = l_.describe(*name);
+    if (!d || !*d || (*d)->lowerIndex == 0) return std::nullopt;
+    return nameOf((*d)->lowerIndex);
+  }
+  netio::VmacLinks l_;
+  netio::VmacFirewall firewall_;
 };
 
 class PacketAnnouncer final : public AnnouncePort {
@@ -97,6 +152,9 @@ std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
   auto routes = netio::RouteTable::open();
   if (!routes) return std::unexpected(routes.error());
   k->routing_ = std::make_unique<NetlinkRouting>(std::move(*routes));
+  auto links = netio::VmacLinks::open();
+  if (!links) return std::unexpected(links.error());
+  k->vmacs_ = std::make_unique<NetlinkVmacs>(std::move(*links));
   return k;
 }
 
@@ -126,6 +184,11 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
                                                                 const netio::IpAddress& group,
                                                                 bool join) {
   auto key = std::make_pair(interface, family);
+  if (auto it = channels_.find(key); it != channels_.end() && channelIndex_[key] != ifindex) {
+    // The link was made anew under the same name (a VMAC deleted and created again):
+    // the old socket is bound to a link that is gone.
+    channels_.erase(it);
+  }
   if (auto it = channels_.find(key); it != channels_.end()) {
     // Shared by the instances on (interface, family): each multicast group is joined
     // by the first instance that needs it.
@@ -138,15 +201,20 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
   if (!c) return std::unexpected(c.error());
   AdvertChannel* raw = c->get();
   channels_[key] = std::move(*c);
+  channelIndex_[key] = ifindex;
   if (handler_) raw->startReading(handler_);
   return raw;
 }
 
 std::expected<AnnouncePort*, std::string> NetioKernel::announcePort(const std::string& interface,
                                                                     int ifindex) {
-  if (auto it = announcers_.find(interface); it != announcers_.end()) return it->second.get();
+  if (auto it = announcers_.find(interface); it != announcers_.end()) {
+    if (announcerIndex_[interface] == ifindex) return it->second.get();
+    announcers_.erase(it);  // a VMAC made anew under the same name
+  }
   auto a = netio::Announcer::open(ifindex);
   if (!a) return std::unexpected(a.error());
+  announcerIndex_[interface] = ifindex;
   auto& slot = announcers_[interface];
   slot = std::make_unique<PacketAnnouncer>(std::move(*a));
   return slot.get();

@@ -46,6 +46,7 @@ class NetioKernel final : public Kernel {
                                         const netio::ScriptIdentity& who,
                                         std::function<void()> onChange) override;
   std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) override;
+  VmacTable& vmacs() override { return *vmacs_; }
 
  private:
   explicit NetioKernel(boost::asio::io_context& io) : io_(io) {}
@@ -54,8 +55,11 @@ class NetioKernel final : public Kernel {
   std::unique_ptr<AddressTable> addresses_;
   std::unique_ptr<VipFilter> vipFilter_;  // made on first use
   std::unique_ptr<Routing> routing_;
+  std::unique_ptr<VmacTable> vmacs_;
   std::map<std::pair<std::string, netio::Family>, std::unique_ptr<AdvertChannel>> channels_;
+  std::map<std::pair<std::string, netio::Family>, int> channelIndex_;
   std::map<std::string, std::unique_ptr<AnnouncePort>> announcers_;
+  std::map<std::string, int> announcerIndex_;
   AdvertChannel::Handler handler_;  // set while reading
 };
 

@@ -62,7 +62,8 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     if (auto r = stageTracked(vi, next, staged); !r) return fail(r.error());
     auto info = kernel_.lookupInterface(vi.interface);
     if (!info) return fail(info.error());
-    auto derived = derive(vi, next.global, *info);
+    auto derived =
+        derive(vi, next.global, *info, find(p.name)->vmac() ? &*find(p.name)->vmac() : nullptr);
     if (!derived) return fail(derived.error());
     if (vi.notify.any()) {
       auto who = kernel_.scriptUser(next.global.scriptUser, next.global.scriptGroup);
@@ -153,6 +154,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
   }
   for (InstanceSlot* slot : started) slot->start(faultReason(*slot));
   syncFilter();  // VIPs, accept mode or the nftables settings may have changed
+  sweepVmacs();
   return plan;
 }
 

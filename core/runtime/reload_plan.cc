@@ -143,7 +143,13 @@ void restartReasons(const VrrpInstance& a, const VrrpInstance& b, const Config& 
     const auto& gb = v4 ? cb.global.mcastGroup4 : cb.global.mcastGroup6;
     if (ga != gb) out.push_back("multicast group " + ga.to_string() + " -> " + gb.to_string());
   }
-  if (a.useVmac != b.useVmac || a.vmacName != b.vmacName) out.push_back("use_vmac");
+  if (a.useVmac != b.useVmac || a.vmacName != b.vmacName || a.vmacMac != b.vmacMac) {
+    out.push_back("use_vmac");
+  }
+  if (a.useVmac && a.vmacXmitBase != b.vmacXmitBase) out.push_back("vmac_xmit_base");
+  if (b.useVmac && b.vmacName.empty() && ca.global.vmacPrefix != cb.global.vmacPrefix) {
+    out.push_back("vmac_prefix " + ca.global.vmacPrefix + " -> " + cb.global.vmacPrefix);
+  }
   if (isOwner(a) != isOwner(b)) {
     out.push_back("priority " + std::to_string(a.priority) + " -> " + std::to_string(b.priority) +
                   (isOwner(b) ? " (becomes the address owner)" : " (no longer the address owner)"));

@@ -149,6 +149,60 @@ def normalize(arg):
         normalize_one(arg)
 
 
+def macvlan_line(line):
+    """`ip -d -o link` of a macvlan -> what use_vmac decides: name@lower, flags, MAC,
+    mode, addrgenmode (counters, queue lengths and gso sizes dropped)."""
+    line = re.sub(r"^\d+:\s+", "", line.replace("\\", " "))
+    head = re.match(r"^(\S+): (<[^>]*>)", line)
+    parts = [head.group(1), head.group(2)] if head else [line.split()[0]]
+    for pat in (r"link/ether \S+", r"macvlan mode \S+", r"addrgenmode \S+"):
+        m = re.search(pat, line)
+        if m:
+            parts.append(m.group(0))
+    return " ".join(parts)
+
+
+def drop_keepalived_vmac_nft(lines):
+    """keepalived 2.2.7 adds, for use_vmac, nft rules that duplicate a VMAC's IGMP (and
+    MLD) reports to the base interface and drop them on the VMAC; holdfastd builds the
+    same rule in a table of its own (ip holdfast_vmac), so the table names differ. Both
+    are removed, whatever the table: the maps/sets vmac_map and vmac_set, the rules
+    matching oifkind "macvlan", chains left with only their hook, tables left empty."""
+    out, stack = [], []  # stack: [start index in out, header, touched]
+    skip = 0
+    for raw in lines:
+        s = raw.strip()
+        if skip:
+            skip += s.count("{") - s.count("}")
+            continue
+        if re.match(r"^(map|set) vmac_(map|set) \{$", s):
+            skip = 1
+            if stack:
+                stack[-1][2] = True
+            continue
+        if 'oifkind "macvlan"' in s:
+            if stack:
+                stack[-1][2] = True
+            continue
+        if s.endswith("{"):
+            stack.append([len(out), s, False])
+            out.append(raw)
+            continue
+        if s == "}" and stack:
+            start, header, touched = stack.pop()
+            body = [l.strip() for l in out[start + 1:] if l.strip()]
+            empty = not body or (header.startswith("chain") and all(" hook " in b for b in body))
+            if touched and empty:
+                del out[start:]
+                if stack:
+                    stack[-1][2] = True
+                continue
+            out.append(raw)
+            continue
+        out.append(raw)
+    return out
+
+
 def normalize_one(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
@@ -161,7 +215,14 @@ def normalize_one(path):
         if name is None or not line.strip():
             continue
         sections[name].append(line)
+    if "nft" in sections:
+        sections["nft"] = drop_keepalived_vmac_nft(sections["nft"])
     for name, lines in sections.items():
+        if name == "macvlan":
+            print("== macvlan")
+            for line in sorted(macvlan_line(l) for l in lines):
+                print(line)
+            continue
         out = []
         for line in lines:
             line = line.replace("\\", " ")

@@ -19,9 +19,13 @@
 #     stopped, the wait ends 1.5 s after the start: the outcome is known;
 #   - the snapshot, taken inside each namespace: ip -o addr, ip -o link, IPv4 and
 #     IPv6 routes of every table, ip rule (both families), the interfaces' sysctls
-#     (net.ipv4.conf.*, net.ipv6.conf.*), nft list ruleset (when nft is installed),
+#     (net.ipv4.conf.*, net.ipv6.conf.*), use_vmac's macvlans (name, lower link, flags,
+#     MAC, macvlan mode, addrgenmode), nft list ruleset (when nft is installed),
 #     and the lines the file's notify scripts wrote; normalized (keepalived_corpus.py
-#     normalize): ifindexes, veth MACs, link-local addresses, lifetimes, order;
+#     normalize): ifindexes, veth MACs, link-local addresses, lifetimes, order,
+#     and the nftables rules that send a VMAC's IGMP/MLD reports from the base interface
+#     (the same rule in each daemon's own table: keepalived's `ip keepalived`, holdfastd's
+#     `ip holdfast_vmac`; the rest of a VMAC is compared);
 #   - SIGTERM to both, bounded wait, and a snapshot after: it is compared too, and
 #     with the one from before the start (a daemon that leaves something behind when
 #     keepalived does not differs; both leaving the same is noted).
@@ -156,6 +160,8 @@ snapshot() {
   {
     echo "== addr"; ip -n "$ns" -o addr show
     echo "== link"; links "$ns"
+    # use_vmac's links in detail: kind, mode, MAC, flags (`ip -o link` lacks the mode).
+    echo "== macvlan"; ip -n "$ns" -d -o link show type macvlan
     echo "== route4"; ip -n "$ns" -o -4 route show table all
     echo "== route6"; ip -n "$ns" -o -6 route show table all
     echo "== rule4"; ip -n "$ns" -4 rule show

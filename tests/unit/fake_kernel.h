@@ -29,6 +29,7 @@ class FakeNode final : public runtime::Kernel {
   struct Port final : runtime::AdvertPort {
     FakeNode* node;
     std::string interface;
+    std::string wire;  // the link the adverts travel on (a VMAC's base link)
     netio::Family family;
     vrrp::Counters c;
     std::vector<std::vector<uint8_t>> sent;
@@ -155,6 +156,66 @@ class FakeNode final : public runtime::Kernel {
     }
   };
 
+  // use_vmac's links: created macvlans appear in `interfaces` too.
+  struct Vmacs final : runtime::VmacTable {
+    FakeNode* node;
+    std::map<std::string, netio::LinkDescription> links;  // by name; veths and macvlans
+    std::map<std::string, int> sysctls;                   // path -> value
+    int nextIndex = 100;
+    std::expected<std::optional<netio::LinkDescription>, std::string> find(
+        const std::string& name) override {
+      if (auto it = links.find(name); it != links.end()) return it->second;
+      if (auto it = node->interfaces.find(name); it != node->interfaces.end()) {
+        netio::LinkDescription d;
+        d.index = it->second.index;
+        d.kind = "veth";
+        d.mac = it->second.mac;
+        d.up = it->second.up;
+        return d;
+      }
+      return std::nullopt;
+    }
+    std::expected<void, std::string> create(const std::string& name, int lowerIndex,
+                                            const netio::MacAddress& mac) override {
+      if (links.contains(name) || node->interfaces.contains(name)) return std::unexpected("exists");
+      netio::LinkDescription d{
+          nextIndex++, "macvlan", lowerIndex, mac, 1 /* MACVLAN_MODE_PRIVATE */, false};
+      links[name] = d;
+      netio::InterfaceInfo info;
+      info.name = name;
+      info.index = d.index;
+      info.mac = mac;
+      node->interfaces[name] = info;
+      node->journal.push_back("vmac create " + name);
+      return {};
+    }
+    std::expected<void, std::string> setUp(int index) override {
+      for (auto& [n, d] : links) {
+        if (d.index == index) d.up = node->interfaces[n].up = node->interfaces[n].running = true;
+      }
+      return {};
+    }
+    std::expected<void, std::string> remove(int index) override {
+      for (auto it = links.begin(); it != links.end(); ++it) {
+        if (it->second.index != index) continue;
+        node->journal.push_back("vmac remove " + it->first);
+        node->interfaces.erase(it->first);
+        links.erase(it);
+        break;
+      }
+      return {};
+    }
+    std::expected<int, std::string> readSysctl(const std::string& path) override {
+      auto it = sysctls.find(path);
+      if (it == sysctls.end()) return std::unexpected("no " + path);
+      return it->second;
+    }
+    std::expected<void, std::string> writeSysctl(const std::string& path, int value) override {
+      sysctls[path] = value;
+      return {};
+    }
+  };
+
   FakeNode(FakeLan& lan, std::string name, const std::string& address);
 
   std::string name;
@@ -164,6 +225,7 @@ class FakeNode final : public runtime::Kernel {
   Filter filter;
   Routes rtable;
   Announcer announcer;
+  Vmacs vmacTable;
   std::map<std::string, Script*> scripts;
   std::vector<std::string> journal;
   std::unique_ptr<runtime::InstanceSet> set;  // the runtime under test
@@ -209,7 +271,15 @@ class FakeNode final : public runtime::Kernel {
     if (!p) {
       p = std::make_unique<Port>();
       p->node = this;
+      // A VMAC's adverts go out on its base link's wire.
+      auto link = vmacTable.links.find(interface);
       p->interface = interface;
+      p->wire = interface;
+      if (link != vmacTable.links.end()) {
+        for (const auto& [n, i] : interfaces) {
+          if (i.index == link->second.lowerIndex) p->wire = n;
+        }
+      }
       p->family = family;
     }
     return p.get();
@@ -221,6 +291,7 @@ class FakeNode final : public runtime::Kernel {
   runtime::AddressTable& addresses() override { return vips; }
   runtime::VipFilter& vipFilter() override { return filter; }
   runtime::Routing& routing() override { return rtable; }
+  runtime::VmacTable& vmacs() override { return vmacTable; }
   std::unique_ptr<runtime::Timer> timer() override;
   std::expected<netio::ScriptIdentity, std::string> scriptUser(const std::string&,
                                                                const std::string&) override {
@@ -302,14 +373,16 @@ class FakeLan {
       if (cut.contains(f.from)) continue;
       for (auto& n : nodes) {
         if (n.get() == f.from || !n->set) continue;
-        auto it = n->ports.find({f.interface, f.family});
-        if (it == n->ports.end()) continue;
-        netio::ReceivedPacket p;
-        p.source = f.source;
-        p.destination = f.destination;
-        p.ttl = 255;
-        p.payload = f.bytes;
-        n->set->receive(*it->second, p, now);
+        // Every socket on that wire hears it (a VMAC's too).
+        for (auto& [key, port] : n->ports) {
+          if (port->wire != f.interface || key.second != f.family) continue;
+          netio::ReceivedPacket p;
+          p.source = f.source;
+          p.destination = f.destination;
+          p.ttl = 255;
+          p.payload = f.bytes;
+          n->set->receive(*port, p, now);
+        }
       }
     }
   }
@@ -320,6 +393,7 @@ inline FakeNode::FakeNode(FakeLan& lan, std::string n, const std::string& addres
   vips.node = this;
   rtable.node = this;
   announcer.node = this;
+  vmacTable.node = this;
   netio::InterfaceInfo eth0;
   eth0.name = "eth0";
   eth0.index = 2;
@@ -352,7 +426,7 @@ inline std::optional<std::string> FakeNode::Port::send(std::span<const uint8_t> 
                                                        int ttl) {
   sent.emplace_back(m.begin(), m.end());
   lastTtl = ttl;
-  node->lan_.wire.push_back({node, interface, family, {m.begin(), m.end()}, source, destination});
+  node->lan_.wire.push_back({node, wire, family, {m.begin(), m.end()}, source, destination});
   return std::nullopt;
 }
 

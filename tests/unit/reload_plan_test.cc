@@ -160,3 +160,30 @@ TEST_CASE("mail settings changed alone are a change of the runtime, said in the 
   CHECK(of(p, "VI_1").fate == InstanceFate::kUnchanged);
   CHECK(runtime::summarize(p).ends_with("; restarted none; mail settings changed"));
 }
+
+TEST_CASE("use_vmac, its name, MAC, vmac_xmit_base and vmac_prefix restart the instance") {
+  using Changes = std::vector<std::string>;
+  auto on = plan(instance("VI_1", 51, 150), instance("VI_1", 51, 150, "  use_vmac\n"));
+  CHECK(of(on, "VI_1").fate == InstanceFate::kRestart);
+  CHECK(of(on, "VI_1").changes == Changes{"use_vmac"});
+  auto name = plan(instance("VI_1", 51, 150, "  use_vmac\n"),
+                   instance("VI_1", 51, 150, "  use_vmac vmac1\n"));
+  CHECK(of(name, "VI_1").changes == Changes{"use_vmac"});
+  auto mac = plan(instance("VI_1", 51, 150, "  use_vmac vm 02:00:00:00:01\n"),
+                  instance("VI_1", 51, 150, "  use_vmac vm 02:00:00:00:02\n"));
+  CHECK(of(mac, "VI_1").changes == Changes{"use_vmac"});
+  auto base = plan(instance("VI_1", 51, 150, "  use_vmac\n"),
+                   instance("VI_1", 51, 150, "  use_vmac\n  vmac_xmit_base\n"));
+  CHECK(of(base, "VI_1").fate == InstanceFate::kRestart);
+  CHECK(of(base, "VI_1").changes == Changes{"vmac_xmit_base"});
+  auto prefix =
+      plan(instance("VI_1", 51, 150, "  use_vmac\n"),
+           "global_defs {\n  vmac_prefix hfv\n}\n" + instance("VI_1", 51, 150, "  use_vmac\n"));
+  CHECK(of(prefix, "VI_1").fate == InstanceFate::kRestart);
+  CHECK(of(prefix, "VI_1").changes == Changes{"vmac_prefix vrrp -> hfv"});
+  // A named VMAC does not read vmac_prefix.
+  auto named =
+      plan(instance("VI_1", 51, 150, "  use_vmac vm\n"),
+           "global_defs {\n  vmac_prefix hfv\n}\n" + instance("VI_1", 51, 150, "  use_vmac vm\n"));
+  CHECK(of(named, "VI_1").fate == InstanceFate::kUnchanged);
+}

@@ -152,6 +152,11 @@ std::string vrrpText(const json& reply) {
         << i.value("effective_priority", 0) << " (base " << i.value("base_priority", 0) << ")\n";
     out << "  source:           " << i.value("source", "") << "\n";
     out << "  master:           " << master(i) << "\n";
+    if (i.contains("vmac") && i.at("vmac").is_object()) {
+      const auto& v = i.at("vmac");
+      out << "  vmac:             " << v.value("name", "") << " " << v.value("mac", "")
+          << " (adverts from " << v.value("adverts_from", "") << ")\n";
+    }
     if (!i.at("unicast_peers").empty())
       out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
     out << "  VIPs:             " << joined(i.at("vips"))

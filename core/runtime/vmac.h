@@ -1,0 +1,53 @@
+#pragma once
+// use_vmac at run time, as keepalived 2.2.7 does it (vrrp_vmac.c, vrrp_if_config.c):
+// a private-mode macvlan on the instance's interface with the VRRP MAC, created at
+// start (or a leftover of ours reused), the sysctls keepalived sets on it and on the
+// base interface, brought up, and deleted at stop. The VIPs go on it and gratuitous
+// ARPs leave from it; adverts are sent and received on it unless vmac_xmit_base
+// (InstanceSet::build). keepalived's nftables rule that sends the VMAC's IGMP reports
+// from the base interface comes with the link (netio/vmac_firewall.h).
+
+#include <expected>
+#include <functional>
+#include <string>
+
+#include "core/config/model.h"
+#include "core/runtime/kernel.h"
+
+namespace holdfast::runtime {
+
+// An instance's VMAC once it exists.
+struct VmacLink {
+  std::string name;
+  int index = 0;
+  netio::MacAddress mac{};
+  std::string base;  // the instance's interface
+  int baseIndex = 0;
+  std::string instance;  // for the log
+};
+
+// Is the link described ours to reuse: a macvlan on `baseIndex` with `mac`.
+bool reusableVmac(const netio::LinkDescription& d, int baseIndex, const netio::MacAddress& mac);
+
+// The name `vi`'s VMAC gets: use_vmac's NAME, or keepalived's default
+// (config::defaultVmacName with global_defs vmac_prefix), skipping names `claimed`
+// by other instances and names of links that are not a reusable VMAC of ours. A
+// configured NAME held by a link that is not a macvlan is ignored with a warning
+// (keepalived does the same) and the default is used.
+std::expected<std::string, std::string> vmacNameFor(
+    VmacTable& t, const config::VrrpInstance& vi, const config::GlobalDefs& g, int baseIndex,
+    const std::function<bool(const std::string&)>& claimed);
+
+// Creates (or reuses) the VMAC `name` on `base`, sets its sysctls and the base's,
+// brings it up. A macvlan of that name with another MAC, mode or lower link is
+// replaced.
+std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& instance,
+                                               const std::string& name,
+                                               const netio::MacAddress& mac,
+                                               const std::string& base, int baseIndex);
+
+// Deletes the VMAC. The base interface's arp_ignore and arp_filter stay at 1, as
+// keepalived 2.2.7 leaves them (measured: tests/lab/keepalived-corpus/VMAC-NOTES.md).
+void tearDownVmac(VmacTable& t, const VmacLink& v);
+
+}  // namespace holdfast::runtime

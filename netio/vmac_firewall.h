@@ -1,0 +1,34 @@
+#pragma once
+// keepalived 2.2.7's nftables rule for IPv4 VMACs, through libnftables: a VMAC's IGMP
+// reports are duplicated out of its base interface (with the base's MAC) and dropped
+// on the VMAC, so that a backup's reports never show the VRRP MAC to the switch
+// (which would learn the master's MAC on the backup's port). Table
+// `ip holdfast_vmac`: map vmac_map (VMAC -> base), chain out (hook output, priority
+// filter - 1). The table is deleted with the last VMAC.
+
+#include <expected>
+#include <map>
+#include <string>
+
+struct nft_ctx;
+
+namespace holdfast::netio {
+
+class VmacFirewall {
+ public:
+  VmacFirewall() = default;
+  VmacFirewall(const VmacFirewall&) = delete;
+  VmacFirewall& operator=(const VmacFirewall&) = delete;
+  ~VmacFirewall();
+
+  std::expected<void, std::string> add(const std::string& vmac, const std::string& base);
+  // Before the VMAC is deleted (the map's key is resolved by name).
+  std::expected<void, std::string> remove(const std::string& vmac);
+
+ private:
+  std::expected<void, std::string> run(const std::string& commands);
+  nft_ctx* ctx_ = nullptr;
+  std::map<std::string, std::string> vmacs_;  // VMAC -> base, while in the map
+};
+
+}  // namespace holdfast::netio
