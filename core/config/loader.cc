@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include "core/config/build_context.h"
+#include "core/config/build_track.h"
 #include "core/config/parser.h"
 #include "core/config/source_reader.h"
 
@@ -32,6 +33,10 @@ LoadResult build(SourceText source, Diagnostics diags, const LoadOptions& option
       detail::buildBackend(ctx, n, cfg.backends.emplace_back());
     } else if (k == "backend_group") {
       detail::buildBackendGroup(ctx, n, cfg.backendGroups.emplace_back());
+    } else if (k == "track_file" || k == "vrrp_track_file") {
+      detail::buildTrackFile(ctx, n, cfg.trackFiles.emplace_back());
+    } else if (k == "vrrp_track_process") {
+      detail::buildTrackProcess(ctx, n, cfg.trackProcesses.emplace_back());
     }
   }
   detail::validate(ctx, cfg);

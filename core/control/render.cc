@@ -109,6 +109,7 @@ json explanation(const runtime::InstanceReport& r) {
                          {"detail", c.item.detail},
                          {"added", c.added},
                          {"faults", c.faults}});
+    if (c.item.value) items.back()["value"] = *c.item.value;  // a track_file's
   }
   return json{{"instance", r.name},
               {"state", vrrp::toString(r.state)},

@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "core/config/model.h"
+#include "core/runtime/file_tracker.h"
 #include "core/runtime/health_policy.h"
 #include "core/runtime/instance_slot.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/process_tracker.h"
 #include "core/runtime/reload_plan.h"
 #include "core/runtime/sync_group.h"
 #include "core/runtime/vrrp_report.h"
@@ -99,6 +101,10 @@ class InstanceSet final : public SlotEvents {
   void applyHealth(InstanceSlot& slot, bool propagate = true);
   std::optional<std::string> faultReason(const InstanceSlot& slot) const;
   void transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) override;
+  // track_file and track_process (file_tracker.h, process_tracker.h): watch what
+  // `cfg`'s instances track; a change re-scores the slots that track it.
+  void syncTrackers(const config::Config& cfg, bool reload);
+  void trackedChanged(std::vector<config::TrackRef> Tracking::*list, const std::string& name);
 
   Kernel& kernel_;
   config::Config running_;
@@ -110,6 +116,8 @@ class InstanceSet final : public SlotEvents {
   std::unique_ptr<MailPort> mail_;
   std::vector<std::thread> mailReapers_;  // replaced mailers finishing their queue
   std::string routerId_;
+  std::unique_ptr<FileTracker> files_;
+  std::unique_ptr<ProcessTracker> processes_;
 };
 
 }  // namespace holdfast::runtime

@@ -213,10 +213,14 @@ std::string whyText(const json& reply) {
     std::string adds =
         it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
     std::string detail = it.value("detail", "");
-    if (it.value("up", false)) detail = "";
+    // A file shows its value, a process its count, whatever their state.
+    const bool valued = it.contains("value");
+    if (it.value("up", false) && !valued && it.value("kind", "") != "process") detail = "";
     if (it.value("reverse", false)) detail += (detail.empty() ? "" : "; ") + std::string("reverse");
-    t.row({it.value("kind", ""), it.value("name", ""), it.value("up", false) ? "up" : "down",
-           std::to_string(it.value("weight", 0)), adds, detail});
+    std::string state = it.value("up", false) ? "up" : "down";
+    if (valued) state = "value " + std::to_string(it.value("value", 0LL));
+    t.row({it.value("kind", ""), it.value("name", ""), state, std::to_string(it.value("weight", 0)),
+           adds, detail});
   }
   t.row({"=", "", "", "",
          w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
