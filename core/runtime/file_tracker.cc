@@ -23,7 +23,7 @@ FileTracker::FileTracker(Kernel& kernel, std::map<std::string, TrackedFile>& sta
                          Changed changed)
     : kernel_(kernel), states_(states), changed_(std::move(changed)) {}
 
-void FileTracker::sync(const std::vector<config::TrackFile>& wanted, bool reload) {
+void FileTracker::sync(const std::vector<config::TrackFile>& wanted) {
   std::erase_if(entries_, [&](const auto& e) {
     const bool keep =
         std::any_of(wanted.begin(), wanted.end(), [&](const auto& f) { return f == e.second.cfg; });
@@ -33,30 +33,37 @@ void FileTracker::sync(const std::vector<config::TrackFile>& wanted, bool reload
   for (const config::TrackFile& f : wanted) {
     if (entries_.contains(f.name)) continue;
     TrackedFile& state = states_[f.name];
-    state = TrackedFile{f.weight, f.reverse, 0, ""};
+    state = TrackedFile{f.weight, f.reverse, 0, "", true};
     auto file = kernel_.watchFile(f.path, [this, name = f.name] {
       if (read(name)) changed_(name);
     });
     if (!file) {
-      // keepalived drops a track file whose directory does not exist; it reads 0 here.
+      // keepalived drops a track file whose directory does not exist from tracking.
       log::error("track_file " + f.name + " (" + f.where.fileLine() + "): " + file.error() +
-                 "; it counts as 0");
+                 "; not tracked, as keepalived does");
       state.detail = "not watched: " + file.error();
+      state.watched = false;
       continue;
     }
-    initialise(f, **file, reload);
     entries_[f.name] = Entry{f, std::move(*file)};
     read(f.name);
   }
 }
 
-void FileTracker::initialise(const config::TrackFile& f, WatchedFile& file, bool reload) {
-  if (!f.init) return;
-  auto now = file.read();
-  const bool exists = !now || now->has_value();
-  if (exists && (!f.overwrite || reload)) return;
-  if (auto w = file.write(std::to_string(f.initValue) + "\n"); !w) {
-    log::error("track_file " + f.name + ": init_file: " + w.error());
+void FileTracker::initialise(const std::vector<config::TrackFile>& all, bool reload) {
+  for (const config::TrackFile& f : all) {
+    if (!f.init) continue;
+    auto file = kernel_.watchFile(f.path, {});
+    if (!file) {
+      log::error("track_file " + f.name + ": init_file: " + file.error());
+      continue;
+    }
+    auto now = (*file)->read();
+    const bool exists = !now || now->has_value();
+    if (exists && (!f.overwrite || reload)) continue;
+    if (auto w = (*file)->write(std::to_string(f.initValue) + "\n"); !w) {
+      log::error("track_file " + f.name + ": init_file: " + w.error());
+    }
   }
 }
 

@@ -28,18 +28,19 @@ class FileTracker {
   using Changed = std::function<void(const std::string& name)>;
   FileTracker(Kernel& kernel, std::map<std::string, TrackedFile>& states, Changed changed);
 
-  // Watches exactly `wanted` from now on: new blocks are watched and read (init_file
-  // applied first: the file is created with its value when missing, or overwritten
-  // when `overwrite` is set and `reload` is false, as keepalived does), changed ones
-  // watched again, gone ones forgotten. Calls nothing back: the caller scores after.
-  void sync(const std::vector<config::TrackFile>& wanted, bool reload);
+  // init_file of every block, tracked or not, as keepalived applies it when it reads
+  // its config: the file is created with its value when missing, or overwritten when
+  // `overwrite` is set and `reload` is false.
+  void initialise(const std::vector<config::TrackFile>& all, bool reload);
+  // Watches exactly `wanted` from now on: new blocks are watched and read, changed
+  // ones watched again, gone ones forgotten. Calls nothing back: the caller scores.
+  void sync(const std::vector<config::TrackFile>& wanted);
 
  private:
   struct Entry {
     config::TrackFile cfg;
     std::unique_ptr<WatchedFile> file;
   };
-  void initialise(const config::TrackFile& f, WatchedFile& file, bool reload);
   // Reads `name` into its state; true if the state changed.
   bool read(const std::string& name);
 

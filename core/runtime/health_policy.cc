@@ -40,7 +40,11 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
     const bool reverse = ref.reverse || (known && it->second.reverse);
     scoring::TrackedItem item{"file",  ref.name, weight,
                               reverse, true,     known ? it->second.detail : "not watched"};
-    item.value = known ? it->second.value : 0;
+    if (known && !it->second.watched) {
+      item.pending = true;  // neither adds nor faults, as keepalived drops it
+    } else {
+      item.value = known ? it->second.value : 0;
+    }
     items.push_back(std::move(item));
   }
   for (const auto& ref : t.processes) {

@@ -26,6 +26,9 @@ struct TrackedFile {
   bool reverse = false;
   long long value = 0;
   std::string detail;  // "missing", "unreadable: ...", or empty
+  // False when its directory cannot be watched: keepalived drops such a file from
+  // tracking, so it adds nothing and faults nothing.
+  bool watched = true;
 };
 
 // A vrrp_track_process now: whether its quorum holds (after fork/terminate delays).

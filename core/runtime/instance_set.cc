@@ -346,7 +346,8 @@ void InstanceSet::syncTrackers(const config::Config& cfg, bool reload) {
   for (const auto& p : cfg.trackProcesses) {
     if (tracked(&config::VrrpInstance::trackProcesses, p.name)) processes.push_back(p);
   }
-  files_->sync(files, reload);
+  files_->initialise(cfg.trackFiles, reload);
+  files_->sync(files);
   processes_->sync(processes);
 }
 

@@ -255,7 +255,7 @@ class FakeNode final : public runtime::Kernel {
   std::expected<std::unique_ptr<runtime::WatchedFile>, std::string> watchFile(
       const std::string& path, std::function<void()> changed) override {
     if (path.starts_with("/nonexistent/")) return std::unexpected("no such directory");
-    fileWatchers[path] = std::move(changed);
+    if (changed) fileWatchers[path] = std::move(changed);
     auto f = std::make_unique<File>();
     f->node = this;
     f->path = path;

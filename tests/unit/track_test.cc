@@ -259,17 +259,19 @@ TEST_CASE("init_file creates a missing file, and overwrites only at start", "[tr
   run(n, text);
   CHECK(n.files["/run/hf/a"] == "4\n");
   CHECK(n.files["/run/hf/b"] == "-1\n");
-  CHECK_FALSE(n.files.contains("/run/hf/c"));  // tracked by nobody: not read nor written
+  CHECK(n.files["/run/hf/c"] == "0\n");  // tracked by nobody: written all the same
   CHECK(n.report("VI_1").effectivePriority == 103);
   n.files["/run/hf/b"] = "9";
   REQUIRE(n.set->reconfigure(test::loadOrFail(text + "\n"), {}));
   CHECK(n.files["/run/hf/b"] == "9");  // a reload does not overwrite
 }
 
-TEST_CASE("a track file in a directory that does not exist counts as 0", "[track]") {
+TEST_CASE("a track file in a directory that does not exist is not tracked (keepalived)",
+          "[track]") {
   FakeLan lan;
   FakeNode& n = lan.add("r1", "192.0.2.11");
-  run(n, "track_file tf {\n  file /nonexistent/x\n  weight 0\n}\n" +
+  // With reverse a 0 would fault: not tracked, it does not.
+  run(n, "track_file tf {\n  file /nonexistent/x\n  weight 0 reverse\n}\n" +
              instanceWith("  track_file { tf }\n"));
   lan.advance(1s);
   CHECK(n.report("VI_1").state == vrrp::State::kMaster);
@@ -369,4 +371,11 @@ TEST_CASE("a reload changes track_file and track_process lists in place", "[trac
   CHECK(n.report("VI_1").transitions == transitions);
   n.exitProcess(100);
   CHECK(n.report("VI_1").effectivePriority == 130);
+}
+
+TEST_CASE("track_file in a vrrp_sync_group is not taken for the top-level block", "[track]") {
+  const std::string text = "track_file a {\n  file /tmp/a\n}\n" + instanceWith("") +
+                           "vrrp_sync_group G {\n  group {\n    VI_1\n  }\n"
+                           "  track_file {\n    a\n  }\n}\n";
+  CHECK(test::errorsOf(text).empty());
 }
