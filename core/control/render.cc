@@ -85,6 +85,7 @@ json instanceDetail(const runtime::InstanceReport& r) {
   c["garps_sent"] = r.garpsSent;
   c["transitions"] = r.transitions;
   j["counters"] = c;
+  j["tracked"] = explanation(r)["items"];  // what `why` lists: kind, state, what each adds
   if (r.lastTransition) {
     const auto& t = *r.lastTransition;
     j["last_transition"] = json{{"from", vrrp::toString(t.from)},

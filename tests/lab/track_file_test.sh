@@ -78,7 +78,12 @@ grep -qE '^file +tf +value -3 +10 +-30' <<<"$why" || lab_fail "why does not show
 grep -qE '^file +stop +value 0 +0 +0 +missing' <<<"$why" || lab_fail "why does not show the missing file 'stop' at 0"
 kinds=$(lab_ctl a why VI_1 --json | lab_json 'why.items[0].kind' 'why.items[0].value' 'why.items[1].kind')
 [ "$kinds" = "file -3 file" ] || lab_fail "why --json items: '$kinds'"
-echo "ok: holdfastctl why shows both files, their values and what they add"
+vrrp=$(lab_ctl a vrrp) || lab_fail "holdfastctl vrrp failed"
+grep -qF "tracked:          file tf value -3 -30, file stop value 0 0" <<<"$vrrp" ||
+  lab_fail "holdfastctl vrrp does not list the tracked files: $vrrp"
+[ "$(lab_ctl a vrrp --json | lab_json 'instances[name=VI_1].tracked[0].value')" = "-3" ] ||
+  lab_fail "vrrp --json does not carry the file's value"
+echo "ok: holdfastctl why and vrrp show both files, their values and what they add"
 
 rm "$LAB_DIR/a-tf"
 lab_wait "r1's priority back to 100 with the file gone" 5 prio_is 100

@@ -84,7 +84,11 @@ grep -qE '^process +single +down +-20 +-20 +0 running' <<<"$why" || lab_fail "wh
 grep -qE '^process +pair +up +-20 +0 +2 running, quorum 2 or more' <<<"$why" || lab_fail "why does not show 'process pair up, 2 running'"
 [ "$(lab_ctl a why VI_1 --json | lab_json 'why.items[0].kind' 'why.items[0].up')" = "process false" ] ||
   lab_fail "why --json does not show process single down"
-echo "ok: holdfastctl why shows both processes"
+[ "$(lab_ctl a vrrp --json | lab_json 'instances[name=VI_1].tracked[1].kind' 'instances[name=VI_1].tracked[1].detail')" = "process 2 running, quorum 2 or more" ] ||
+  lab_fail "vrrp --json does not list process pair"
+lab_ctl a vrrp | grep -qF "tracked:          process single down -20, process pair up 0" ||
+  lab_fail "holdfastctl vrrp does not list the tracked processes"
+echo "ok: holdfastctl why and vrrp show both processes"
 
 spawn "$P1"
 lab_wait "the new $P1 to be found (scan) and r1 back at 100" 5 prio_is 100

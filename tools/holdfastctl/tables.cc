@@ -151,6 +151,20 @@ std::string vrrpText(const json& reply) {
     out << "  on the interface: " << nonZero(c.at("socket").at("discarded")) << "\n";
     out << "  GARP/NA sent:     " << c.value("garps_sent", 0) << "\n";
     out << "  transitions:      " << c.value("transitions", 0) << "\n";
+    if (i.contains("tracked") && !i.at("tracked").empty()) {
+      std::string items;
+      for (const auto& it : i.at("tracked")) {
+        const int added = it.value("added", 0);
+        items +=
+            (items.empty() ? "" : ", ") + it.value("kind", "") + " " + it.value("name", "") + " " +
+            (it.contains("value")    ? "value " + std::to_string(it.value("value", 0LL))
+             : it.value("up", false) ? "up"
+                                     : "down") +
+            " " +
+            (it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added));
+      }
+      out << "  tracked:          " << items << "\n";
+    }
     if (const json& m = i.value("vip_list_mismatch", json(nullptr)); !m.is_null()) {
       out << "  VIP list differs: " << m.value("count", 0) << " adverts from "
           << str(m, "last_from") << " listed " << joined(m.at("their_vips"))
