@@ -22,13 +22,14 @@ void setIf(auto& field, const auto& value) {
   if (value) field = *value;
 }
 
-std::vector<TrackRef> buildTrackList(BuildContext& ctx, const Node& list) {
+std::vector<TrackRef> buildTrackList(BuildContext& ctx, const Node& list,
+                                     int maxWeight = kMaxWeight) {
   std::vector<TrackRef> out;
   for (const Node& item : list.children) {
     TrackRef ref{item.keyword.text, 0, false, false, item.where()};
     for (const Node& mod : item.children) {
       if (mod.keyword.text == "weight") {
-        if (auto w = ctx.integer(mod, -kMaxWeight, kMaxWeight)) {
+        if (auto w = ctx.integer(mod, -maxWeight, maxWeight)) {
           ref.weight = *w;
           ref.hasWeight = true;
         }
@@ -423,6 +424,12 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "track_backend") {
       auto list = buildTrackList(ctx, c);
       vi.trackBackends.insert(vi.trackBackends.end(), list.begin(), list.end());
+    } else if (k == "track_file") {
+      auto list = buildTrackList(ctx, c, 254);
+      vi.trackFiles.insert(vi.trackFiles.end(), list.begin(), list.end());
+    } else if (k == "track_process") {
+      auto list = buildTrackList(ctx, c, 254);
+      vi.trackProcesses.insert(vi.trackProcesses.end(), list.begin(), list.end());
     } else if (k == "nopreempt") {
       vi.preempt = false;
     } else if (k == "preempt") {

@@ -4,6 +4,7 @@
 
 #include "core/config/build_context.h"
 #include "core/config/build_routes.h"
+#include "core/config/build_track.h"
 #include "core/config/parser.h"
 #include "core/config/source_reader.h"
 
@@ -44,6 +45,10 @@ LoadResult build(SourceText source, Diagnostics diags, const LoadOptions& option
     } else if (k == "static_rules") {
       auto list = detail::buildRuleList(ctx, n, true, ctx.rulePriorities);
       cfg.staticRules.insert(cfg.staticRules.end(), list.begin(), list.end());
+    } else if (k == "track_file" || k == "vrrp_track_file") {
+      detail::buildTrackFile(ctx, n, cfg.trackFiles.emplace_back());
+    } else if (k == "vrrp_track_process") {
+      detail::buildTrackProcess(ctx, n, cfg.trackProcesses.emplace_back());
     }
   }
   detail::validate(ctx, cfg);

@@ -29,4 +29,12 @@ const BackendGroup* Config::findBackendGroup(std::string_view n) const {
   return byName(backendGroups, n);
 }
 
+const TrackFile* Config::findTrackFile(std::string_view n) const {
+  return byName(trackFiles, n);
+}
+
+const TrackProcess* Config::findTrackProcess(std::string_view n) const {
+  return byName(trackProcesses, n);
+}
+
 }  // namespace holdfast::config

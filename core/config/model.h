@@ -93,6 +93,38 @@ struct VrrpScript {
   bool operator==(const VrrpScript&) const = default;
 };
 
+// track_file NAME { file PATH  weight W [reverse]  init_file [VALUE] [overwrite] }
+// (keepalived's vrrp_track_file is its deprecated synonym).
+struct TrackFile {
+  std::string name;
+  SourceLocation where;
+  std::string path;
+  int weight = 1;  // keepalived's default
+  bool reverse = false;
+  bool init = false;       // init_file given: create the file with initValue if missing
+  bool overwrite = false;  // init_file ... overwrite: write initValue at start even if it exists
+  int initValue = 0;
+  bool operator==(const TrackFile&) const = default;
+};
+
+// vrrp_track_process NAME { process NAME-or-path [ARGS...]  param_match ...  quorum N ... }
+enum class ParamMatch { kNone, kExact, kPartial, kInitial };
+struct TrackProcess {
+  std::string name;
+  SourceLocation where;
+  std::string process;              // the command name (comm), or argv[0] with full_command
+  std::vector<std::string> params;  // argv[1..] to match (full_command)
+  ParamMatch paramMatch = ParamMatch::kNone;
+  bool fullCommand = false;  // match /proc/PID/cmdline instead of the comm name
+  int weight = 0;            // keepalived 2.2.7's default (its man page says 1; the code 0)
+  bool reverse = false;
+  int quorum = 1;
+  int quorumMax = 65535;  // keepalived: unbounded
+  Duration forkDelay{0};
+  Duration terminateDelay{0};
+  bool operator==(const TrackProcess&) const = default;
+};
+
 struct VirtualAddress {
   IpAddress address;
   int prefixLength = 0;
@@ -158,6 +190,8 @@ struct VrrpInstance {
   std::vector<TrackRef> trackScripts;
   std::vector<TrackRef> trackInterfaces;
   std::vector<TrackRef> trackBackends;
+  std::vector<TrackRef> trackFiles;      // track_file names
+  std::vector<TrackRef> trackProcesses;  // track_process names
   bool preempt = true;
   Duration preemptDelay{0};
   // RFC-strict: a backup waits out Master_Down_Interval instead of taking over at
@@ -242,11 +276,15 @@ struct Config {
   std::vector<VirtualAddress> staticAddresses;
   std::vector<RouteSpec> staticRoutes;
   std::vector<RuleSpec> staticRules;
+  std::vector<TrackFile> trackFiles;
+  std::vector<TrackProcess> trackProcesses;
 
   const VrrpScript* findScript(std::string_view name) const;
   const VrrpInstance* findInstance(std::string_view name) const;
   const Backend* findBackend(std::string_view name) const;
   const BackendGroup* findBackendGroup(std::string_view name) const;
+  const TrackFile* findTrackFile(std::string_view name) const;
+  const TrackProcess* findTrackProcess(std::string_view name) const;
 };
 
 }  // namespace holdfast::config

@@ -67,7 +67,7 @@ class Parser {
       // the block was never closed: say so there and let the top level take it.
       const Token& t = peek();
       if (&spec != &rootSpec() && t.firstOnLine && t.kind == TokenKind::kWord &&
-          rootSpec().find(t.text) && !spec.find(t.text)) {
+          rootSpec().find(t.text) && !spec.find(t.text) && !spec.isUnimplemented(t.text)) {
         diags_.error(t.where, "expected '}' to close '" + owner.title() + "' opened at " +
                                   owner.blockOpen.fileLine() + " before '" + t.text + "'");
         return;

@@ -289,6 +289,37 @@ constexpr std::array kScriptKeywords{
 };
 constexpr BlockSpec kVrrpScript{"vrrp_script", kScriptKeywords, false, {}, kNothing};
 
+// ---- track_file, vrrp_track_process ----------------------------------------------------
+
+constexpr std::array kTrackFileKeywords{
+    KeywordSpec{"file", 1, 1, "a file path"},
+    KeywordSpec{"weight", 1, 2, "a weight -254..254, optionally followed by 'reverse'"},
+    KeywordSpec{"init_file", 0, 2, "an optional value and 'overwrite'"},
+};
+constexpr BlockSpec kTrackFileBlock{"track_file", kTrackFileKeywords, false, {}, kNothing};
+
+constexpr std::array kTrackProcessKeywords{
+    KeywordSpec{"process", 1, U, "a process name or path, and optional parameters"},
+    KeywordSpec{"param_match", 0, 1, "'initial' or 'partial' (none: exact)"},
+    KeywordSpec{"full_command", 0, 0, ""},
+    KeywordSpec{"weight", 1, 2, "a weight -254..254, optionally followed by 'reverse'"},
+    KeywordSpec{"quorum", 1, 1, "a count 1-65535"},
+    KeywordSpec{"quorum_max", 1, 1, "a count 0-65535"},
+    KeywordSpec{"delay", 1, 1, "a duration"},
+    KeywordSpec{"fork_delay", 1, 1, "a duration"},
+    KeywordSpec{"terminate_delay", 1, 1, "a duration"},
+};
+constexpr BlockSpec kTrackProcessBlock{
+    "vrrp_track_process", kTrackProcessKeywords, false, {}, kNothing};
+
+constexpr std::array kWideTrackModifiers{
+    KeywordSpec{"weight", 1, 1, "a weight -254..254"},
+    KeywordSpec{"reverse", 0, 0, ""},
+};
+// track_file and track_process in vrrp_instance take weights -254..254 (keepalived).
+constexpr BlockSpec kWideTrackList{
+    "track list", {}, true, kWideTrackModifiers, kTrackUnimplemented};
+
 // ---- vrrp_instance -------------------------------------------------------------------
 
 constexpr std::array kAuthKeywords{
@@ -312,6 +343,8 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"track_script", 0, 0, "", &kTrackList},
     KeywordSpec{"track_interface", 0, 0, "", &kTrackList},
     KeywordSpec{"track_backend", 0, 0, "", &kBackendTrackList},
+    KeywordSpec{"track_file", 0, 0, "", &kWideTrackList},
+    KeywordSpec{"track_process", 0, 0, "", &kWideTrackList},
     KeywordSpec{"nopreempt", 0, 0, ""},
     KeywordSpec{"preempt", 0, 0, ""},
     KeywordSpec{"preempt_delay", 1, 1, "a duration"},
@@ -350,8 +383,6 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     {"track_bfd", kBfd},
     {"lvs_sync_daemon_interface", kLvs},
     {"debug", kInert},
-    {"track_file", kNotYet},
-    {"track_process", kNotYet},
     // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
     {"track_src_ip", kDefault},
     {"native_ipv6", kNotYet},
@@ -466,6 +497,9 @@ constexpr std::array kRootKeywords{
     KeywordSpec{"static_ipaddress", 0, 0, "", &kStaticAddressList},
     KeywordSpec{"static_routes", 0, 0, "", &kStaticRoutes},
     KeywordSpec{"static_rules", 0, 0, "", &kStaticRules},
+    KeywordSpec{"track_file", 1, 1, "a track file name", &kTrackFileBlock},
+    KeywordSpec{"vrrp_track_file", 1, 1, "a track file name", &kTrackFileBlock},
+    KeywordSpec{"vrrp_track_process", 1, 1, "a track process name", &kTrackProcessBlock},
 };
 constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"virtual_server", kLvs},
@@ -483,9 +517,6 @@ constexpr auto kRootUnimplemented = std::to_array<UnimplementedSpec>({
     {"linkbeat_interfaces", kNotYet},
     {"interface_up_down_delays", kNotYet},
     {"track_group", kNotYet},
-    {"track_file", kNotYet},
-    {"vrrp_track_file", kNotYet},
-    {"vrrp_track_process", kNotYet},
 });
 
 constexpr BlockSpec kRoot{"the top level", kRootKeywords, false, {}, kRootUnimplemented};

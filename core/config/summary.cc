@@ -12,6 +12,16 @@ std::string trackText(const char* kind, const TrackRef& t, const Config& cfg) {
   if (!t.hasWeight) {
     const VrrpScript* s = std::string_view(kind) == "script" ? cfg.findScript(t.name) : nullptr;
     weight = s ? s->weight : 0;
+    if (const TrackFile* f = std::string_view(kind) == "file" ? cfg.findTrackFile(t.name) : nullptr)
+      weight = f->weight;
+    if (const TrackProcess* p =
+            std::string_view(kind) == "process" ? cfg.findTrackProcess(t.name) : nullptr)
+      weight = p->weight;
+  }
+  if (std::string_view(kind) == "file") {
+    return "file " + t.name +
+           (weight == 0 ? " fault while non-zero" : " value x weight " + std::to_string(weight)) +
+           (t.reverse ? " reverse" : "");
   }
   std::string out = std::string(kind) + " " + t.name + " ";
   out += weight == 0 ? "fault while down" : "weight " + std::to_string(weight);
@@ -74,6 +84,9 @@ std::string summarize(const Config& cfg) {
       o << "  track " << trackText("interface", t, cfg) << "\n";
     for (const TrackRef& t : vi.trackBackends)
       o << "  track " << trackText("backend", t, cfg) << "\n";
+    for (const TrackRef& t : vi.trackFiles) o << "  track " << trackText("file", t, cfg) << "\n";
+    for (const TrackRef& t : vi.trackProcesses)
+      o << "  track " << trackText("process", t, cfg) << "\n";
   }
   if (!cfg.staticAddresses.empty() || !cfg.staticRoutes.empty() || !cfg.staticRules.empty()) {
     o << "\nstatic (while holdfastd runs):\n";
@@ -88,6 +101,12 @@ std::string summarize(const Config& cfg) {
     o << "\nvrrp_script " << s.name << ": \"" << s.command << "\" every "
       << formatDuration(s.interval) << ", weight " << s.weight << (s.reverse ? " reverse" : "")
       << ", rise " << s.rise << ", fall " << s.fall << "\n";
+  }
+  for (const TrackFile& f : cfg.trackFiles)
+    o << "\ntrack_file " << f.name << ": " << f.path << "\n";
+  for (const TrackProcess& p : cfg.trackProcesses) {
+    o << "\nvrrp_track_process " << p.name << ": " << (p.fullCommand ? "command " : "name ")
+      << p.process << ", up while " << p.quorum << ".." << p.quorumMax << " run\n";
   }
   for (const Backend& b : cfg.backends) {
     o << "\nbackend " << b.name << " " << b.address.to_string() << "\n";

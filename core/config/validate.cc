@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/config/build_context.h"
+#include "core/config/build_track.h"
 #include "core/config/script_access.h"
 #include "core/config/sync_group_tracking.h"
 #include "core/config/validate_instance.h"
@@ -96,6 +97,7 @@ void validate(BuildContext& ctx, Config& cfg) {
   dropDuplicates(ctx, cfg.instances, "vrrp_instance", "the second is skipped");
   dropDuplicates(ctx, cfg.syncGroups, "vrrp_sync_group", "the second is skipped");
   dropScriptsWithoutCommand(ctx, cfg);
+  validateTrackBlocks(ctx, cfg);
   disableInaccessibleScripts(ctx, cfg);  // before tracking is resolved below
   std::map<std::string, SourceLocation> backends;
   // Backends and groups share one name space: track_backend may name either.

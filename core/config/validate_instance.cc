@@ -5,6 +5,8 @@
 
 #include "core/config/validate_instance.h"
 
+#include "core/config/build_track.h"
+
 #include <cmath>
 
 #include "core/config/validate_vmac.h"
@@ -246,10 +248,11 @@ void completeInstance(BuildContext& ctx, VrrpInstance& vi, bool inSyncGroup,
   // are dropped; weighted interfaces are dropped for the owner and made unweighted
   // (a fault) in a group.
   const bool owner = vi.priority == 255;
-  if (!owner && !(inSyncGroup && !syncTrackingWeight)) return;
   const std::string why =
       owner ? "priority 255 (the address owner, which tracking never changes)"
             : "a vrrp_sync_group member (the group has no sync_group_tracking_weight)";
+  resolveTracking(d, vi, cfg, who, owner || (inSyncGroup && !syncTrackingWeight), why);
+  if (!owner && !(inSyncGroup && !syncTrackingWeight)) return;
   auto scriptWeight = [&](const TrackRef& t) {
     if (t.hasWeight) return t.weight;
     const VrrpScript* s = cfg.findScript(t.name);

@@ -110,6 +110,7 @@ json instanceDetail(const runtime::InstanceReport& r) {
   c["nftables_errors"] = r.filterErrors;
   c["transitions"] = r.transitions;
   j["counters"] = c;
+  j["tracked"] = explanation(r)["items"];  // what `why` lists: kind, state, what each adds
   if (r.lastTransition) {
     const auto& t = *r.lastTransition;
     j["last_transition"] = json{{"from", vrrp::toString(t.from)},
@@ -135,6 +136,7 @@ json explanation(const runtime::InstanceReport& r) {
                          {"detail", c.item.detail},
                          {"added", c.added},
                          {"faults", c.faults}});
+    if (c.item.value) items.back()["value"] = *c.item.value;  // a track_file's
   }
   return json{{"instance", r.name},
               {"state", vrrp::toString(r.state)},

@@ -32,7 +32,34 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
                      ref.reverse, known && it->second.up,
                      known ? it->second.reason : "not checked"});
   }
+  for (const auto& ref : t.files) {
+    // Validation resolved every name; a file the tracker has not read reads as 0.
+    auto it = s.files.find(ref.name);
+    const bool known = it != s.files.end();
+    const int weight = ref.hasWeight || !known ? ref.weight : it->second.weight;
+    const bool reverse = ref.reverse || (known && it->second.reverse);
+    scoring::TrackedItem item{"file",  ref.name, weight,
+                              reverse, true,     known ? it->second.detail : "not watched"};
+    if (known && !it->second.watched) {
+      item.pending = true;  // neither adds nor faults, as keepalived drops it
+    } else {
+      item.value = known ? it->second.value : 0;
+    }
+    items.push_back(std::move(item));
+  }
+  for (const auto& ref : t.processes) {
+    auto it = s.processes.find(ref.name);
+    const bool known = it != s.processes.end();
+    const int weight = ref.hasWeight || !known ? ref.weight : it->second.weight;
+    const bool reverse = ref.reverse || (known && it->second.reverse);
+    items.push_back({"process", ref.name, weight, reverse, known && it->second.up,
+                     known ? it->second.detail : "not watched"});
+  }
   return items;
+}
+
+Tracking trackingOf(const config::VrrpInstance& vi) {
+  return {vi.trackScripts, vi.trackInterfaces, vi.trackBackends, vi.trackFiles, vi.trackProcesses};
 }
 
 std::optional<std::string> ownFaultReason(const OwnHealth& h, const scoring::Score& score,

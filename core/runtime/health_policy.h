@@ -19,10 +19,35 @@ namespace holdfast::runtime {
 
 using TrackedHealth = checkers::HealthChange;
 
+// A track_file now: its value (0 while missing or unreadable, as keepalived counts it)
+// and its block's default weight.
+struct TrackedFile {
+  int weight = 1;
+  bool reverse = false;
+  long long value = 0;
+  std::string detail;  // "missing", "unreadable: ...", or empty
+  // False when its directory cannot be watched: keepalived drops such a file from
+  // tracking, so it adds nothing and faults nothing.
+  bool watched = true;
+};
+
+// A vrrp_track_process now: whether its quorum holds (after fork/terminate delays).
+struct TrackedProcess {
+  int weight = 0;
+  bool reverse = false;
+  bool up = false;
+  int count = 0;       // matching processes running
+  std::string detail;  // "2 running, quorum 1..65535"
+};
+
 // What an instance tracks, in config order.
 struct Tracking {
   std::vector<config::TrackRef> scripts, interfaces, backends;
-  bool any() const { return !scripts.empty() || !interfaces.empty() || !backends.empty(); }
+  std::vector<config::TrackRef> files, processes;  // track_file, track_process
+  bool any() const {
+    return !scripts.empty() || !interfaces.empty() || !backends.empty() || !files.empty() ||
+           !processes.empty();
+  }
   bool tracks(const std::vector<config::TrackRef>& refs, const std::string& name) const;
 };
 
@@ -31,7 +56,12 @@ struct TrackedStates {
   std::map<std::string, std::unique_ptr<TrackedScript>> scripts;  // by vrrp_script name
   std::map<std::string, bool> interfaces;                         // usable: up with carrier
   std::map<std::string, TrackedHealth> backends;                  // backends and groups
+  std::map<std::string, TrackedFile> files;                       // by track_file name
+  std::map<std::string, TrackedProcess> processes;                // by vrrp_track_process name
 };
+
+// What an instance tracks, from its config.
+Tracking trackingOf(const config::VrrpInstance& vi);
 
 std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedStates& s);
 

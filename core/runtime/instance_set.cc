@@ -40,6 +40,7 @@ std::expected<std::unique_ptr<InstanceSet>, std::string> InstanceSet::create(
   set->routerId_ = routerIdOf(cfg.global);
   set->mail_ = kernel.mailer(cfg.global);
   set->running_ = cfg;
+  set->syncTrackers(cfg, false);
   return set;
 }
 
@@ -153,7 +154,7 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
       InstanceSlot::Ports{*port, *announcer, &kernel_.addresses(), kernel_.timer()});
   if (link) slot->setVmac((*vmac)->first, (*vmac)->second, vi.vmacXmitBase);
   if (auto e = configureEffects(*slot, vi, g); !e) return std::unexpected(e.error());
-  slot->tracking = {vi.trackScripts, vi.trackInterfaces, vi.trackBackends};
+  slot->tracking = trackingOf(vi);
   slot->health.linkDown = !usable(*info);
   slot->health.ignoreLink = vi.tuning.dontTrackPrimary;
   if (vi.tuning.unicastFaultNoPeer && vi.unicastPeers.empty()) {
@@ -405,6 +406,42 @@ void InstanceSet::onScriptChange(const std::string& name) {
     } else {
       applyHealth(*s);
     }
+  }
+}
+
+void InstanceSet::syncTrackers(const config::Config& cfg, bool reload) {
+  if (!files_) {
+    files_ = std::make_unique<FileTracker>(kernel_, tracked_.files, [this](const std::string& n) {
+      trackedChanged(&Tracking::files, n);
+    });
+    processes_ = std::make_unique<ProcessTracker>(
+        kernel_, tracked_.processes,
+        [this](const std::string& n) { trackedChanged(&Tracking::processes, n); });
+  }
+  // Only what some instance tracks is watched (keepalived reads only those too).
+  auto tracked = [&](auto member, const std::string& name) {
+    return std::any_of(cfg.instances.begin(), cfg.instances.end(), [&](const auto& vi) {
+      return std::any_of((vi.*member).begin(), (vi.*member).end(),
+                         [&](const auto& t) { return t.name == name; });
+    });
+  };
+  std::vector<config::TrackFile> files;
+  for (const auto& f : cfg.trackFiles) {
+    if (tracked(&config::VrrpInstance::trackFiles, f.name)) files.push_back(f);
+  }
+  std::vector<config::TrackProcess> processes;
+  for (const auto& p : cfg.trackProcesses) {
+    if (tracked(&config::VrrpInstance::trackProcesses, p.name)) processes.push_back(p);
+  }
+  files_->initialise(cfg.trackFiles, reload);
+  files_->sync(files);
+  processes_->sync(processes);
+}
+
+void InstanceSet::trackedChanged(std::vector<config::TrackRef> Tracking::*list,
+                                 const std::string& name) {
+  for (auto& s : slots_) {
+    if (s->tracking.tracks(s->tracking.*list, name)) applyHealth(*s);
   }
 }
 

@@ -16,9 +16,11 @@
 
 #include "core/config/model.h"
 #include "core/runtime/accept_filter.h"
+#include "core/runtime/file_tracker.h"
 #include "core/runtime/health_policy.h"
 #include "core/runtime/instance_slot.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/process_tracker.h"
 #include "core/runtime/reload_plan.h"
 #include "core/runtime/route_keeper.h"
 #include "core/runtime/sync_group.h"
@@ -117,6 +119,10 @@ class InstanceSet final : public SlotEvents {
   void transitioned(InstanceSlot& slot, const vrrp::Transition& t, int priority) override;
   // no_accept's nftables table made to match the slots' states now.
   void syncFilter();
+  // track_file and track_process (file_tracker.h, process_tracker.h): watch what
+  // `cfg`'s instances track; a change re-scores the slots that track it.
+  void syncTrackers(const config::Config& cfg, bool reload);
+  void trackedChanged(std::vector<config::TrackRef> Tracking::*list, const std::string& name);
 
   Kernel& kernel_;
   AcceptFilter filter_{kernel_.vipFilter()};
@@ -134,6 +140,8 @@ class InstanceSet final : public SlotEvents {
   std::string routerId_;
   std::unique_ptr<Timer> startupTimer_;  // vrrp_startup_delay
   bool startupDelayed_ = false;
+  std::unique_ptr<FileTracker> files_;
+  std::unique_ptr<ProcessTracker> processes_;
 };
 
 }  // namespace holdfast::runtime

@@ -134,6 +134,41 @@ class VmacTable {
   virtual std::expected<void, std::string> writeSysctl(const std::string& path, int value) = 0;
 };
 
+// A track_file's file. `changed` (given to Kernel::watchFile) is called on the loop
+// whenever the file may have changed: closed after writing, created, moved in or
+// away, deleted, its mode changed (the directory is watched, so an editor's
+// write-a-copy-and-rename is seen).
+class WatchedFile {
+ public:
+  virtual ~WatchedFile() = default;
+  // Its first bytes; nullopt when it does not exist; an error text when unreadable.
+  virtual std::expected<std::optional<std::string>, std::string> read() = 0;
+  virtual std::expected<void, std::string> write(const std::string& content) = 0;
+};
+
+// A process as /proc shows it. `cmdline`: argv, each ending in a NUL (empty unless
+// asked for).
+struct ProcessInfo {
+  int pid = 0;
+  std::string comm;
+  std::string cmdline;
+};
+
+// Process events for track_process. start() calls `seen` (given to
+// Kernel::processEvents) for every running process, then for every process that
+// starts, execs or renames itself later; `exited` once for each pid given to
+// watchExit, as soon as it exits.
+class ProcessEvents {
+ public:
+  virtual ~ProcessEvents() = default;
+  virtual void start() = 0;
+  // False when the process is gone already (`exited` will not be called).
+  virtual bool watchExit(int pid) = 0;
+  virtual void unwatch(int pid) = 0;
+  // How new processes are found: "proc connector" or "a /proc scan every 1 s".
+  virtual std::string how() const = 0;
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
@@ -163,6 +198,13 @@ class Kernel {
   // Null when mail is not configured.
   virtual std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) = 0;
   virtual VmacTable& vmacs() = 0;
+  // An error text when the file's directory cannot be watched.
+  virtual std::expected<std::unique_ptr<WatchedFile>, std::string> watchFile(
+      const std::string& path, std::function<void()> changed) = 0;
+  // `cmdline`: ProcessInfo::cmdline is wanted (a full_command track_process).
+  virtual std::unique_ptr<ProcessEvents> processEvents(bool cmdline,
+                                                       std::function<void(const ProcessInfo&)> seen,
+                                                       std::function<void(int pid)> exited) = 0;
 };
 
 }  // namespace holdfast::runtime

@@ -10,6 +10,8 @@
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
 #include "netio/vmac_firewall.h"
+#include "netio/file_watch.h"
+#include "netio/process_watch.h"
 #include "vrrp/announce.h"
 
 namespace holdfast::runtime {
@@ -94,6 +96,37 @@ class NetlinkVmacs final : public VmacTable {
   }
   netio::VmacLinks l_;
   netio::VmacFirewall firewall_;
+};
+
+class InotifyFile final : public WatchedFile {
+ public:
+  explicit InotifyFile(std::unique_ptr<netio::FileWatch> w) : w_(std::move(w)) {}
+  std::expected<std::optional<std::string>, std::string> read() override { return w_->read(); }
+  std::expected<void, std::string> write(const std::string& content) override {
+    return w_->write(content);
+  }
+
+ private:
+  std::unique_ptr<netio::FileWatch> w_;
+};
+
+class ProcProcesses final : public ProcessEvents {
+ public:
+  ProcProcesses(boost::asio::io_context& io, bool cmdline,
+                std::function<void(const ProcessInfo&)> seen, std::function<void(int)> exited)
+      : w_(
+            io, cmdline,
+            [seen = std::move(seen)](const netio::ProcessEntry& e) {
+              seen(ProcessInfo{e.pid, e.comm, e.cmdline});
+            },
+            std::move(exited)) {}
+  void start() override { w_.start(); }
+  bool watchExit(int pid) override { return w_.watchExit(pid); }
+  void unwatch(int pid) override { w_.unwatch(pid); }
+  std::string how() const override { return w_.how(); }
+
+ private:
+  netio::ProcessWatch w_;
 };
 
 class PacketAnnouncer final : public AnnouncePort {
@@ -249,6 +282,19 @@ std::unique_ptr<TrackedScript> NetioKernel::script(const config::VrrpScript& scr
 std::unique_ptr<MailPort> NetioKernel::mailer(const config::GlobalDefs& g) {
   if (!mailConfigured(g)) return nullptr;
   return std::make_unique<Mailer>(mailSettings(g));
+}
+
+std::expected<std::unique_ptr<WatchedFile>, std::string> NetioKernel::watchFile(
+    const std::string& path, std::function<void()> changed) {
+  auto w = netio::FileWatch::open(io_, path, std::move(changed));
+  if (!w) return std::unexpected(w.error());
+  return std::make_unique<InotifyFile>(std::move(*w));
+}
+
+std::unique_ptr<ProcessEvents> NetioKernel::processEvents(
+    bool cmdline, std::function<void(const ProcessInfo&)> seen,
+    std::function<void(int pid)> exited) {
+  return std::make_unique<ProcProcesses>(io_, cmdline, std::move(seen), std::move(exited));
 }
 
 }  // namespace holdfast::runtime

@@ -47,6 +47,11 @@ class NetioKernel final : public Kernel {
                                         std::function<void()> onChange) override;
   std::unique_ptr<MailPort> mailer(const config::GlobalDefs& g) override;
   VmacTable& vmacs() override { return *vmacs_; }
+  std::expected<std::unique_ptr<WatchedFile>, std::string> watchFile(
+      const std::string& path, std::function<void()> changed) override;
+  std::unique_ptr<ProcessEvents> processEvents(bool cmdline,
+                                               std::function<void(const ProcessInfo&)> seen,
+                                               std::function<void(int pid)> exited) override;
 
  private:
   explicit NetioKernel(boost::asio::io_context& io) : io_(io) {}

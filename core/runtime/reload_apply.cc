@@ -121,7 +121,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
       // Checked in the build phase; a user deleted in between leaves the scripts off.
       log::error(slot.name() + ": " + e.error() + "; notify scripts disabled");
     }
-    slot.tracking = {c.vi->trackScripts, c.vi->trackInterfaces, c.vi->trackBackends};
+    slot.tracking = trackingOf(*c.vi);
   }
   std::vector<InstanceSlot*> started;
   for (auto& slot : fresh) {
@@ -139,6 +139,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     mail_ = kernel_.mailer(next.global);
   }
   running_ = next;
+  syncTrackers(next, true);
   startScripts(newScripts);
   // Every instance that kept running is judged again: a new base priority, weight,
   // script or backend state is applied now (a master advertises it at once; a

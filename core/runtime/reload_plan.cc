@@ -180,6 +180,19 @@ void inPlaceChanges(const VrrpInstance& a, const VrrpInstance& b, const Config& 
     add(true, d);
   if (auto d = trackDiff("track_backend", a.trackBackends, b.trackBackends); !d.empty())
     add(true, d);
+  if (auto d = trackDiff("track_file", a.trackFiles, b.trackFiles); !d.empty()) add(true, d);
+  if (auto d = trackDiff("track_process", a.trackProcesses, b.trackProcesses); !d.empty())
+    add(true, d);
+  for (const auto& t : b.trackFiles) {
+    const auto* fa = ca.findTrackFile(t.name);
+    const auto* fb = cb.findTrackFile(t.name);
+    add(fa && fb && !(*fa == *fb), "track_file " + t.name);
+  }
+  for (const auto& t : b.trackProcesses) {
+    const auto* pa = ca.findTrackProcess(t.name);
+    const auto* pb = cb.findTrackProcess(t.name);
+    add(pa && pb && !(*pa == *pb), "vrrp_track_process " + t.name);
+  }
   for (const auto& t : b.trackScripts) {
     const auto* sa = ca.findScript(t.name);
     const auto* sb = cb.findScript(t.name);

@@ -13,8 +13,19 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
     if (item.pending) {
       // Neither up nor down yet: keepalived applies no weight of either sign until the
       // first result, and faults no weight-0 instance.
+    } else if (item.value) {
+      // keepalived's track_file (trackers/track_file.c): value * weight, kept within
+      // -254..253, where -254 is a fault.
+      if (item.weight == 0) {
+        c.faults = (*item.value != 0) != item.reverse;
+      } else {
+        const long long v =
+            std::clamp(*item.value * item.weight * (item.reverse ? -1 : 1), -254LL, 253LL);
+        c.faults = v == -254;
+        c.added = c.faults ? 0 : static_cast<int>(v);
+      }
     } else if (item.weight == 0) {
-      c.faults = !item.up;
+      c.faults = item.reverse ? item.up : !item.up;
     } else if ((item.weight < 0 && !item.up) || (item.weight > 0 && item.up)) {
       c.added = item.reverse ? -item.weight : item.weight;
     }
@@ -31,7 +42,10 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
 std::string Score::explain() const {
   std::string out = "base " + std::to_string(base);
   for (const Contribution& c : why) {
-    const char* state = c.item.pending ? " pending" : c.item.up ? " up" : " down";
+    const std::string state = c.item.value     ? " value " + std::to_string(*c.item.value)
+                              : c.item.pending ? " pending"
+                              : c.item.up      ? " up"
+                                               : " down";
     out +=
         "; " + c.item.kind + " " + c.item.name + state +
         (c.item.up || c.item.pending || c.item.detail.empty() ? "" : " (" + c.item.detail + ")") +

@@ -7,22 +7,28 @@
 //   weight 0 puts the instance in FAULT while the item is down (keepalived's rule);
 //   a pending item (a vrrp_script before its first result) adds nothing and faults
 //   nothing, whatever its weight (keepalived's initial script state);
-//   `reverse` negates an item's contribution (keepalived's weight ... reverse).
+//   `reverse` negates an item's contribution (keepalived's weight ... reverse), and
+//   makes a weight-0 item fault while it is up instead of down (keepalived's rule);
+//   an item with a value (a track_file) adds value * weight (negated by reverse),
+//   bounded to -254..253, and faults at -254 or below; at weight 0 it faults while
+//   the value is non-zero (zero with reverse).
 //   The address owner (base 255) is never changed by tracking, only faulted.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace holdfast::scoring {
 
 struct TrackedItem {
-  std::string kind;  // "script", "interface", "backend", "backend_group"
+  std::string kind;  // "script", "interface", "backend", "backend_group", "file", "process"
   std::string name;
   int weight = 0;
   bool reverse = false;
   bool up = true;
-  std::string detail;    // why it is down, when known: "L5: status 503, expected 200-299"
-  bool pending = false;  // no result yet: neither up nor down
+  std::string detail;              // why it is down, when known: "L5: status 503, expected 200-299"
+  bool pending = false;            // no result yet: neither up nor down
+  std::optional<long long> value;  // a track_file's value: contributes value * weight
 };
 
 struct Contribution {

@@ -13,7 +13,7 @@ from failover_gap import adverts  # noqa: E402
 
 def main():
     path, src, after = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    for t, s, _ in adverts(path):
+    for t, s, *_ in adverts(path):
         if s == src and t > after:
             print("%.6f" % t)
             return 0

@@ -215,8 +215,68 @@ class FakeNode final : public runtime::Kernel {
       return {};
     }
   };
+  // A track_file's file: its content in `files` (absent: missing).
+  struct File final : runtime::WatchedFile {
+    FakeNode* node;
+    std::string path;
+    std::expected<std::optional<std::string>, std::string> read() override {
+      if (node->unreadable.contains(path)) return std::unexpected("Permission denied");
+      auto it = node->files.find(path);
+      if (it == node->files.end()) return std::optional<std::string>{};
+      return std::optional<std::string>{it->second};
+    }
+    std::expected<void, std::string> write(const std::string& content) override {
+      node->files[path] = content;
+      node->journal.push_back("write " + path + ": " + content);
+      return {};
+    }
+  };
+  // Processes for track_process: `processes` is /proc; start/exit them with the
+  // helpers below, which tell the watcher as the kernel would.
+  struct Processes final : runtime::ProcessEvents {
+    FakeNode* node;
+    std::function<void(const runtime::ProcessInfo&)> seen;
+    std::function<void(int)> exited;
+    std::set<int> watched;
+    ~Processes() override {
+      if (node->processWatch == this) node->processWatch = nullptr;
+    }
+    void start() override {
+      for (const auto& [pid, info] : node->processes) seen(info);
+    }
+    bool watchExit(int pid) override {
+      if (!node->processes.contains(pid)) return false;
+      watched.insert(pid);
+      return true;
+    }
+    void unwatch(int pid) override { watched.erase(pid); }
+    std::string how() const override { return "fake"; }
+  };
 
   FakeNode(FakeLan& lan, std::string name, const std::string& address);
+
+  std::map<std::string, std::string> files;  // track files by path
+  std::set<std::string> unreadable;
+  std::map<std::string, std::function<void()>> fileWatchers;
+  std::map<int, runtime::ProcessInfo> processes;
+  Processes* processWatch = nullptr;
+  // Writes (or removes, with nullopt) a track file and tells its watcher.
+  void setFile(const std::string& path, std::optional<std::string> content) {
+    if (content) {
+      files[path] = *content;
+    } else {
+      files.erase(path);
+    }
+    if (auto it = fileWatchers.find(path); it != fileWatchers.end()) it->second();
+  }
+  void startProcess(int pid, const std::string& comm, const std::string& cmdline = "") {
+    processes[pid] = runtime::ProcessInfo{pid, comm, cmdline};
+    if (processWatch) processWatch->seen(processes[pid]);
+  }
+  void exitProcess(int pid) {
+    processes.erase(pid);
+    if (processWatch && processWatch->watched.erase(pid)) processWatch->exited(pid);
+  }
 
   std::string name;
   std::map<std::string, netio::InterfaceInfo> interfaces;
@@ -319,6 +379,25 @@ class FakeNode final : public runtime::Kernel {
     auto m = std::make_unique<Mail>();
     m->node = this;
     return m;
+  }
+  std::expected<std::unique_ptr<runtime::WatchedFile>, std::string> watchFile(
+      const std::string& path, std::function<void()> changed) override {
+    if (path.starts_with("/nonexistent/")) return std::unexpected("no such directory");
+    if (changed) fileWatchers[path] = std::move(changed);
+    auto f = std::make_unique<File>();
+    f->node = this;
+    f->path = path;
+    return f;
+  }
+  std::unique_ptr<runtime::ProcessEvents> processEvents(
+      bool, std::function<void(const runtime::ProcessInfo&)> seen,
+      std::function<void(int)> exited) override {
+    auto p = std::make_unique<Processes>();
+    p->node = this;
+    p->seen = std::move(seen);
+    p->exited = std::move(exited);
+    processWatch = p.get();
+    return p;
   }
 
  private:

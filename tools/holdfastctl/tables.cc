@@ -191,6 +191,20 @@ std::string vrrpText(const json& reply) {
     out << "  on the interface: " << nonZero(c.at("socket").at("discarded")) << "\n";
     out << "  GARP/NA sent:     " << c.value("garps_sent", 0) << "\n";
     out << "  transitions:      " << c.value("transitions", 0) << "\n";
+    if (i.contains("tracked") && !i.at("tracked").empty()) {
+      std::string items;
+      for (const auto& it : i.at("tracked")) {
+        const int added = it.value("added", 0);
+        items +=
+            (items.empty() ? "" : ", ") + it.value("kind", "") + " " + it.value("name", "") + " " +
+            (it.contains("value")    ? "value " + std::to_string(it.value("value", 0LL))
+             : it.value("up", false) ? "up"
+                                     : "down") +
+            " " +
+            (it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added));
+      }
+      out << "  tracked:          " << items << "\n";
+    }
     if (const json& m = i.value("vip_list_mismatch", json(nullptr)); !m.is_null()) {
       out << "  VIP list differs: " << m.value("count", 0) << " adverts from "
           << str(m, "last_from") << " listed " << joined(m.at("their_vips"))
@@ -253,10 +267,14 @@ std::string whyText(const json& reply) {
     std::string adds =
         it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
     std::string detail = it.value("detail", "");
-    if (it.value("up", false)) detail = "";
+    // A file shows its value, a process its count, whatever their state.
+    const bool valued = it.contains("value");
+    if (it.value("up", false) && !valued && it.value("kind", "") != "process") detail = "";
     if (it.value("reverse", false)) detail += (detail.empty() ? "" : "; ") + std::string("reverse");
-    t.row({it.value("kind", ""), it.value("name", ""), it.value("up", false) ? "up" : "down",
-           std::to_string(it.value("weight", 0)), adds, detail});
+    std::string state = it.value("up", false) ? "up" : "down";
+    if (valued) state = "value " + std::to_string(it.value("value", 0LL));
+    t.row({it.value("kind", ""), it.value("name", ""), state, std::to_string(it.value("weight", 0)),
+           adds, detail});
   }
   t.row({"=", "", "", "",
          w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
