@@ -535,6 +535,12 @@ void buildSyncGroup(BuildContext& ctx, const Node& n, SyncGroup& g) {
     } else if (k == "track_interface") {
       auto list = buildTrackList(ctx, c);
       g.trackInterfaces.insert(g.trackInterfaces.end(), list.begin(), list.end());
+    } else if (k == "track_file") {
+      auto list = buildTrackList(ctx, c, 254);
+      g.trackFiles.insert(g.trackFiles.end(), list.begin(), list.end());
+    } else if (k == "track_process") {
+      auto list = buildTrackList(ctx, c, 254);
+      g.trackProcesses.insert(g.trackProcesses.end(), list.begin(), list.end());
     }
   }
 }

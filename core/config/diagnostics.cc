@@ -31,6 +31,11 @@ void Diagnostics::noEffect(const SourceLocation& where, std::string message) {
   all_.push_back({where, Severity::kNoEffect, std::move(message)});
 }
 
+void Diagnostics::advice(const SourceLocation& where, std::string message) {
+  ++adviceCount_;
+  all_.push_back({where, Severity::kAdvice, std::move(message)});
+}
+
 void Diagnostics::note(const SourceLocation& where, std::string message) {
   all_.push_back({where, Severity::kNote, std::move(message)});
 }

@@ -21,7 +21,11 @@ namespace holdfast::config {
 //              the running config).
 //   kNote      about this machine rather than the config (an interface missing under
 //              -t, which often runs elsewhere); -t's exit status ignores it.
-enum class Severity { kNote, kNoEffect, kWarning, kError };
+//   kAdvice    the config is right and runs as keepalived runs it, but it probably
+//              does not do what its author expects (vrrp_strict's implied no_accept):
+//              printed and logged as a warning; -t exits 0 (1 with --strict), and a
+//              reload is not refused for it.
+enum class Severity { kNote, kNoEffect, kAdvice, kWarning, kError };
 
 struct Diagnostic {
   SourceLocation where;
@@ -45,12 +49,14 @@ class Diagnostics {
   void warning(const SourceLocation& where, std::string message);
   void noEffect(const SourceLocation& where, std::string message);
   void note(const SourceLocation& where, std::string message);
+  void advice(const SourceLocation& where, std::string message);
 
   bool hasErrors() const { return errorCount_ > 0; }
   int errorCount() const { return errorCount_; }
   // Tolerated mistakes (kWarning); keywords without effect are counted apart.
   int warningCount() const { return warningCount_; }
   int noEffectCount() const { return noEffectCount_; }
+  int adviceCount() const { return adviceCount_; }
   const std::vector<Diagnostic>& all() const { return all_; }
   // Orders diagnostics by file (in the order `files` lists them), line and column,
   // keeping the order found among equals.
@@ -66,6 +72,7 @@ class Diagnostics {
   int errorCount_ = 0;
   int warningCount_ = 0;
   int noEffectCount_ = 0;
+  int adviceCount_ = 0;
 };
 
 }  // namespace holdfast::config

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "checkers/check_params.h"
-#include "core/config/model_tuning.h"
 #include "core/config/model_routes.h"
+#include "core/config/model_tuning.h"
 #include "core/config/source_location.h"
 
 namespace holdfast::config {
@@ -232,7 +232,7 @@ struct SyncGroup {
   bool trackingWeight = false;
   // Tracked by the group: added to every member's own lists, with their weights
   // (cleared when a member is an address owner), as keepalived does.
-  std::vector<TrackRef> trackScripts, trackInterfaces;
+  std::vector<TrackRef> trackScripts, trackInterfaces, trackFiles, trackProcesses;
   bool operator==(const SyncGroup&) const = default;
 };
 

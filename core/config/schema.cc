@@ -419,11 +419,11 @@ constexpr std::array kSyncGroupKeywords{
     KeywordSpec{"global_tracking", 0, 0, ""},
     KeywordSpec{"track_script", 0, 0, "", &kTrackList},
     KeywordSpec{"track_interface", 0, 0, "", &kTrackList},
+    KeywordSpec{"track_file", 0, 0, "", &kWideTrackList},
+    KeywordSpec{"track_process", 0, 0, "", &kWideTrackList},
 };
 constexpr auto kSyncGroupUnimplemented = std::to_array<UnimplementedSpec>({
     {"track_bfd", kBfd},
-    {"track_file", kNotYet},
-    {"track_process", kNotYet},
     {"notify_deleted", kNotYet},
     {"notify_priority_changes", kFifo},
 });

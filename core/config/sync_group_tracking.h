@@ -1,5 +1,6 @@
 #pragma once
-// A vrrp_sync_group's own track_script / track_interface, added to every member
+// A vrrp_sync_group's own track_script / track_interface / track_file /
+// track_process, added to every member
 // instance as keepalived does (sync_group_tracking.cc).
 
 #include "core/config/build_context.h"

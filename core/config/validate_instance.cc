@@ -106,14 +106,14 @@ void completeStrict(Diagnostics& d, VrrpInstance& vi, const std::string& who, co
     vi.accept = vi.priority == 255;
     // The trap keepalived's users fall into: the VIP moves, but nothing answers on it.
     if (!vi.accept) {
-      d.warning(g.locations.at("vrrp_strict", vi.where),
-                who +
-                    ": vrrp_strict implies no_accept: while it is master (and not the address "
-                    "owner, priority 255) its VIPs are dropped in nftables table '" +
-                    g.nftTable +
-                    "' and answer nothing, not even ping, as in keepalived; write 'accept' "
-                    "(with VRRP version 3) to have them answer, or 'no_accept' to keep this "
-                    "without a warning");
+      d.advice(g.locations.at("vrrp_strict", vi.where),
+               who +
+                   ": vrrp_strict implies no_accept: while it is master (and not the address "
+                   "owner, priority 255) its VIPs are dropped in nftables table '" +
+                   g.nftTable +
+                   "' and answer nothing, not even ping, as in keepalived; write 'accept' "
+                   "(with VRRP version 3) to have them answer, or 'no_accept' to keep this "
+                   "without a warning");
     }
   }
 }

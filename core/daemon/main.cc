@@ -51,6 +51,11 @@ int configTest(const daemon::Options& options) {
               << (options.strict ? " (exit 1: --strict)" : " (exit 4)") << "\n";
     return options.strict ? kExitConfig : kExitTolerated;
   }
+  if (d.adviceCount() > 0 && options.strict) {
+    std::cout << file << ": configuration OK, but " << count(d.adviceCount(), "warning")
+              << " to read (exit 1: --strict)\n";
+    return kExitConfig;
+  }
   if (noEffect > 0 && options.strict) {
     std::cout << file << ": configuration OK, but " << count(noEffect, "keyword")
               << " without effect in holdfast (exit 1: --strict)\n";

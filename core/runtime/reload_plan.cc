@@ -264,6 +264,7 @@ ReloadPlan planReload(const Config& running, const Config& next) {
   if (ga.nftTable != gb.nftTable || ga.nftPriority != gb.nftPriority ||
       ga.nftCounters != gb.nftCounters) {
     plan.globalsChanged.push_back("nftables settings");  // applied by InstanceSet::syncFilter
+  }
   if (!(running.staticAddresses == next.staticAddresses) ||
       !(running.staticRoutes == next.staticRoutes) || !(running.staticRules == next.staticRules)) {
     plan.globalsChanged.push_back("static addresses, routes and rules");

@@ -206,17 +206,18 @@ TEST_CASE("an nftables failure is counted and reported; VRRP goes on", "[accept]
 
 TEST_CASE("vrrp_strict without accept: a warning at the vrrp_strict line", "[accept]") {
   const std::string strict = "global_defs {\n  vrrp_strict\n}\n";
-  CHECK(test::warningsOf(strict + test::instance("  priority 100\n")) ==
+  // Advice, not a tolerated mistake: -t exits 0 and a reload is not refused for it.
+  CHECK(test::warningsOf(strict + test::instance("  priority 100\n")).empty());
+  CHECK(test::adviceOf(strict + test::instance("  priority 100\n")) ==
         std::vector<std::string>{
             "test.conf:2:3: warning: vrrp_instance 'VI_1': vrrp_strict implies no_accept: while "
             "it is master (and not the address owner, priority 255) its VIPs are dropped in "
             "nftables table 'holdfast' and answer nothing, not even ping, as in keepalived; "
             "write 'accept' (with VRRP version 3) to have them answer, or 'no_accept' to keep "
             "this without a warning"});
-  CHECK(test::warningsOf(strict + test::instance("  priority 100\n  no_accept\n")).empty());
-  CHECK(
-      test::warningsOf(strict + test::instance("  priority 100\n  version 3\n  accept\n")).empty());
-  CHECK(test::warningsOf(strict + test::instance("  priority 255\n")).empty());
+  CHECK(test::adviceOf(strict + test::instance("  priority 100\n  no_accept\n")).empty());
+  CHECK(test::adviceOf(strict + test::instance("  priority 100\n  version 3\n  accept\n")).empty());
+  CHECK(test::adviceOf(strict + test::instance("  priority 255\n")).empty());
   // no_accept is implemented: no "no effect" line any more.
   CHECK(test::noEffectOf(test::instance("  no_accept\n")).empty());
   CHECK(test::noEffectOf(strict + test::instance("  priority 100\n")).empty());

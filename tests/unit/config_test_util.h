@@ -27,6 +27,11 @@ inline std::vector<std::string> warningsOf(const std::string& text) {
   return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kWarning);
 }
 
+// Warnings about a config that runs right but likely not as meant (Severity::kAdvice).
+inline std::vector<std::string> adviceOf(const std::string& text) {
+  return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kAdvice);
+}
+
 // Warnings about keywords holdfast knows but does not act on.
 inline std::vector<std::string> noEffectOf(const std::string& text) {
   return diagnosticLines(config::loadText(text, "test.conf"), config::Severity::kNoEffect);

@@ -224,12 +224,7 @@ std::vector<Case> cases() {
       {"vrrp_strict: authentication ignored, no_accept by default",
        "global_defs {\n  vrrp_strict\n}\n" +
            instance("  authentication {\n    auth_type PASS\n    auth_pass secret\n  }\n"),
-       {"test.conf:2:3: warning: vrrp_instance 'VI_1': vrrp_strict implies no_accept: while "
-        "it is master (and not the address owner, priority 255) its VIPs are dropped in "
-        "nftables table 'holdfast' and answer nothing, not even ping, as in keepalived; write "
-        "'accept' (with VRRP version 3) to have them answer, or 'no_accept' to keep this "
-        "without a warning",
-        "test.conf:8:3: warning: vrrp_instance 'VI_1': vrrp_strict does not allow "
+       {"test.conf:8:3: warning: vrrp_instance 'VI_1': vrrp_strict does not allow "
         "authentication; ignored, as keepalived does"},
        [](const Config& c) {
          CHECK(first(c).auth.type == AuthType::kNone);

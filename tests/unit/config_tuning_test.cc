@@ -135,3 +135,21 @@ TEST_CASE("garp_group spaces the GARPs of instances on its interfaces without th
   CHECK_THAT(warningsOf("garp_group {\n  interface eth0\n}\n" + instance("")).at(0),
              Catch::Contains("neither garp_interval nor gna_interval"));
 }
+
+TEST_CASE("a sync group's track_file and track_process reach every member") {
+  const std::string text =
+      "vrrp_track_file tf {\n  file /tmp/holdfast-unit-tf\n  weight -5\n}\n"
+      "vrrp_track_process tp {\n  process nginx\n  weight -30\n}\n" +
+      instance("", "VI_1", "51") + instance("", "VI_2", "52") +
+      "vrrp_sync_group G {\n  group {\n    VI_1\n    VI_2\n  }\n"
+      "  track_file {\n    tf weight 2\n    nofile\n  }\n  track_process {\n    tp\n  }\n}\n";
+  Config c = loadOrFail(text);
+  for (const VrrpInstance& vi : c.instances) {
+    REQUIRE(vi.trackFiles.size() == 1);
+    CHECK(vi.trackFiles[0].weight == 2);
+    REQUIRE(vi.trackProcesses.size() == 1);
+    CHECK(vi.trackProcesses[0].name == "tp");
+  }
+  CHECK_THAT(warningsOf(text).at(0), Catch::Contains("track_file 'nofile' names no track_file"));
+  CHECK(noEffectOf(text).empty());
+}
