@@ -487,9 +487,17 @@ void InstanceSet::transitioned(InstanceSlot& slot, const vrrp::Transition& t, in
 }
 
 void InstanceSet::syncFilter() {
+  // keepalived puts an instance's virtual_ipaddress_excluded in the set with its VIPs.
+  std::vector<std::vector<netio::AddressSpec>> addresses;
+  addresses.reserve(slots_.size());
   std::vector<FilterMember> members;
   for (const auto& s : slots_) {
-    members.push_back({s->noAccept, s->state() == vrrp::State::kMaster, &s->vips()});
+    auto& all = addresses.emplace_back(s->vips());
+    if (s->extras) {
+      auto excluded = s->extras->addresses();
+      all.insert(all.end(), excluded.begin(), excluded.end());
+    }
+    members.push_back({s->noAccept, s->state() == vrrp::State::kMaster, &all});
   }
   filter_.sync(desiredFilter(running_.global, members));
 }

@@ -343,6 +343,14 @@ std::vector<netio::IpAddress> RouteKeeper::addressesOn(int ifindex) const {
   return out;
 }
 
+std::vector<netio::AddressSpec> RouteKeeper::addresses() const {
+  std::vector<netio::AddressSpec> out;
+  for (const auto& h : items_) {
+    if (h.item.kind == KeptItem::Kind::kAddress) out.push_back(h.item.address);
+  }
+  return out;
+}
+
 std::vector<KeptItemReport> RouteKeeper::report() const {
   std::vector<KeptItemReport> out;
   for (const auto& h : items_) {

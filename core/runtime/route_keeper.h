@@ -61,6 +61,8 @@ class RouteKeeper {
   std::vector<KeptItemReport> report() const;
   // The addresses on interface `ifindex` (announced with the VIPs).
   std::vector<netio::IpAddress> addressesOn(int ifindex) const;
+  // Every address it keeps (no_accept filters an instance's excluded addresses too).
+  std::vector<netio::AddressSpec> addresses() const;
 
  private:
   struct Held {

@@ -151,6 +151,17 @@ TEST_CASE("no_accept: the master's VIPs are dropped and follow a failover; stop 
   CHECK(r2.report("VI_1").vipsFiltered);
 }
 
+TEST_CASE("no_accept: a master's excluded addresses are dropped with its VIPs", "[accept]") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1,
+      pairConfig(150, "  no_accept\n  virtual_ipaddress_excluded {\n    192.0.2.200/24\n  }\n"));
+  lan.advance(2s);
+  REQUIRE(r1.report("VI_1").state == vrrp::State::kMaster);
+  REQUIRE(r1.filter.table);
+  CHECK(r1.filter.table->vips4 == std::vector{ip("192.0.2.100"), ip("192.0.2.200")});
+}
+
 TEST_CASE("accept, or the address owner: no table", "[accept]") {
   FakeLan lan;
   FakeNode& r1 = lan.add("r1", "192.0.2.11");
