@@ -4,14 +4,14 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "core/runtime/accept_filter.h"
 #include "core/log/logger.h"
+#include "core/runtime/accept_filter.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
-#include "netio/vmac_firewall.h"
 #include "netio/file_watch.h"
 #include "netio/process_watch.h"
+#include "netio/vmac_firewall.h"
 #include "vrrp/announce.h"
 
 namespace holdfast::runtime {

@@ -74,8 +74,8 @@ struct InstanceReport {
   uint64_t filterErrors = 0;  // nftables changes that failed (the whole table's)
   std::string filterLastError;
   std::vector<KeptItemReport> kept;  // virtual_ipaddress_excluded, virtual_routes, virtual_rules
-  std::string vmac;     // use_vmac: the VMAC's name; empty without one
-  std::string vmacMac;  // and its MAC
+  std::string vmac;                  // use_vmac: the VMAC's name; empty without one
+  std::string vmacMac;               // and its MAC
   bool vmacXmitBase = false;
 };
 
