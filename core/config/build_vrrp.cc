@@ -7,7 +7,6 @@
 #include "core/config/validate_vmac.h"
 #include "core/config/values.h"
 
-
 namespace holdfast::config::detail {
 namespace {
 
