@@ -64,21 +64,27 @@ std::expected<void, std::string> VmacFirewall::run(const std::string& commands) 
 
 bool VmacFirewall::any(bool ipv6) const {
   for (const auto& [name, e] : vmacs_) {
-    if (e.ipv6 == ipv6) return true;
+    if (ipv6 ? e.ipv6 : e.ipv4) return true;
   }
   return false;
 }
 
 std::expected<void, std::string> VmacFirewall::add(const std::string& vmac, const std::string& base,
-                                                   bool ipv6) {
+                                                   bool ipv4, bool ipv6) {
   if (auto it = vmacs_.find(vmac); it != vmacs_.end()) {
-    if (it->second.base == base && it->second.ipv6 == ipv6) return {};
+    const Entry& e = it->second;
+    if (e.base == base && e.ipv4 == ipv4 && e.ipv6 == ipv6) return {};
     if (auto r = remove(vmac); !r) return r;
   }
-  std::string cmd = any(ipv6) ? "" : tableCommands(ipv6);
-  cmd += elementCommands("add", ipv6, vmac, base);
+  std::string cmd;
+  for (bool v6 : {false, true}) {
+    if (!(v6 ? ipv6 : ipv4)) continue;
+    if (!any(v6)) cmd += tableCommands(v6);
+    cmd += elementCommands("add", v6, vmac, base);
+  }
+  if (cmd.empty()) return {};
   if (auto r = run(cmd); !r) return r;
-  vmacs_[vmac] = Entry{base, ipv6};
+  vmacs_[vmac] = Entry{base, ipv4, ipv6};
   return {};
 }
 
@@ -87,8 +93,13 @@ std::expected<void, std::string> VmacFirewall::remove(const std::string& vmac) {
   if (it == vmacs_.end()) return {};
   const Entry e = it->second;
   vmacs_.erase(it);
-  if (!any(e.ipv6)) return run("delete table " + tableOf(e.ipv6) + "\n");
-  return run(elementCommands("delete", e.ipv6, vmac, e.base));
+  std::string cmd;
+  for (bool v6 : {false, true}) {
+    if (!(v6 ? e.ipv6 : e.ipv4)) continue;
+    cmd += any(v6) ? elementCommands("delete", v6, vmac, e.base)
+                   : "delete table " + tableOf(v6) + "\n";
+  }
+  return run(cmd);
 }
 
 }  // namespace holdfast::netio

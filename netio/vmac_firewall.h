@@ -23,16 +23,20 @@ class VmacFirewall {
   VmacFirewall& operator=(const VmacFirewall&) = delete;
   ~VmacFirewall();
 
-  std::expected<void, std::string> add(const std::string& vmac, const std::string& base, bool ipv6);
+  // `ipv4`, `ipv6`: the tables the VMAC goes in (keepalived puts an instance's VMAC in
+  // both when the instance has eVIPs of the other family).
+  std::expected<void, std::string> add(const std::string& vmac, const std::string& base, bool ipv4,
+                                       bool ipv6);
   // Before the VMAC is deleted (the map's key is resolved by name).
   std::expected<void, std::string> remove(const std::string& vmac);
 
  private:
   std::expected<void, std::string> run(const std::string& commands);
-  bool any(bool ipv6) const;  // a VMAC of that family is in the map
+  bool any(bool ipv6) const;  // a VMAC is in that family's map
   nft_ctx* ctx_ = nullptr;
   struct Entry {
     std::string base;
+    bool ipv4 = false;
     bool ipv6 = false;
   };
   std::map<std::string, Entry> vmacs_;  // while in the map

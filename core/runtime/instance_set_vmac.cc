@@ -42,8 +42,11 @@ InstanceSet::makeVmac(const config::VrrpInstance& vi, const config::Config& cfg,
     linkLocal = vmacLinkLocal(
         configured ? std::optional<netio::IpAddress>(toNetio(*configured)) : std::nullopt, base);
   }
+  const bool otherFamily =
+      std::any_of(vi.excludedAddresses.begin(), vi.excludedAddresses.end(),
+                  [&](const config::VirtualAddress& a) { return a.address.is_v6() != ipv6; });
   auto link = setUpVmac(kernel_.vmacs(), vi.name, *name, config::vmacMacOf(vi), base.name,
-                        base.index, linkLocal, ipv6);
+                        base.index, linkLocal, ipv6, otherFamily);
   if (!link) return std::unexpected("use_vmac: " + link.error());
   auto info = kernel_.lookupInterface(link->name);
   if (!info) return std::unexpected("use_vmac: " + info.error());

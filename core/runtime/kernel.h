@@ -127,8 +127,9 @@ class VmacTable {
   // A private-mode macvlan `name` with `mac` on link `lowerIndex`, left down.
   virtual std::expected<void, std::string> create(const std::string& name, int lowerIndex,
                                                   const netio::MacAddress& mac) = 0;
-  // `ipv6`: the VMAC of an IPv6 instance (its MLD and router-solicitation rules).
-  virtual std::expected<void, std::string> setUp(int index, bool ipv6) = 0;
+  // `ipv4Rules`, `ipv6Rules`: the nftables rules the VMAC gets (IGMP; MLD and router
+  // solicitations).
+  virtual std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) = 0;
   virtual std::expected<void, std::string> remove(int index) = 0;
   // An IPv6 instance's VMAC: its link-local address (/64, nodad, preferred_lft 0).
   virtual std::expected<void, std::string> addLinkLocal(int index,

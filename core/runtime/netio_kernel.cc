@@ -58,12 +58,11 @@ class NetlinkVmacs final : public VmacTable {
   }
   // The VMAC comes up with its IGMP rule in place (keepalived's nftables rule:
   // netio/vmac_firewall.h); an error is logged and the VMAC runs without it.
-  std::expected<void, std::string> setUp(int index, bool ipv6) override {
+  std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) override {
     if (auto name = nameOf(index)) {
       if (auto base = baseOf(index)) {
-        if (auto r = firewall_.add(*name, *base, ipv6); !r) {
-          log::warning("VMAC " + *name + (ipv6 ? ": MLD reports" : ": IGMP reports") +
-                       " stay on the VMAC: " + r.error());
+        if (auto r = firewall_.add(*name, *base, ipv4Rules, ipv6Rules); !r) {
+          log::warning("VMAC " + *name + ": IGMP/MLD reports stay on the VMAC: " + r.error());
         }
       }
     }

@@ -31,6 +31,13 @@ constexpr Sysctl kOnBase[] = {
 // An IPv6 instance's VMAC: only addr_gen_mode (keepalived sets IFLA_INET6_ADDR_GEN_MODE
 // none and nothing else; its base interface is left alone: measured,
 // tests/lab/keepalived-corpus/VMAC-NOTES.md).
+// An IPv4 instance with eVIPs of the other family keeps IPv6 on its VMAC (keepalived's
+// VRRP_FLAG_EVIP_OTHER_FAMILY; measured).
+constexpr Sysctl kOnVmacDual[] = {
+    {"net/ipv4/conf/%s/arp_ignore", 1},    {"net/ipv4/conf/%s/accept_local", 1},
+    {"net/ipv4/conf/%s/rp_filter", 0},     {"net/ipv4/conf/%s/promote_secondaries", 1},
+    {"net/ipv6/conf/%s/addr_gen_mode", 1}, {"net/ipv6/conf/%s/disable_ipv6", 0},
+};
 constexpr Sysctl kOnVmac6[] = {
     {"net/ipv6/conf/%s/addr_gen_mode", 1},
 };
@@ -109,7 +116,7 @@ std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& 
                                                const netio::MacAddress& mac,
                                                const std::string& base, int baseIndex,
                                                const std::optional<netio::IpAddress>& linkLocal,
-                                               bool ipv6) {
+                                               bool ipv6, bool otherFamily) {
   auto d = t.find(name);
   if (!d) return std::unexpected(d.error());
   bool create = true;
@@ -138,11 +145,19 @@ std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& 
   if (ipv6) {
     writeAll(t, instance, kOnVmac6, name);
   } else {
-    writeAll(t, instance, kOnVmac, name);
+    if (otherFamily) {
+      writeAll(t, instance, kOnVmacDual, name);
+    } else {
+      writeAll(t, instance, kOnVmac, name);
+    }
     writeAll(t, instance, kOnBase, base);
   }
-  // Always: a reused VMAC gets its IGMP (MLD) rule back too (NetioKernel's setUp).
-  if (auto r = t.setUp((*now)->index, ipv6); !r) return std::unexpected(r.error());
+  // Always: a reused VMAC gets its IGMP (MLD) rules back too (NetioKernel's setUp); an
+  // instance with eVIPs of the other family gets both families' (keepalived's
+  // nft_update_vmac with other_family).
+  if (auto r = t.setUp((*now)->index, !ipv6 || otherFamily, ipv6 || otherFamily); !r) {
+    return std::unexpected(r.error());
+  }
   // After the link is up: the kernel drops IPv6 addresses of a link that is down.
   if (linkLocal) {
     if (auto r = t.addLinkLocal((*now)->index, *linkLocal); !r) {

@@ -49,14 +49,16 @@ netio::IpAddress vmacLinkLocal(const std::optional<netio::IpAddress>& source,
 
 // Creates (or reuses) the VMAC `name` on `base`, sets its sysctls (an IPv4 instance's:
 // the base's too), brings it up, adds `linkLocal` (IPv6 instances, unless
-// vmac_xmit_base). A macvlan of that name with another MAC, mode or lower link is
+// vmac_xmit_base). `otherFamily`: the instance has eVIPs of the other address family
+// (keepalived then keeps IPv6 on an IPv4 instance's VMAC and puts the VMAC in both
+// families' nftables tables). A macvlan of that name with another MAC, mode or lower link is
 // replaced.
 std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& instance,
                                                const std::string& name,
                                                const netio::MacAddress& mac,
                                                const std::string& base, int baseIndex,
                                                const std::optional<netio::IpAddress>& linkLocal,
-                                               bool ipv6);
+                                               bool ipv6, bool otherFamily);
 
 // Deletes the VMAC. The base interface's arp_ignore and arp_filter stay at 1, as
 // keepalived 2.2.7 leaves them (measured: tests/lab/keepalived-corpus/VMAC-NOTES.md).

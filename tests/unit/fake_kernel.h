@@ -189,11 +189,12 @@ class FakeNode final : public runtime::Kernel {
       node->journal.push_back("vmac create " + name);
       return {};
     }
-    std::expected<void, std::string> setUp(int index, bool ipv6) override {
+    std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) override {
       for (auto& [n, d] : links) {
         if (d.index != index) continue;
         d.up = node->interfaces[n].up = node->interfaces[n].running = true;
-        if (ipv6) node->journal.push_back("vmac mld rule " + n);
+        if (ipv4Rules) node->journal.push_back("vmac igmp rule " + n);
+        if (ipv6Rules) node->journal.push_back("vmac mld rule " + n);
       }
       return {};
     }

@@ -204,6 +204,26 @@ TEST_CASE("an IPv6 instance's VMAC: 00:00:5e:00:02:VRID, the base's link-local, 
   CHECK(!r1.vmacTable.links.contains("vrrp.52"));
 }
 
+TEST_CASE("an IPv4 VMAC instance with IPv6 eVIPs keeps IPv6 on its VMAC, both nft families",
+          "[vmac]") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, inst("  use_vmac\n  virtual_ipaddress_excluded {\n    2001:db8::200/64\n  }\n"));
+  lan.advance(2s);
+  REQUIRE(r1.vmacTable.links.contains("vrrp.51"));
+  CHECK(r1.vmacTable.sysctls.at("net/ipv6/conf/vrrp.51/disable_ipv6") == 0);
+  CHECK(r1.vmacTable.sysctls.at("net/ipv4/conf/vrrp.51/arp_ignore") == 1);
+  CHECK(r1.lines("vmac igmp rule") == std::vector<std::string>{"vmac igmp rule vrrp.51"});
+  CHECK(r1.lines("vmac mld rule") == std::vector<std::string>{"vmac mld rule vrrp.51"});
+  // Without: IPv6 off, the IGMP rule only.
+  FakeNode& r2 = lan.add("r2", "192.0.2.12");
+  run(r2, inst("  use_vmac\n", 100));
+  lan.advance(1s);
+  CHECK(r2.vmacTable.sysctls.at("net/ipv6/conf/vrrp.51/disable_ipv6") == 1);
+  CHECK(r2.lines("vmac mld rule").empty());
+  CHECK(r2.lines("vmac igmp rule").size() == 1);
+}
+
 TEST_CASE("an IPv6 VMAC's link-local: the configured source, the base's, or its EUI-64", "[vmac]") {
   netio::InterfaceInfo base;
   base.mac = {0x92, 0xc4, 0xfa, 0xe6, 0x91, 0x66};
@@ -251,8 +271,12 @@ TEST_CASE("a VMAC left by a crashed run is reused; a foreign link's name is skip
   CHECK(r1.vmacTable.links.at("vrrp1.52").lowerIndex == 2);
   CHECK(r1.vmacTable.links.at("vmx").lowerIndex == 2);
   CHECK(r1.vmacTable.links.at("vrrp.54").lowerIndex == 2);
-  CHECK(r1.lines("vmac") == std::vector<std::string>{"vmac create vrrp1.52", "vmac remove vmx",
-                                                     "vmac create vmx", "vmac create vrrp.54"});
+  // Each VMAC, the reused one too, gets its IGMP rule (re)installed.
+  CHECK(r1.lines("vmac") ==
+        std::vector<std::string>{"vmac igmp rule vrrp.51", "vmac create vrrp1.52",
+                                 "vmac igmp rule vrrp1.52", "vmac remove vmx", "vmac create vmx",
+                                 "vmac igmp rule vmx", "vmac create vrrp.54",
+                                 "vmac igmp rule vrrp.54"});
 }
 
 TEST_CASE("a reload that restarts a VMAC instance keeps its link; dropping use_vmac deletes it",
