@@ -1,8 +1,10 @@
 #include "netio/vmac_link.h"
 
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/macvlan.h>
 
@@ -85,6 +87,27 @@ std::expected<void, std::string> VmacLinks::setUp(int index) {
   rtnl_link_set_flags(change.get(), IFF_UP);
   if (int rc = rtnl_link_change(sock_, orig.get(), change.get(), 0); rc < 0) {
     return std::unexpected("set link " + std::to_string(index) + " up: " + nl_geterror(rc));
+  }
+  return {};
+}
+
+std::expected<void, std::string> VmacLinks::addLinkLocal(int index, const IpAddress& address) {
+  std::unique_ptr<rtnl_addr, decltype(&rtnl_addr_put)> addr(rtnl_addr_alloc(), &rtnl_addr_put);
+  if (!addr) return std::unexpected("rtnl_addr_alloc failed");
+  std::unique_ptr<nl_addr, NlAddrDeleter> local(
+      nl_addr_build(AF_INET6, address.bytes.data(), address.size()));
+  rtnl_addr_set_ifindex(addr.get(), index);
+  rtnl_addr_set_family(addr.get(), AF_INET6);
+  rtnl_addr_set_local(addr.get(), local.get());
+  rtnl_addr_set_prefixlen(addr.get(), 64);
+  rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
+  // preferred_lft 0 (deprecated): never picked as a source by the kernel on its
+  // own; the adverts name it explicitly.
+  rtnl_addr_set_preferred_lifetime(addr.get(), 0);
+  rtnl_addr_set_valid_lifetime(addr.get(), 0xffffffffU);
+  if (int rc = rtnl_addr_add(sock_, addr.get(), NLM_F_CREATE | NLM_F_REPLACE); rc < 0) {
+    return std::unexpected("add " + address.str() + " to link " + std::to_string(index) + ": " +
+                           nl_geterror(rc));
   }
   return {};
 }

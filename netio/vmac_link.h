@@ -1,7 +1,8 @@
 #pragma once
 // The macvlan links of use_vmac, through rtnetlink (libnl-route's rtnl_link and
 // rtnl_link_macvlan): read one by name, create one (private mode, a given MAC, on a
-// lower link), bring it up, delete it; and the /proc/sys files the VMAC needs.
+// lower link), bring it up, give it an IPv6 link-local address, delete it; and the /proc/sys files
+// the VMAC needs.
 
 #include <cstdint>
 #include <expected>
@@ -36,6 +37,9 @@ class VmacLinks {
   std::expected<void, std::string> createMacvlan(const std::string& name, int lowerIndex,
                                                  const MacAddress& mac);
   std::expected<void, std::string> setUp(int index);
+  // use_vmac for IPv6: the link-local address the VMAC's adverts and unsolicited NAs
+  // leave from, as keepalived 2.2.7 adds it: /64, nodad, preferred_lft 0.
+  std::expected<void, std::string> addLinkLocal(int index, const IpAddress& address);
   // Succeeds when the link is gone already.
   std::expected<void, std::string> remove(int index);
 

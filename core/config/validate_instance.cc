@@ -152,13 +152,7 @@ void completePreempt(Diagnostics& d, VrrpInstance& vi, const std::string& who) {
 
 // Keywords holdfast reads but does not act on (yet): one warning each at its line,
 // so that nobody relies on them silently.
-void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, const std::string& who) {
-  if (vi.useVmac && vi.family == AddressFamily::kIPv6) {
-    d.noEffect(vi.locations.at("use_vmac", vi.where),
-               who +
-                   ": 'use_vmac' is not implemented in holdfast for IPv6 instances yet: no "
-                   "effect (the VIPs use the interface's own MAC)");
-  }
+void warnNoEffect(Diagnostics& d, const VrrpInstance& vi, [[maybe_unused]] const std::string& who) {
   for (const VirtualAddress& va : vi.virtualAddresses) {
     if (va.noTrack) {
       d.noEffect(va.where, "'no_track' on " + va.address.to_string() +

@@ -80,7 +80,7 @@ class InstanceSet final : public SlotEvents {
                                              const config::GlobalDefs& g,
                                              const netio::InterfaceInfo& info,
                                              const VmacLink* vmac = nullptr);
-  // use_vmac (IPv4): the instance's VMAC, made or reused, and the link as read back
+  // use_vmac: the instance's VMAC, made or reused, and the link as read back
   // (instance_set_vmac.cc); nullopt without use_vmac.
   std::expected<std::optional<std::pair<VmacLink, netio::InterfaceInfo>>, std::string> makeVmac(
       const config::VrrpInstance& vi, const config::Config& cfg, const netio::InterfaceInfo& base);

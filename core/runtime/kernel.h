@@ -127,8 +127,13 @@ class VmacTable {
   // A private-mode macvlan `name` with `mac` on link `lowerIndex`, left down.
   virtual std::expected<void, std::string> create(const std::string& name, int lowerIndex,
                                                   const netio::MacAddress& mac) = 0;
-  virtual std::expected<void, std::string> setUp(int index) = 0;
+  // `ipv4Rules`, `ipv6Rules`: the nftables rules the VMAC gets (IGMP; MLD and router
+  // solicitations).
+  virtual std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) = 0;
   virtual std::expected<void, std::string> remove(int index) = 0;
+  // An IPv6 instance's VMAC: its link-local address (/64, nodad, preferred_lft 0).
+  virtual std::expected<void, std::string> addLinkLocal(int index,
+                                                        const netio::IpAddress& address) = 0;
   // PATH under /proc/sys, such as "net/ipv4/conf/eth0/arp_ignore".
   virtual std::expected<int, std::string> readSysctl(const std::string& path) = 0;
   virtual std::expected<void, std::string> writeSysctl(const std::string& path, int value) = 0;

@@ -58,11 +58,11 @@ class NetlinkVmacs final : public VmacTable {
   }
   // The VMAC comes up with its IGMP rule in place (keepalived's nftables rule:
   // netio/vmac_firewall.h); an error is logged and the VMAC runs without it.
-  std::expected<void, std::string> setUp(int index) override {
+  std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) override {
     if (auto name = nameOf(index)) {
       if (auto base = baseOf(index)) {
-        if (auto r = firewall_.add(*name, *base); !r) {
-          log::warning("VMAC " + *name + ": IGMP reports stay on the VMAC: " + r.error());
+        if (auto r = firewall_.add(*name, *base, ipv4Rules, ipv6Rules); !r) {
+          log::warning("VMAC " + *name + ": IGMP/MLD reports stay on the VMAC: " + r.error());
         }
       }
     }
@@ -73,6 +73,10 @@ class NetlinkVmacs final : public VmacTable {
       if (auto r = firewall_.remove(*name); !r) log::warning("VMAC " + *name + ": " + r.error());
     }
     return l_.remove(index);
+  }
+  std::expected<void, std::string> addLinkLocal(int index,
+                                                const netio::IpAddress& address) override {
+    return l_.addLinkLocal(index, address);
   }
   std::expected<int, std::string> readSysctl(const std::string& path) override {
     return netio::readSysctl(path);

@@ -2,6 +2,8 @@
 
 #include <linux/if_link.h>
 
+#include <array>
+
 #include "core/config/vmac.h"
 #include "core/log/logger.h"
 
@@ -26,6 +28,19 @@ constexpr Sysctl kOnBase[] = {
     {"net/ipv4/conf/%s/arp_ignore", 1},
     {"net/ipv4/conf/%s/arp_filter", 1},
 };
+// An IPv6 instance's VMAC: only addr_gen_mode (keepalived sets IFLA_INET6_ADDR_GEN_MODE
+// none and nothing else; its base interface is left alone: measured,
+// tests/lab/keepalived-corpus/VMAC-NOTES.md).
+// An IPv4 instance with eVIPs of the other family keeps IPv6 on its VMAC (keepalived's
+// VRRP_FLAG_EVIP_OTHER_FAMILY; measured).
+constexpr Sysctl kOnVmacDual[] = {
+    {"net/ipv4/conf/%s/arp_ignore", 1},    {"net/ipv4/conf/%s/accept_local", 1},
+    {"net/ipv4/conf/%s/rp_filter", 0},     {"net/ipv4/conf/%s/promote_secondaries", 1},
+    {"net/ipv6/conf/%s/addr_gen_mode", 1}, {"net/ipv6/conf/%s/disable_ipv6", 0},
+};
+constexpr Sysctl kOnVmac6[] = {
+    {"net/ipv6/conf/%s/addr_gen_mode", 1},
+};
 
 std::string pathFor(const char* pattern, const std::string& ifname) {
   std::string p(pattern);
@@ -43,6 +58,24 @@ void writeAll(VmacTable& t, const std::string& instance, std::span<const Sysctl>
 }
 
 }  // namespace
+
+netio::IpAddress vmacLinkLocal(const std::optional<netio::IpAddress>& source,
+                               const netio::InterfaceInfo& base) {
+  if (source && source->family == netio::Family::kIPv6) return *source;
+  if (!base.ipv6LinkLocal.empty()) return base.ipv6LinkLocal.front();
+  // fe80::/64 with the modified EUI-64 of the base interface's MAC.
+  std::array<uint8_t, 16> b{0xfe, 0x80};
+  const auto& m = base.mac;
+  b[8] = m[0] ^ 0x02;
+  b[9] = m[1];
+  b[10] = m[2];
+  b[11] = 0xff;
+  b[12] = 0xfe;
+  b[13] = m[3];
+  b[14] = m[4];
+  b[15] = m[5];
+  return netio::IpAddress::v6(b);
+}
 
 bool reusableVmac(const netio::LinkDescription& d, int baseIndex, const netio::MacAddress& mac) {
   return d.kind == "macvlan" && d.lowerIndex == baseIndex && d.mac == mac;
@@ -81,7 +114,9 @@ std::expected<std::string, std::string> vmacNameFor(
 std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& instance,
                                                const std::string& name,
                                                const netio::MacAddress& mac,
-                                               const std::string& base, int baseIndex) {
+                                               const std::string& base, int baseIndex,
+                                               const std::optional<netio::IpAddress>& linkLocal,
+                                               bool ipv6, bool otherFamily) {
   auto d = t.find(name);
   if (!d) return std::unexpected(d.error());
   bool create = true;
@@ -107,10 +142,28 @@ std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& 
   auto now = t.find(name);
   if (!now) return std::unexpected(now.error());
   if (!*now) return std::unexpected("VMAC " + name + " vanished after its creation");
-  writeAll(t, instance, kOnVmac, name);
-  writeAll(t, instance, kOnBase, base);
-  // Always: a reused VMAC gets its IGMP rule back too (NetioKernel's setUp).
-  if (auto r = t.setUp((*now)->index); !r) return std::unexpected(r.error());
+  if (ipv6) {
+    writeAll(t, instance, kOnVmac6, name);
+  } else {
+    if (otherFamily) {
+      writeAll(t, instance, kOnVmacDual, name);
+    } else {
+      writeAll(t, instance, kOnVmac, name);
+    }
+    writeAll(t, instance, kOnBase, base);
+  }
+  // Always: a reused VMAC gets its IGMP (MLD) rules back too (NetioKernel's setUp); an
+  // instance with eVIPs of the other family gets both families' (keepalived's
+  // nft_update_vmac with other_family).
+  if (auto r = t.setUp((*now)->index, !ipv6 || otherFamily, ipv6 || otherFamily); !r) {
+    return std::unexpected(r.error());
+  }
+  // After the link is up: the kernel drops IPv6 addresses of a link that is down.
+  if (linkLocal) {
+    if (auto r = t.addLinkLocal((*now)->index, *linkLocal); !r) {
+      return std::unexpected("VMAC " + name + ": " + r.error());
+    }
+  }
   return VmacLink{name, (*now)->index, mac, base, baseIndex, instance};
 }
 

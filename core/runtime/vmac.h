@@ -1,14 +1,15 @@
 #pragma once
-// use_vmac at run time, as keepalived 2.2.7 does it (vrrp_vmac.c, vrrp_if_config.c):
-// a private-mode macvlan on the instance's interface with the VRRP MAC, created at
-// start (or a leftover of ours reused), the sysctls keepalived sets on it and on the
-// base interface, brought up, and deleted at stop. The VIPs go on it and gratuitous
-// ARPs leave from it; adverts are sent and received on it unless vmac_xmit_base
-// (InstanceSet::build). keepalived's nftables rule that sends the VMAC's IGMP reports
-// from the base interface comes with the link (netio/vmac_firewall.h).
+// use_vmac at run time (IPv4 and IPv6 instances), as keepalived 2.2.7 does it (vrrp_vmac.c,
+// vrrp_if_config.c): a private-mode macvlan on the instance's interface with the VRRP MAC, created
+// at start (or a leftover of ours reused), the sysctls keepalived sets on it and on the base
+// interface, brought up, and deleted at stop. The VIPs go on it and gratuitous ARPs leave from it;
+// adverts are sent and received on it unless vmac_xmit_base (InstanceSet::build). keepalived's
+// nftables rule that sends the VMAC's IGMP reports from the base interface comes with the link
+// (netio/vmac_firewall.h).
 
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/config/model.h"
@@ -38,13 +39,26 @@ std::expected<std::string, std::string> vmacNameFor(
     VmacTable& t, const config::VrrpInstance& vi, const config::GlobalDefs& g, int baseIndex,
     const std::function<bool(const std::string&)>& claimed);
 
-// Creates (or reuses) the VMAC `name` on `base`, sets its sysctls and the base's,
-// brings it up. A macvlan of that name with another MAC, mode or lower link is
+// The link-local address an IPv6 instance's VMAC gets, as keepalived 2.2.7 picks it
+// (set_link_local_address): the instance's IPv6 source address when one is configured
+// (unicast_src_ip / mcast_src_ip), else the base interface's first link-local, else
+// fe80:: with the modified EUI-64 of the base interface's MAC. The adverts leave from
+// it with the VRRP MAC.
+netio::IpAddress vmacLinkLocal(const std::optional<netio::IpAddress>& source,
+                               const netio::InterfaceInfo& base);
+
+// Creates (or reuses) the VMAC `name` on `base`, sets its sysctls (an IPv4 instance's:
+// the base's too), brings it up, adds `linkLocal` (IPv6 instances, unless
+// vmac_xmit_base). `otherFamily`: the instance has eVIPs of the other address family
+// (keepalived then keeps IPv6 on an IPv4 instance's VMAC and puts the VMAC in both
+// families' nftables tables). A macvlan of that name with another MAC, mode or lower link is
 // replaced.
 std::expected<VmacLink, std::string> setUpVmac(VmacTable& t, const std::string& instance,
                                                const std::string& name,
                                                const netio::MacAddress& mac,
-                                               const std::string& base, int baseIndex);
+                                               const std::string& base, int baseIndex,
+                                               const std::optional<netio::IpAddress>& linkLocal,
+                                               bool ipv6, bool otherFamily);
 
 // Deletes the VMAC. The base interface's arp_ignore and arp_filter stay at 1, as
 // keepalived 2.2.7 leaves them (measured: tests/lab/keepalived-corpus/VMAC-NOTES.md).

@@ -4,7 +4,9 @@
 # the VIP on its VMAC (vrrp.61, 00:00:5e:00:01:3d), the other's VMAC is up and empty;
 # failover both ways (the master stopped, then started again: it preempts back); the
 # client reaches the VIP at the VRRP MAC throughout; neither daemon complains about
-# the other's packets; each leaves no VMAC at stop.
+# the other's packets; each leaves no VMAC at stop. Then the same for an IPv6 instance
+# (VIP 2001:db8::100 on vrrp.61 with 00:00:5e:00:02:3d, adverts from the VMAC's
+# link-local, the client's neighbour entry the VRRP MAC).
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
@@ -16,9 +18,14 @@ lab_router 1
 lab_router 2
 lab_client
 R1="$LAB-r1" R2="$LAB-r2" C="$LAB-c"
-VIP=192.0.2.100
 VMAC=vrrp.61
-VRRP_MAC=00:00:5e:00:01:3d
+set_family() { # 4 or 6
+  if [ "$1" = 4 ]; then
+    VIP=192.0.2.100 PLEN=24 VRRP_MAC=00:00:5e:00:01:3d FAM=ipv4
+  else
+    VIP=2001:db8::100 PLEN=64 VRRP_MAC=00:00:5e:00:02:3d FAM=ipv6
+  fi
+}
 
 config() { # NAME PRIORITY
   cat >"$LAB_DIR/$1.conf" <<CONF
@@ -31,7 +38,7 @@ vrrp_instance VI_1 {
     advert_int 0.5
     use_vmac
     virtual_ipaddress {
-        $VIP/24
+        $VIP/$PLEN
     }
 }
 CONF
@@ -60,7 +67,10 @@ reaches() { ip netns exec "$C" ping -c1 -W1 "$VIP" >/dev/null 2>&1; }
 # The routers learn the client's MAC first: a master that must ARP for the client asks
 # from eth0 with the VIP as sender address, which rewrites the client's entry for the
 # VIP (the kernel's doing, under either daemon: keepalived-corpus/VMAC-NOTES.md).
-prime() { ip netns exec "$C" ping -c1 -W1 192.0.2.11 >/dev/null 2>&1; ip netns exec "$C" ping -c1 -W1 192.0.2.12 >/dev/null 2>&1; }
+prime() {
+  local a
+  for a in 192.0.2.11 192.0.2.12 2001:db8::11 2001:db8::12; do ip netns exec "$C" ping -c1 -W1 "$a" >/dev/null 2>&1; done
+}
 client_ok() { # TAG
   lab_wait "$1: the client to reach $VIP" 5 reaches
   [ "$(client_mac)" = "$VRRP_MAC" ] || lab_fail "$1: the client's entry for $VIP is $(client_mac)"
@@ -73,8 +83,10 @@ check_logs() { # TAG HOLDFAST_LOG KEEPALIVED_LOG
   [ -z "$bad" ] || lab_fail "$1: keepalived complained about holdfastd: $bad"
 }
 
+for fam in 4 6; do
+set_family "$fam"
 for holdfast_is in master backup; do
-  tag="holdfast-$holdfast_is"
+  tag="$FAM-holdfast-$holdfast_is"
   if [ "$holdfast_is" = master ]; then hp=150 kp=100; else hp=100 kp=150; fi
   config "hf-$tag" "$hp"
   config "ka-$tag" "$kp"
@@ -119,5 +131,6 @@ for holdfast_is in master backup; do
     for k in "$LAB_DIR"/ka-"$tag"*.log; do check_logs "$tag" "$f" "$k"; done
   done
   echo "ok: $tag"
+done
 done
 echo "PASS vmac_interop"

@@ -189,9 +189,21 @@ class FakeNode final : public runtime::Kernel {
       node->journal.push_back("vmac create " + name);
       return {};
     }
-    std::expected<void, std::string> setUp(int index) override {
+    std::expected<void, std::string> setUp(int index, bool ipv4Rules, bool ipv6Rules) override {
       for (auto& [n, d] : links) {
-        if (d.index == index) d.up = node->interfaces[n].up = node->interfaces[n].running = true;
+        if (d.index != index) continue;
+        d.up = node->interfaces[n].up = node->interfaces[n].running = true;
+        if (ipv4Rules) node->journal.push_back("vmac igmp rule " + n);
+        if (ipv6Rules) node->journal.push_back("vmac mld rule " + n);
+      }
+      return {};
+    }
+    std::expected<void, std::string> addLinkLocal(int index,
+                                                  const netio::IpAddress& address) override {
+      for (auto& [n, d] : links) {
+        if (d.index != index) continue;
+        node->interfaces[n].ipv6LinkLocal.push_back(address);
+        node->journal.push_back("vmac link-local " + n + " " + address.str());
       }
       return {};
     }

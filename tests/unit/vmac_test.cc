@@ -121,10 +121,10 @@ TEST_CASE("use_vmac's mistakes are tolerated with keepalived's fallbacks", "[vma
   auto two = test::loadOrFail(inst("  use_vmac vm1\n") + inst("  use_vmac vm1\n", 100, "VI_2", 52));
   CHECK(two.instances[0].vmacName == "vm1");
   CHECK(two.instances[1].vmacName.empty());
-  // IPv6 instances: not built yet, and said so.
+  // IPv6 instances: built like keepalived's, no warning.
   CHECK(test::noEffectOf("vrrp_instance V6 {\n  interface eth0\n  virtual_router_id 5\n  "
                          "virtual_ipaddress {\n    2001:db8::100/64\n  }\n  use_vmac\n}\n")
-            .size() == 1);
+            .empty());
 }
 
 TEST_CASE("a master's VMAC holds the VIPs and sends the adverts; the backup's has none", "[vmac]") {
@@ -176,6 +176,63 @@ TEST_CASE("a master's VMAC holds the VIPs and sends the adverts; the backup's ha
   CHECK(r1.vmacTable.sysctls.at("net/ipv4/conf/eth0/arp_ignore") == 1);
 }
 
+TEST_CASE("an IPv6 instance's VMAC: 00:00:5e:00:02:VRID, the base's link-local, MLD rule",
+          "[vmac]") {
+  const std::string v6 =
+      "vrrp_instance V6 {\n  interface eth0\n  virtual_router_id 52\n  priority 150\n"
+      "  advert_int 0.1\n  use_vmac\n  virtual_ipaddress {\n    2001:db8::100/64\n  }\n}\n";
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, v6);
+  lan.advance(2s);
+  REQUIRE(r1.report("V6").state == vrrp::State::kMaster);
+  REQUIRE(r1.vmacTable.links.contains("vrrp.52"));
+  const auto& l = r1.vmacTable.links.at("vrrp.52");
+  CHECK(config::macText(l.mac) == "00:00:5e:00:02:34");
+  CHECK(l.up);
+  // keepalived sets addr_gen_mode only: IPv6 stays on, no IPv4 sysctl, base untouched.
+  CHECK(r1.vmacTable.sysctls.at("net/ipv6/conf/vrrp.52/addr_gen_mode") == 1);
+  CHECK(!r1.vmacTable.sysctls.contains("net/ipv6/conf/vrrp.52/disable_ipv6"));
+  CHECK(!r1.vmacTable.sysctls.contains("net/ipv4/conf/vrrp.52/arp_ignore"));
+  CHECK(!r1.vmacTable.sysctls.contains("net/ipv4/conf/eth0/arp_ignore"));
+  CHECK(r1.lines("vmac mld rule") == std::vector<std::string>{"vmac mld rule vrrp.52"});
+  // The base interface's link-local (fe80::1 on the fake) goes on the VMAC.
+  CHECK(r1.lines("vmac link-local") == std::vector<std::string>{"vmac link-local vrrp.52 fe80::1"});
+  CHECK(r1.vips.present == std::set<std::pair<std::string, int>>{{"2001:db8::100", l.index}});
+  CHECK(!r1.ports.at({"vrrp.52", netio::Family::kIPv6})->sent.empty());
+  r1.set->stop();
+  CHECK(!r1.vmacTable.links.contains("vrrp.52"));
+}
+
+TEST_CASE("an IPv4 VMAC instance with IPv6 eVIPs keeps IPv6 on its VMAC, both nft families",
+          "[vmac]") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, inst("  use_vmac\n  virtual_ipaddress_excluded {\n    2001:db8::200/64\n  }\n"));
+  lan.advance(2s);
+  REQUIRE(r1.vmacTable.links.contains("vrrp.51"));
+  CHECK(r1.vmacTable.sysctls.at("net/ipv6/conf/vrrp.51/disable_ipv6") == 0);
+  CHECK(r1.vmacTable.sysctls.at("net/ipv4/conf/vrrp.51/arp_ignore") == 1);
+  CHECK(r1.lines("vmac igmp rule") == std::vector<std::string>{"vmac igmp rule vrrp.51"});
+  CHECK(r1.lines("vmac mld rule") == std::vector<std::string>{"vmac mld rule vrrp.51"});
+  // Without: IPv6 off, the IGMP rule only.
+  FakeNode& r2 = lan.add("r2", "192.0.2.12");
+  run(r2, inst("  use_vmac\n", 100));
+  lan.advance(1s);
+  CHECK(r2.vmacTable.sysctls.at("net/ipv6/conf/vrrp.51/disable_ipv6") == 1);
+  CHECK(r2.lines("vmac mld rule").empty());
+  CHECK(r2.lines("vmac igmp rule").size() == 1);
+}
+
+TEST_CASE("an IPv6 VMAC's link-local: the configured source, the base's, or its EUI-64", "[vmac]") {
+  netio::InterfaceInfo base;
+  base.mac = {0x92, 0xc4, 0xfa, 0xe6, 0x91, 0x66};
+  CHECK(runtime::vmacLinkLocal(std::nullopt, base).str() == "fe80::90c4:faff:fee6:9166");
+  base.ipv6LinkLocal = {*netio::IpAddress::parse("fe80::7")};
+  CHECK(runtime::vmacLinkLocal(std::nullopt, base).str() == "fe80::7");
+  CHECK(runtime::vmacLinkLocal(netio::IpAddress::parse("fe80::99"), base).str() == "fe80::99");
+}
+
 TEST_CASE("vmac_xmit_base sends the adverts from the base interface", "[vmac]") {
   FakeLan lan;
   FakeNode& r1 = lan.add("r1", "192.0.2.11");
@@ -214,8 +271,12 @@ TEST_CASE("a VMAC left by a crashed run is reused; a foreign link's name is skip
   CHECK(r1.vmacTable.links.at("vrrp1.52").lowerIndex == 2);
   CHECK(r1.vmacTable.links.at("vmx").lowerIndex == 2);
   CHECK(r1.vmacTable.links.at("vrrp.54").lowerIndex == 2);
-  CHECK(r1.lines("vmac") == std::vector<std::string>{"vmac create vrrp1.52", "vmac remove vmx",
-                                                     "vmac create vmx", "vmac create vrrp.54"});
+  // Each VMAC, the reused one too, gets its IGMP rule (re)installed.
+  CHECK(r1.lines("vmac") ==
+        std::vector<std::string>{"vmac igmp rule vrrp.51", "vmac create vrrp1.52",
+                                 "vmac igmp rule vrrp1.52", "vmac remove vmx", "vmac create vmx",
+                                 "vmac igmp rule vmx", "vmac create vrrp.54",
+                                 "vmac igmp rule vrrp.54"});
 }
 
 TEST_CASE("a reload that restarts a VMAC instance keeps its link; dropping use_vmac deletes it",
