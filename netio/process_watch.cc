@@ -212,7 +212,11 @@ void ProcessWatch::readConnector() {
           for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
             const auto* cn = static_cast<const cn_msg*>(NLMSG_DATA(h));
             if (cn->id.idx != CN_IDX_PROC || cn->len < sizeof(proc_event)) continue;
-            const auto* ev = reinterpret_cast<const proc_event*>(cn->data);
+            // cn_msg's data follows a 20-byte header: proc_event (8-byte aligned) is
+            // copied out rather than read in place (misaligned access is UB).
+            proc_event event;
+            std::memcpy(&event, cn->data, sizeof event);
+            const proc_event* ev = &event;
             switch (ev->what) {
               case proc_event::PROC_EVENT_FORK:
                 // A child of a counted process (keepalived counts forks too); threads not.

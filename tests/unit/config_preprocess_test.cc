@@ -182,7 +182,7 @@ TEST_CASE("a conditional after a brace applies to the rest of the line", "[prepr
               "braces too)"});
 }
 
-TEST_CASE("~SEQ repeats the rest of the line for each number", "[preprocess]") {
+TEST_CASE("a ~SEQ line repeats the rest of the line for each number", "[preprocess]") {
   CHECK(expand("~SEQ(SUBNET, 0, 3) ip_address 10.0.${SUBNET}.1\n").texts() ==
         Lines{"ip_address 10.0.0.1", "ip_address 10.0.1.1", "ip_address 10.0.2.1",
               "ip_address 10.0.3.1"});
@@ -195,7 +195,8 @@ TEST_CASE("~SEQ repeats the rest of the line for each number", "[preprocess]") {
         Lines{"1.1", "1.2", "2.1", "2.2", "last 2"});
 }
 
-TEST_CASE("~LST repeats the rest of the line for each value or set of values", "[preprocess]") {
+TEST_CASE("a ~LST line repeats the rest of the line for each value or set of values",
+          "[preprocess]") {
   CHECK(expand("~LST(IP, 1, 2) 192.169.${IP}.0\n").texts() == Lines{"192.169.1.0", "192.169.2.0"});
   CHECK(expand("~LST({IP, IP1}, {10,1},{20,4}, {5}) 192.168.${IP}.${IP1}\n").texts() ==
         Lines{"192.168.10.1", "192.168.20.4", "192.168.5."});
