@@ -52,7 +52,7 @@ declare -A KNOWN=(
   [auth-ah]="holdfastd refuses auth_type AH (it does not run IPsec AH; beside an AH peer it would be a second master); keepalived runs with AH"
 )
 
-lab_init keepalived_differential 1100
+lab_init keepalived_differential 1700
 HELPER=("$LAB_PYTHON" "$HERE/keepalived_corpus.py")
 NFT=$(command -v nft || true)
 [ -n "$NFT" ] || lab_log "nft is not installed: vrrp_strict's firewall rules are not compared"
