@@ -38,7 +38,7 @@ bool buildGlobalTuning(BuildContext& ctx, const Node& c, GlobalTuning& t) {
   } else if (k == "vrrp_startup_delay") {
     setIf(t.startupDelay, ctx.duration(c));
   } else if (k == "vrrp_check_unicast_src") {
-    t.checkUnicastSrc = true;
+    // Nothing to record: holdfast always checks that a unicast advert is a peer's.
   } else {
     return false;
   }

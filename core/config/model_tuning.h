@@ -22,7 +22,6 @@ struct GlobalTuning {
   bool higherPrioSendAdvert = false;
   int downTimerAdverts = 3;  // RFC 5798: Master_Down_Interval = 3 adverts + skew
   std::chrono::microseconds startupDelay{0};
-  bool checkUnicastSrc = false;  // holdfast always checks: recorded for the summary
   bool operator==(const GlobalTuning&) const = default;
 };
 
