@@ -69,7 +69,8 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       g.routerId = c.args[0].text;
     } else if (k == "vmac_prefix") {
       g.vmacPrefix = c.args[0].text;
-
+    } else if (k == "vmac_addr_prefix") {
+      g.vmacAddrPrefix = c.args[0].text;
     } else if (k == "notification_email") {
       // Free strings, as keepalived takes them: a bare name ("acassen", as in
       // keepalived's samples) is a local mailbox for the SMTP server.

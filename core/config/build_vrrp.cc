@@ -98,6 +98,8 @@ std::vector<VirtualAddress> buildAddressList(BuildContext& ctx, const Node& list
         }
       } else if (k == "no_track") {
         va.noTrack = true;
+      } else if (k == "use_vmac") {
+        va.useVmac = true;
       }
     }
     out.push_back(std::move(va));
@@ -364,6 +366,8 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
       buildUseVmac(ctx, c, vi);
     } else if (k == "vmac_xmit_base") {
       vi.vmacXmitBase = true;
+    } else if (k == "use_vmac_addr") {
+      vi.useVmacAddr = true;
     } else if (buildInstanceTuning(ctx, c, vi.tuning)) {
     } else if (k == "checksum") {
       if (c.args[0].text == "pseudo-header") {

@@ -70,6 +70,7 @@ struct GlobalDefs {
   IpAddress mcastGroup6 = boost::asio::ip::make_address("ff02::12");
   GlobalTuning tuning;
   std::string vmacPrefix = "vrrp";  // VMAC names: PREFIX.VRID (vmac.h)
+  std::string vmacAddrPrefix;       // use_vmac_addr's names; empty: vmacPrefix
   bool operator==(const GlobalDefs&) const = default;
 };
 
@@ -133,6 +134,7 @@ struct VirtualAddress {
   std::optional<IpAddress> broadcast;
   std::string scope;
   bool noTrack = false;
+  bool useVmac = false;  // a VMAC of its own when not on the instance's link and family
   SourceLocation where;
   bool operator==(const VirtualAddress&) const = default;
 };
@@ -214,6 +216,7 @@ struct VrrpInstance {
   std::string vmacMacText;                        // use_vmac's MAC as written
   std::optional<std::array<uint8_t, 6>> vmacMac;  // parsed; unset: the VRRP MAC
   bool vmacXmitBase = false;                      // adverts from the base interface
+  bool useVmacAddr = false;  // VIPs on other links or of the other family get VMACs too
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
   bool strict = false;  // vrrp_strict (global_defs) applies to this instance
   InstanceTuning tuning;

@@ -67,19 +67,24 @@ constexpr std::array<UnimplementedSpec, 0> kNothing{};
 
 constexpr BlockSpec kNameList{"list", {}, true, kNoModifiers, kNothing};
 
-constexpr std::array kAddressModifiers{
+// A VIP's (virtual_ipaddress, virtual_ipaddress_excluded) modifiers; use_vmac, last,
+// gives it a VMAC of its own when it is on another interface or of the other family
+// than its instance. static_ipaddress takes the others.
+constexpr std::array kVirtualAddressModifiers{
     KeywordSpec{"dev", 1, 1, "an interface name"},
     KeywordSpec{"label", 1, 1, "an address label such as eth0:0"},
     KeywordSpec{"brd", 1, 1, "a broadcast address"},
     KeywordSpec{"broadcast", 1, 1, "a broadcast address"},
     KeywordSpec{"scope", 1, 1, "global, site, link, host or nowhere"},
     KeywordSpec{"no_track", 0, 0, ""},
+    KeywordSpec{"use_vmac", 0, 0, ""},
 };
+constexpr auto kAddressModifiers =
+    std::span(kVirtualAddressModifiers).first(kVirtualAddressModifiers.size() - 1);
 // ip-address options of keepalived's (vrrp_ipaddress.c) that holdfast does not apply.
 constexpr auto kAddressUnimplemented = std::to_array<UnimplementedSpec>({
     {"preferred_lft", kNotYet, 1},
     {"peer", kNotYet, 1},
-    {"use_vmac", kNotYet},
     {"home", kNotYet},
     {"-nodad", kNotYet},
     {"mngtmpaddr", kNotYet},
@@ -87,7 +92,7 @@ constexpr auto kAddressUnimplemented = std::to_array<UnimplementedSpec>({
     {"autojoin", kNotYet},
 });
 constexpr BlockSpec kAddressList{
-    "virtual_ipaddress", {}, true, kAddressModifiers, kAddressUnimplemented};
+    "virtual_ipaddress", {}, true, kVirtualAddressModifiers, kAddressUnimplemented};
 
 // static_ipaddress: the options of virtual_ipaddress, and track_group.
 constexpr auto kStaticAddressUnimplemented = std::to_array<UnimplementedSpec>({
@@ -167,6 +172,7 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_startup_delay", 1, 1, "a duration"},
     KeywordSpec{"vrrp_check_unicast_src", 0, 0, ""},
     KeywordSpec{"vmac_prefix", 1, 1, "a prefix for VMAC interface names"},
+    KeywordSpec{"vmac_addr_prefix", 1, 1, "a prefix for use_vmac_addr's VMAC names"},
 };
 constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"enable_snmp_vrrp", kSnmp},
@@ -265,7 +271,6 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrrp_rx_bufs_policy", kNotYet},
     {"vrrp_rx_bufs_multiplier", kNotYet},
     {"log_unknown_vrids", kNotYet},
-    {"vmac_addr_prefix", kNotYet},  // use_vmac_addr's names
     {"random_seed", kNotYet},
     {"include_check", kNotYet},
     {"reload_time_file", kNotYet},
@@ -367,6 +372,7 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"no_accept", 0, 0, ""},
     KeywordSpec{"use_vmac", 0, 2, "an optional interface name and MAC address"},
     KeywordSpec{"vmac_xmit_base", 0, 0, ""},
+    KeywordSpec{"use_vmac_addr", 0, 0, ""},
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
     KeywordSpec{"dont_track_primary", 0, 0, ""},
@@ -386,7 +392,6 @@ constexpr auto kInstanceUnimplemented = std::to_array<UnimplementedSpec>({
     // The advert source leaving the interface is a fault (InstanceSet::linkEvent).
     {"track_src_ip", kDefault},
     {"native_ipv6", kNotYet},
-    {"use_vmac_addr", kNotYet},
     {"use_ipvlan", kNotYet},
     {"vrf", kNotYet},
     {"mcast_dst_ip", kNotYet},

@@ -66,15 +66,26 @@ std::string summarize(const Config& cfg) {
       for (const auto& p : vi.unicastPeers) o << " " << p.to_string();
       o << "\n";
     }
+    if (vi.useVmac) {
+      o << "  use_vmac " << (vi.vmacName.empty() ? "(default name)" : vi.vmacName)
+        << (vi.vmacXmitBase ? ", adverts from " + vi.interface : "") << "\n";
+    }
+    // use_vmac_addr / use_vmac on the entry: a VMAC of its own when on another
+    // interface or of the other family (core/runtime/vmac.h).
+    auto ownVmac = [&](const VirtualAddress& va) {
+      const bool other = (!va.dev.empty() && va.dev != vi.interface) ||
+                         va.address.is_v6() != (vi.family == AddressFamily::kIPv6);
+      return (vi.useVmacAddr || va.useVmac) && other ? " (on a VMAC of its own)" : "";
+    };
     for (const VirtualAddress& va : vi.virtualAddresses) {
       o << "  VIP " << va.address.to_string() << "/" << va.prefixLength << " dev "
         << (va.dev.empty() ? vi.interface : va.dev);
       if (!va.label.empty()) o << " label " << va.label;
-      o << "\n";
+      o << ownVmac(va) << "\n";
     }
     for (const VirtualAddress& va : vi.excludedAddresses) {
       o << "  excluded address " << va.address.to_string() << "/" << va.prefixLength << " dev "
-        << (va.dev.empty() ? vi.interface : va.dev) << "\n";
+        << (va.dev.empty() ? vi.interface : va.dev) << ownVmac(va) << "\n";
     }
     for (const RouteSpec& r : vi.virtualRoutes) o << "  virtual route " << describe(r) << "\n";
     for (const RuleSpec& r : vi.virtualRules) o << "  virtual rule " << describe(r) << "\n";

@@ -101,6 +101,10 @@ json instanceDetail(const runtime::InstanceReport& r) {
                              : json{{"name", r.vmac},
                                     {"mac", r.vmacMac},
                                     {"adverts_from", r.vmacXmitBase ? r.interface : r.vmac}};
+  json avmacs = json::array();
+  for (const auto& a : r.addressVmacs)
+    avmacs.push_back({{"name", a.name}, {"mac", a.mac}, {"on", a.on}});
+  j["address_vmacs"] = avmacs;
   j["timers"] = json{{"advert_interval_ms", r.timers.advertInterval.count() * 10},
                      {"skew_time_ms", r.timers.skewTime.count() * 10},
                      {"master_down_interval_ms", r.timers.masterDownInterval.count() * 10}};

@@ -50,7 +50,7 @@ InstanceSet::~InstanceSet() {
 
 std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
     const config::VrrpInstance& vi, const config::GlobalDefs& g, const netio::InterfaceInfo& info,
-    const VmacLink* vmac) {
+    const VmacLink* vmac, const std::vector<AddressVmac>* addressVmacs) {
   auto settings = makeInstanceSettings(vi, g, info);
   if (!settings) return std::unexpected(settings.error());
   Derived d{std::move(*settings), {}};
@@ -70,6 +70,16 @@ std::expected<InstanceSet::Derived, std::string> InstanceSet::derive(
     if (vmac && ifindex == info.index && v.address.family == d.settings.family) {
       ifindex = vmac->index;
       v.interface = vmac->name;
+    } else if (addressVmacs) {
+      // use_vmac_addr / the entry's use_vmac: on the VMAC of its link and family.
+      for (const auto& va : vi.virtualAddresses) {
+        if (toNetio(va.address) != v.address) continue;
+        if (const AddressVmac* a = addressVmacOf(vi, va, ifindex, info.index, *addressVmacs)) {
+          ifindex = a->link.index;
+          v.interface = a->link.name;
+        }
+        break;
+      }
     }
     d.vips.push_back({v.address, v.prefixLength, ifindex, v.label, v.broadcast, v.scope});
   }
@@ -135,7 +145,9 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
   auto vmac = makeVmac(vi, cfg, *info);
   if (!vmac) return std::unexpected(vmac.error());
   const VmacLink* link = *vmac ? &(*vmac)->first : nullptr;
-  auto derived = derive(vi, g, *info, link);
+  auto addressVmacs = makeAddressVmacs(vi, cfg, *info, link);
+  if (!addressVmacs) return std::unexpected(addressVmacs.error());
+  auto derived = derive(vi, g, *info, link, &*addressVmacs);
   if (!derived) return std::unexpected(derived.error());
   const auto& s = derived->settings;
   // use_vmac: adverts are sent and received on the VMAC, as keepalived does (a peer's
@@ -161,8 +173,11 @@ std::expected<std::unique_ptr<InstanceSlot>, std::string> InstanceSet::build(
     slot->health.configFault = "unicast without any unicast_peer (unicast_fault_no_peer)";
   }
   auto kept = keptItems(kernel_, vi.excludedAddresses, vi.interface, vi.virtualRoutes,
-                        vi.virtualRules, vi.name);
+                        vi.virtualRules, vi.name, addressPlacer(vi, info->index, *addressVmacs));
   if (!kept) return std::unexpected(kept.error());
+  auto via = announceTargets(*info, link, *addressVmacs, slot->vips(), *kept);
+  if (!via) return std::unexpected(via.error());
+  slot->setAddressVmacs(std::move(*addressVmacs), std::move(*via));
   if (!kept->empty()) {
     slot->extras = std::make_unique<RouteKeeper>(vi.name, kernel_.addresses(), kernel_.routing(),
                                                  std::move(*kept));
@@ -206,6 +221,7 @@ void InstanceSet::retire(InstanceSlot& slot) {
   const int vrid = slot.instance().settings().vrid;
   if (table[vrid] == &slot) table[vrid] = nullptr;
   if (slot.vmac()) retiredVmacs_.push_back(*slot.vmac());
+  for (const auto& a : slot.addressVmacs()) retiredVmacs_.push_back(a.link);
   auto it =
       std::find_if(slots_.begin(), slots_.end(), [&](const auto& p) { return p.get() == &slot; });
   retired_.push_back(std::move(*it));
@@ -307,6 +323,7 @@ void InstanceSet::stop() {
   for (auto& s : slots_) {
     s->stop();
     if (s->vmac()) retiredVmacs_.push_back(*s->vmac());
+    for (const auto& a : s->addressVmacs()) retiredVmacs_.push_back(a.link);
   }
   slotsStopped_ = true;
   filter_.remove();

@@ -75,15 +75,31 @@ class InstanceSet final : public SlotEvents {
   };
 
   explicit InstanceSet(Kernel& kernel) : kernel_(kernel) {}
-  // `vmac`: the instance's VMAC, which takes the VIPs of its interface and family.
-  std::expected<Derived, std::string> derive(const config::VrrpInstance& vi,
-                                             const config::GlobalDefs& g,
-                                             const netio::InterfaceInfo& info,
-                                             const VmacLink* vmac = nullptr);
+  // `vmac`: the instance's VMAC, which takes the VIPs of its interface and family;
+  // `addressVmacs`: those of use_vmac_addr / a VIP's use_vmac (the VIPs they want).
+  std::expected<Derived, std::string> derive(
+      const config::VrrpInstance& vi, const config::GlobalDefs& g, const netio::InterfaceInfo& info,
+      const VmacLink* vmac = nullptr, const std::vector<AddressVmac>* addressVmacs = nullptr);
   // use_vmac: the instance's VMAC, made or reused, and the link as read back
   // (instance_set_vmac.cc); nullopt without use_vmac.
   std::expected<std::optional<std::pair<VmacLink, netio::InterfaceInfo>>, std::string> makeVmac(
       const config::VrrpInstance& vi, const config::Config& cfg, const netio::InterfaceInfo& base);
+  // use_vmac_addr and use_vmac on a VIP entry: one VMAC per (link, family) that the
+  // instance's VIPs and eVIPs want beside its own (instance_set_vmac.cc); `own` is
+  // the instance's VMAC, whose name they do not take.
+  std::expected<std::vector<AddressVmac>, std::string> makeAddressVmacs(
+      const config::VrrpInstance& vi, const config::Config& cfg, const netio::InterfaceInfo& base,
+      const VmacLink* own);
+  // Gratuitous ARPs / NAs leave each VIP's and eVIP's own link (an address VMAC, or
+  // another interface named with `dev`), as keepalived sends them: the ports of the
+  // links other than the instance's interface and VMAC.
+  std::expected<std::vector<InstanceSlot::AnnounceVia>, std::string> announceTargets(
+      const netio::InterfaceInfo& info, const VmacLink* link,
+      const std::vector<AddressVmac>& addressVmacs, const std::vector<netio::AddressSpec>& vips,
+      const std::vector<KeptItem>& kept);
+  // Is `name` a VMAC name another instance than `instance` gives or uses.
+  bool vmacClaimed(const std::string& name, const std::string& instance,
+                   const config::Config& cfg) const;
   // VMACs of retired slots that no running slot uses any more are deleted.
   void sweepVmacs();
   std::expected<std::unique_ptr<InstanceSlot>, std::string> build(const config::VrrpInstance& vi,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/config/vmac.h"
 #include "core/log/logger.h"
 
 namespace holdfast::runtime {
@@ -48,6 +49,11 @@ InstanceSlot::InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSet
 
 InstanceSlot::~InstanceSlot() {
   if (ports_.timer) ports_.timer->cancel();
+}
+
+void InstanceSlot::setAddressVmacs(std::vector<AddressVmac> vmacs, std::vector<AnnounceVia> via) {
+  addressVmacs_ = std::move(vmacs);
+  announceVia_ = std::move(via);
 }
 
 void InstanceSlot::setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase) {
@@ -158,7 +164,7 @@ void InstanceSlot::reconfigure(vrrp::InstanceSettings settings,
   }
   instance_->reconfigure(std::move(settings), kernel_.now());
   if (master) {
-    for (const auto& v : added) announceOne(v.address);
+    for (const auto& v : added) announceOne(v.address, v.ifindex);
     if (!added.empty()) log::info(name + ": VIPs added in place: " + specList(added));
     if (!removed.empty()) log::info(name + ": VIPs removed in place: " + specList(removed));
   }
@@ -248,20 +254,29 @@ void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
   log::info(s.name + ": VIPs removed: " + vipList(s));
 }
 
-void InstanceSlot::announceOne(const netio::IpAddress& vip) {
-  // use_vmac: from the VMAC, so that the LAN learns the VRRP MAC for the VIP.
-  if (auto r = ports_.announcer->announce(vmac_ ? vmacInfo_ : iface_, vip); !r) {
+void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
+  // use_vmac: from the VMAC, so that the LAN learns the VRRP MAC for the VIP (the
+  // instance's eVIPs on its interface too); an address on another link from that link.
+  AnnouncePort* port = ports_.announcer;
+  const netio::InterfaceInfo* from = vmac_ ? &vmacInfo_ : &iface_;
+  for (const auto& v : announceVia_) {
+    if (v.ifindex == ifindex) {
+      port = v.port;
+      from = &v.info;
+    }
+  }
+  if (auto r = port->announce(*from, vip); !r) {
     log::warning(name() + ": " + r.error());
   } else {
     ++garpsSent_;
   }
 }
 
-void InstanceSlot::announce(const vrrp::InstanceSettings& s) {
-  for (const auto& v : s.vips) announceOne(v.address);
+void InstanceSlot::announce(const vrrp::InstanceSettings&) {
+  for (const auto& v : vips_) announceOne(v.address, v.ifindex);
   // keepalived announces the excluded addresses too.
   if (extras) {
-    for (const auto& a : extras->addressesOn(iface_.index)) announceOne(a);
+    for (const auto& a : extras->addresses()) announceOne(a.address, a.ifindex);
   }
 }
 
@@ -341,12 +356,11 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   if (extras) rep.kept = extras->report();
   if (vmac_) {
     rep.vmac = vmac_->name;
-    char mac[18];
-    const auto& m = vmac_->mac;
-    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-                  m[5]);
-    rep.vmacMac = mac;
+    rep.vmacMac = config::macText(vmac_->mac);
     rep.vmacXmitBase = vmacXmitBase_;
+  }
+  for (const auto& a : addressVmacs_) {
+    rep.addressVmacs.push_back({a.link.name, config::macText(a.link.mac), a.link.base});
   }
   return rep;
 }

@@ -55,6 +55,17 @@ class InstanceSlot final : public vrrp::InstanceIo {
   // use_vmac: the VMAC (its VIPs and gratuitous ARPs); `info` as lookupInterface read it.
   void setVmac(VmacLink link, netio::InterfaceInfo info, bool xmitBase);
   const std::optional<VmacLink>& vmac() const { return vmac_; }
+  // Where the addresses on a link other than the instance's (or its VMAC's) are
+  // announced from: that link's port and MAC.
+  struct AnnounceVia {
+    int ifindex = 0;
+    AnnouncePort* port = nullptr;
+    netio::InterfaceInfo info;
+  };
+  // use_vmac_addr's VMACs, and the announcement ports of the other links.
+  void setAddressVmacs(std::vector<AddressVmac> vmacs, std::vector<AnnounceVia> via);
+  void setAnnounceVia(std::vector<AnnounceVia> via) { announceVia_ = std::move(via); }
+  const std::vector<AddressVmac>& addressVmacs() const { return addressVmacs_; }
 
   // Removes VIPs of ours that a crashed run left behind (an address owner's are its
   // own addresses: they stay, and are never removed by us).
@@ -117,7 +128,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
  private:
   bool owned(const netio::IpAddress& a) const;
   void addOne(const netio::AddressSpec& v);
-  void announceOne(const netio::IpAddress& vip);
+  void announceOne(const netio::IpAddress& vip, int ifindex);
 
   Kernel& kernel_;
   SlotEvents& events_;
@@ -125,6 +136,8 @@ class InstanceSlot final : public vrrp::InstanceIo {
   std::optional<VmacLink> vmac_;
   netio::InterfaceInfo vmacInfo_;
   bool vmacXmitBase_ = false;
+  std::vector<AddressVmac> addressVmacs_;
+  std::vector<AnnounceVia> announceVia_;
   std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
   Ports ports_;
   std::unique_ptr<vrrp::Instance> instance_;

@@ -43,6 +43,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     const InstancePlan* plan;
     Derived derived;
     std::vector<KeptItem> kept;
+    std::vector<InstanceSlot::AnnounceVia> via;
   };
   std::vector<InPlace> inPlace;
   std::vector<std::unique_ptr<InstanceSlot>> fresh;  // added and restarted
@@ -62,17 +63,22 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
     if (auto r = stageTracked(vi, next, staged); !r) return fail(r.error());
     auto info = kernel_.lookupInterface(vi.interface);
     if (!info) return fail(info.error());
-    auto derived =
-        derive(vi, next.global, *info, find(p.name)->vmac() ? &*find(p.name)->vmac() : nullptr);
+    const InstanceSlot& running = *find(p.name);
+    const VmacLink* vmac = running.vmac() ? &*running.vmac() : nullptr;
+    auto derived = derive(vi, next.global, *info, vmac, &running.addressVmacs());
     if (!derived) return fail(derived.error());
     if (vi.notify.any()) {
       auto who = kernel_.scriptUser(next.global.scriptUser, next.global.scriptGroup);
       if (!who) return fail("notify scripts: " + who.error());
     }
-    auto kept = keptItems(kernel_, vi.excludedAddresses, vi.interface, vi.virtualRoutes,
-                          vi.virtualRules, vi.name);
+    auto kept =
+        keptItems(kernel_, vi.excludedAddresses, vi.interface, vi.virtualRoutes, vi.virtualRules,
+                  vi.name, addressPlacer(vi, info->index, running.addressVmacs()));
     if (!kept) return fail(kept.error());
-    inPlace.push_back({find(p.name), &vi, &p, std::move(*derived), std::move(*kept)});
+    auto via = announceTargets(*info, vmac, running.addressVmacs(), derived->vips, *kept);
+    if (!via) return fail(via.error());
+    inPlace.push_back(
+        {find(p.name), &vi, &p, std::move(*derived), std::move(*kept), std::move(*via)});
   }
   auto groups = buildGroups(next);
   if (!groups) return std::unexpected(groups.error());
@@ -107,6 +113,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
   for (auto& c : inPlace) {
     InstanceSlot& slot = *c.slot;
     log::info(slot.name() + ": changed in place: " + joined(c.plan->changes));
+    slot.setAnnounceVia(std::move(c.via));
     slot.reconfigure(std::move(c.derived.settings), std::move(c.derived.vips));
     if (!slot.extras) {
       slot.extras = std::make_unique<RouteKeeper>(slot.name(), kernel_.addresses(),

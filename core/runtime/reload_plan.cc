@@ -119,6 +119,13 @@ bool isOwner(const VrrpInstance& vi) {
   return vi.priority == 255;
 }
 
+bool usesAddressVmacs(const VrrpInstance& vi) {
+  auto wants = [](const config::VirtualAddress& a) { return a.useVmac; };
+  return vi.useVmacAddr ||
+         std::any_of(vi.virtualAddresses.begin(), vi.virtualAddresses.end(), wants) ||
+         std::any_of(vi.excludedAddresses.begin(), vi.excludedAddresses.end(), wants);
+}
+
 // The differences that VRRP cannot apply to a running instance.
 void restartReasons(const VrrpInstance& a, const VrrpInstance& b, const Config& ca,
                     const Config& cb, std::vector<std::string>& out) {
@@ -147,6 +154,14 @@ void restartReasons(const VrrpInstance& a, const VrrpInstance& b, const Config& 
     out.push_back("use_vmac");
   }
   if (a.useVmac && a.vmacXmitBase != b.vmacXmitBase) out.push_back("vmac_xmit_base");
+  // use_vmac_addr's VMACs follow the addresses: a change of them restarts the instance.
+  if (a.useVmacAddr != b.useVmacAddr) out.push_back("use_vmac_addr");
+  if ((usesAddressVmacs(a) || usesAddressVmacs(b)) &&
+      (a.virtualAddresses != b.virtualAddresses || a.excludedAddresses != b.excludedAddresses ||
+       ca.global.vmacAddrPrefix != cb.global.vmacAddrPrefix ||
+       ca.global.vmacPrefix != cb.global.vmacPrefix)) {
+    out.push_back("the addresses of VMACs of use_vmac_addr / use_vmac on an address");
+  }
   if (b.useVmac && b.vmacName.empty() && ca.global.vmacPrefix != cb.global.vmacPrefix) {
     out.push_back("vmac_prefix " + ca.global.vmacPrefix + " -> " + cb.global.vmacPrefix);
   }

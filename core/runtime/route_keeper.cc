@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "core/log/logger.h"
 
@@ -129,7 +130,8 @@ bool KeptItem::same(const KeptItem& o) const {
 std::expected<std::vector<KeptItem>, std::string> keptItems(
     Kernel& kernel, const std::vector<config::VirtualAddress>& addresses,
     const std::string& defaultDev, const std::vector<config::RouteSpec>& routes,
-    const std::vector<config::RuleSpec>& rules, const std::string& owner) {
+    const std::vector<config::RuleSpec>& rules, const std::string& owner,
+    const AddressPlacer& place) {
   std::vector<KeptItem> out;
   for (const auto& va : addresses) {
     const std::string& dev = va.dev.empty() ? defaultDev : va.dev;
@@ -138,12 +140,17 @@ std::expected<std::vector<KeptItem>, std::string> keptItems(
       return std::unexpected("address " + va.address.to_string() + " (" + va.where.fileLine() +
                              "): no interface '" + dev + "'");
     }
+    int ifindex = info->index;
+    std::string on = dev;
+    if (place) {
+      if (auto moved = place(va, ifindex)) std::tie(ifindex, on) = *moved;
+    }
     KeptItem k;
     k.kind = KeptItem::Kind::kAddress;
-    k.address = {toNetio(va.address), va.prefixLength,     info->index, va.label,
+    k.address = {toNetio(va.address), va.prefixLength,     ifindex, va.label,
                  std::nullopt,        scopeValue(va.scope)};
     if (va.broadcast && va.address.is_v4()) k.address.broadcast = toNetio(*va.broadcast);
-    k.text = va.address.to_string() + "/" + std::to_string(va.prefixLength) + " dev " + dev;
+    k.text = va.address.to_string() + "/" + std::to_string(va.prefixLength) + " dev " + on;
     out.push_back(std::move(k));
   }
   for (const auto& r : routes) {
@@ -331,16 +338,6 @@ void RouteKeeper::addressRemoved(const netio::IpAddress& a, int ifindex) {
                    " was removed behind holdfast's back; put back");
     }
   }
-}
-
-std::vector<netio::IpAddress> RouteKeeper::addressesOn(int ifindex) const {
-  std::vector<netio::IpAddress> out;
-  for (const auto& h : items_) {
-    if (h.item.kind == KeptItem::Kind::kAddress && h.item.address.ifindex == ifindex) {
-      out.push_back(h.item.address.address);
-    }
-  }
-  return out;
 }
 
 std::vector<netio::AddressSpec> RouteKeeper::addresses() const {

@@ -10,7 +10,10 @@
 // Order, keepalived's: in, addresses then routes (a route may use one as its source)
 // then rules; out, rules then routes then addresses.
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config/model.h"
@@ -30,11 +33,15 @@ struct KeptItem {
 
 // The items of a config's lists, interfaces resolved through `kernel`. An interface
 // that does not exist skips the route (keepalived skips it too) with a log line; an
-// address's missing interface is an error (as for a VIP).
+// address's missing interface is an error (as for a VIP). `place`, when given, may
+// move an address from its link (ifindex) to another (use_vmac_addr's VMACs).
+using AddressPlacer =
+    std::function<std::optional<std::pair<int, std::string>>(const config::VirtualAddress&, int)>;
 std::expected<std::vector<KeptItem>, std::string> keptItems(
     Kernel& kernel, const std::vector<config::VirtualAddress>& addresses,
     const std::string& defaultDev, const std::vector<config::RouteSpec>& routes,
-    const std::vector<config::RuleSpec>& rules, const std::string& owner);
+    const std::vector<config::RuleSpec>& rules, const std::string& owner,
+    const AddressPlacer& place = nullptr);
 
 class RouteKeeper {
  public:
@@ -59,8 +66,6 @@ class RouteKeeper {
   void addressRemoved(const netio::IpAddress& a, int ifindex);
 
   std::vector<KeptItemReport> report() const;
-  // The addresses on interface `ifindex` (announced with the VIPs).
-  std::vector<netio::IpAddress> addressesOn(int ifindex) const;
   // Every address it keeps (no_accept filters an instance's excluded addresses too).
   std::vector<netio::AddressSpec> addresses() const;
 

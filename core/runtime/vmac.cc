@@ -77,6 +77,39 @@ netio::IpAddress vmacLinkLocal(const std::optional<netio::IpAddress>& source,
   return netio::IpAddress::v6(b);
 }
 
+const AddressVmac* findAddressVmac(const std::vector<AddressVmac>& list, int baseIndex, bool ipv6) {
+  for (const auto& a : list) {
+    if (a.link.baseIndex == baseIndex && a.ipv6 == ipv6) return &a;
+  }
+  return nullptr;
+}
+
+bool wantsAddressVmac(const config::VrrpInstance& vi, const config::VirtualAddress& va, int ifindex,
+                      int instanceIfindex) {
+  if (!vi.useVmacAddr && !va.useVmac) return false;
+  const bool instanceV6 = vi.family == config::AddressFamily::kIPv6;
+  return ifindex != instanceIfindex || va.address.is_v6() != instanceV6;
+}
+
+const AddressVmac* addressVmacOf(const config::VrrpInstance& vi, const config::VirtualAddress& va,
+                                 int ifindex, int instanceIfindex,
+                                 const std::vector<AddressVmac>& list) {
+  if (!wantsAddressVmac(vi, va, ifindex, instanceIfindex)) return nullptr;
+  return findAddressVmac(list, ifindex, va.address.is_v6());
+}
+
+std::function<std::optional<std::pair<int, std::string>>(const config::VirtualAddress&, int)>
+addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
+              const std::vector<AddressVmac>& list) {
+  return [&vi, instanceIfindex, &list](const config::VirtualAddress& va,
+                                       int ifindex) -> std::optional<std::pair<int, std::string>> {
+    if (const AddressVmac* a = addressVmacOf(vi, va, ifindex, instanceIfindex, list)) {
+      return std::pair{a->link.index, a->link.name};
+    }
+    return std::nullopt;
+  };
+}
+
 bool reusableVmac(const netio::LinkDescription& d, int baseIndex, const netio::MacAddress& mac) {
   return d.kind == "macvlan" && d.lowerIndex == baseIndex && d.mac == mac;
 }

@@ -11,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/config/model.h"
 #include "core/runtime/kernel.h"
@@ -26,6 +28,32 @@ struct VmacLink {
   int baseIndex = 0;
   std::string instance;  // for the log
 };
+
+// use_vmac_addr, or use_vmac on a VIP entry: the VMAC that carries an instance's
+// addresses on another link, or of the other family, than its own (keepalived 2.2.7:
+// one per (link, family), the VRRP MAC of the addresses' family, named with
+// vmac_addr_prefix; measured in tests/lab/keepalived-corpus/VMAC-NOTES.md).
+struct AddressVmac {
+  VmacLink link;
+  netio::InterfaceInfo info;  // as lookupInterface read it (for the announcements)
+  bool ipv6 = false;
+};
+// The address VMAC on link `baseIndex` for the family, or null.
+const AddressVmac* findAddressVmac(const std::vector<AddressVmac>& list, int baseIndex, bool ipv6);
+// Does address `va` of `vi`, on link `ifindex`, go on an address VMAC: use_vmac_addr
+// or the entry's use_vmac, and not the instance's own link and family (those are the
+// instance's VMAC's, or its interface's).
+bool wantsAddressVmac(const config::VrrpInstance& vi, const config::VirtualAddress& va, int ifindex,
+                      int instanceIfindex);
+// For keptItems: the eVIPs that go on one of `list` moved there (the list is kept by
+// reference).
+std::function<std::optional<std::pair<int, std::string>>(const config::VirtualAddress&, int)>
+addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
+              const std::vector<AddressVmac>& list);
+// The address VMAC `va` (on link `ifindex`) goes on, or null.
+const AddressVmac* addressVmacOf(const config::VrrpInstance& vi, const config::VirtualAddress& va,
+                                 int ifindex, int instanceIfindex,
+                                 const std::vector<AddressVmac>& list);
 
 // Is the link described ours to reuse: a macvlan on `baseIndex` with `mac`.
 bool reusableVmac(const netio::LinkDescription& d, int baseIndex, const netio::MacAddress& mac);

@@ -77,6 +77,12 @@ struct InstanceReport {
   std::string vmac;                  // use_vmac: the VMAC's name; empty without one
   std::string vmacMac;               // and its MAC
   bool vmacXmitBase = false;
+  // use_vmac_addr / use_vmac on an address: the VMACs of its addresses on other links
+  // or of the other family.
+  struct AddressVmac {
+    std::string name, mac, on;
+  };
+  std::vector<AddressVmac> addressVmacs;
 };
 
 }  // namespace holdfast::runtime

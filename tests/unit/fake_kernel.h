@@ -110,9 +110,12 @@ class FakeNode final : public runtime::Kernel {
   };
   struct Announcer final : runtime::AnnouncePort {
     FakeNode* node;
-    std::expected<void, std::string> announce(const netio::InterfaceInfo&,
+    std::string port;  // the link the port sends on
+    std::expected<void, std::string> announce(const netio::InterfaceInfo& from,
                                               const netio::IpAddress& vip) override {
       node->journal.push_back("garp " + vip.str());
+      // Which link sent it, and whose MAC it carries.
+      node->announced.push_back(vip.str() + " on " + port + " from " + from.name);
       return {};
     }
   };
@@ -296,7 +299,9 @@ class FakeNode final : public runtime::Kernel {
   Addresses vips;
   Filter filter;
   Routes rtable;
-  Announcer announcer;
+  Announcer announcer;                                           // eth0's
+  std::map<std::string, std::unique_ptr<Announcer>> announcers;  // the other links'
+  std::vector<std::string> announced;                            // "VIP on PORT from LINK"
   Vmacs vmacTable;
   std::map<std::string, Script*> scripts;
   std::vector<std::string> journal;
@@ -356,9 +361,16 @@ class FakeNode final : public runtime::Kernel {
     }
     return p.get();
   }
-  std::expected<runtime::AnnouncePort*, std::string> announcePort(const std::string&,
+  std::expected<runtime::AnnouncePort*, std::string> announcePort(const std::string& on,
                                                                   int) override {
-    return &announcer;
+    if (on == "eth0") return &announcer;
+    auto& a = announcers[on];
+    if (!a) {
+      a = std::make_unique<Announcer>();
+      a->node = this;
+      a->port = on;
+    }
+    return a.get();
   }
   runtime::AddressTable& addresses() override { return vips; }
   runtime::VipFilter& vipFilter() override { return filter; }
@@ -484,6 +496,7 @@ inline FakeNode::FakeNode(FakeLan& lan, std::string n, const std::string& addres
   vips.node = this;
   rtable.node = this;
   announcer.node = this;
+  announcer.port = "eth0";
   vmacTable.node = this;
   netio::InterfaceInfo eth0;
   eth0.name = "eth0";

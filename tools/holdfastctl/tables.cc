@@ -157,6 +157,14 @@ std::string vrrpText(const json& reply) {
       out << "  vmac:             " << v.value("name", "") << " " << v.value("mac", "")
           << " (adverts from " << v.value("adverts_from", "") << ")\n";
     }
+    if (i.contains("address_vmacs") && !i.at("address_vmacs").empty()) {
+      out << "  address VMACs:   ";
+      for (const auto& a : i.at("address_vmacs")) {
+        out << " " << a.value("name", "") << " " << a.value("mac", "") << " on "
+            << a.value("on", "");
+      }
+      out << "\n";
+    }
     if (!i.at("unicast_peers").empty())
       out << "  unicast peers:    " << joined(i.at("unicast_peers")) << "\n";
     out << "  VIPs:             " << joined(i.at("vips"))
