@@ -112,6 +112,21 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
   for (const auto& r : instances) {
     p.sample("holdfast_vrrp_vip_list_mismatch", inst(r), r.vipListMismatch.active ? 1 : 0);
   }
+  p.family("holdfast_vrrp_nftables_errors_total", "counter",
+           "Changes to the no_accept nftables table that nftables refused");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_nftables_errors_total", inst(r), r.filterErrors);
+  }
+  p.family("holdfast_vrrp_put_back_total", "counter",
+           "Excluded addresses, virtual routes and rules put back after their removal by hand");
+  for (const auto& r : instances) {
+    uint64_t by[3] = {0, 0, 0};
+    for (const auto& k : r.kept)
+      by[k.kind == "address" ? 0 : k.kind == "route" ? 1 : 2] += k.putBack;
+    p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"address\"", by[0]);
+    p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"route\"", by[1]);
+    p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"rule\"", by[2]);
+  }
   p.family("holdfast_backend_up", "gauge", "1 while the backend or backend_group is up");
   for (const auto& b : checks.backends) {
     p.sample(

@@ -203,3 +203,22 @@ TEST_CASE("a VIP-list mismatch is null until seen, then flagged in JSON, tables 
   CHECK(page.find("holdfast_vrrp_vip_list_mismatch{vrrp_instance=\"VI_1\"} 1") !=
         std::string::npos);
 }
+
+TEST_CASE("metrics count nftables refusals and put-back addresses, routes and rules by kind") {
+  auto r = master();
+  r.filterErrors = 3;
+  r.kept = {{"address", "198.51.100.9/24 dev eth0", true, "", 2},
+            {"route", "198.51.100.0/24 via 192.0.2.254", true, "", 1},
+            {"route", "203.0.113.0/24 via 192.0.2.254", true, "", 4},
+            {"rule", "from 192.0.2.100 table 100", true, "", 0}};
+  const std::string page = control::renderMetrics({r}, {});
+  CHECK(page.find("# TYPE holdfast_vrrp_nftables_errors_total counter") != std::string::npos);
+  CHECK(page.find("holdfast_vrrp_nftables_errors_total{vrrp_instance=\"VI_1\"} 3") !=
+        std::string::npos);
+  CHECK(page.find("holdfast_vrrp_put_back_total{vrrp_instance=\"VI_1\",kind=\"address\"} 2") !=
+        std::string::npos);
+  CHECK(page.find("holdfast_vrrp_put_back_total{vrrp_instance=\"VI_1\",kind=\"route\"} 5") !=
+        std::string::npos);
+  CHECK(page.find("holdfast_vrrp_put_back_total{vrrp_instance=\"VI_1\",kind=\"rule\"} 0") !=
+        std::string::npos);
+}
