@@ -120,6 +120,7 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "sniff options (no socket there)" "$m" "holdfastctl sniff -" \
     --json -q --quiet --seconds -r --read -h --help
   comp_expect "why options" "$m" "holdfastctl why -" -s --socket --json --timeout -h --help
+  comp_expect "lint options (no socket there)" "$m" "holdfastctl lint -" --json -h --help
   comp_expect "options already given are not offered again" "$m" \
     "holdfastctl --json -s $tmp/none.sock status --quiet --" --timeout --expect --help
   all=""
@@ -147,6 +148,7 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "sniff --read: files" "$m" "holdfastctl sniff --read $caps/" \
     "$caps/lan.pcap" "$caps/other.pcapng" "$caps/sub"
   comp_expect "sniff -r: a prefix" "$m" "holdfastctl sniff -r $caps/l" "$caps/lan.pcap"
+  comp_expect "lint: files, again after a file" "$m" "holdfastctl lint $caps/lan.pcap $caps/o" "$caps/other.pcapng"
   comp_expect "sniff --read=: a prefix" "$m" "holdfastctl sniff --read=$caps/o" "$caps/other.pcapng"
   comp_expect "-s: files" "$m" "holdfastctl -s $caps/s" "$caps/sub"
   comp_expect "--socket=: files" "$m" "holdfastctl --socket=$caps/" \

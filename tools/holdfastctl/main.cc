@@ -3,7 +3,8 @@
 //
 // Exit codes: 0 success; 1 the answer is not what was asked for (status --expect
 // not met, no such instance, a refused reload, conflicts seen by sniff); 2 usage
-// error; 3 holdfastd cannot be reached (or the capture cannot start).
+// error; 3 holdfastd cannot be reached (or the capture cannot start). lint: 0 clean,
+// 1 problems found, 2 usage.
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "netio/pcap_source.h"
 #include "tools/holdfastctl/client.h"
 #include "tools/holdfastctl/tables.h"
+#include "tools/lint/lint_command.h"
 #include "tools/sniff/sniff_model.h"
 
 namespace po = boost::program_options;
@@ -40,7 +42,9 @@ constexpr const char* kUsage =
     "  events [-f]         the event log; -f follows it\n"
     "  reload              validate and apply the config file (as SIGHUP does)\n"
     "  sniff IFACE         decode VRRP and gratuitous ARP/NA on the wire (--seconds N)\n"
-    "  sniff --read FILE   the same from a pcap file\n";
+    "  sniff --read FILE   the same from a pcap file\n"
+    "  lint FILE...        the cluster's node configs side by side: do they agree, and\n"
+    "                      does each tracked item's failure move the VIP (no daemon needed)\n";
 
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -239,7 +243,7 @@ int main(int argc, char** argv) {
     return fail(kExitUsage, "--timeout, --seconds and --limit must be positive");
   }
   static const std::set<std::string> kCommands{"status", "vrrp",   "checks", "why",
-                                               "events", "reload", "sniff"};
+                                               "events", "reload", "sniff",  "lint"};
   if (!kCommands.contains(a.command)) {
     std::cerr << "holdfastctl: unknown command '" << a.command << "'\n" << kUsage;
     return kExitUsage;
@@ -254,6 +258,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, [](int) { interrupted = 1; });
   std::signal(SIGTERM, [](int) { interrupted = 1; });
   if (a.command == "sniff") return sniffCommand(a);
+  if (a.command == "lint") return lint::lintCommand(a.rest, a.json);
   try {
     return daemonCommand(a);
   } catch (const json::exception& e) {
