@@ -98,9 +98,8 @@ const AddressVmac* addressVmacOf(const config::VrrpInstance& vi, const config::V
   return findAddressVmac(list, ifindex, va.address.is_v6());
 }
 
-std::function<std::optional<std::pair<int, std::string>>(const config::VirtualAddress&, int)>
-addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
-              const std::vector<AddressVmac>& list) {
+AddressPlacer addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
+                            const std::vector<AddressVmac>& list) {
   return [&vi, instanceIfindex, &list](const config::VirtualAddress& va,
                                        int ifindex) -> std::optional<std::pair<int, std::string>> {
     if (const AddressVmac* a = addressVmacOf(vi, va, ifindex, instanceIfindex, list)) {

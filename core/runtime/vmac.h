@@ -16,6 +16,7 @@
 
 #include "core/config/model.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/route_keeper.h"
 
 namespace holdfast::runtime {
 
@@ -47,9 +48,8 @@ bool wantsAddressVmac(const config::VrrpInstance& vi, const config::VirtualAddre
                       int instanceIfindex);
 // For keptItems: the eVIPs that go on one of `list` moved there (the list is kept by
 // reference).
-std::function<std::optional<std::pair<int, std::string>>(const config::VirtualAddress&, int)>
-addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
-              const std::vector<AddressVmac>& list);
+AddressPlacer addressPlacer(const config::VrrpInstance& vi, int instanceIfindex,
+                            const std::vector<AddressVmac>& list);
 // The address VMAC `va` (on link `ifindex`) goes on, or null.
 const AddressVmac* addressVmacOf(const config::VrrpInstance& vi, const config::VirtualAddress& va,
                                  int ifindex, int instanceIfindex,

@@ -234,19 +234,16 @@ void failover(const std::string& g, const std::vector<Member>& ms, std::vector<F
             "VIP does not stay where it is; set nopreempt on every node, or on none");
   }
   const Member& m = ms[master];
-  std::vector<size_t> others;
-  for (size_t i = 0; i < ms.size(); ++i) {
-    if (i != master) others.push_back(i);
-  }
   const auto items = itemsOf(m);
   if (items.empty()) {
     add(out, Severity::kAdvice, g, "failover",
         where(m) + " (the master, priority " + std::to_string(healthy[master]) +
             ") tracks nothing: only its death or its link moves the VIP");
   }
-  size_t best = others.front();
-  for (size_t o : others) {
-    if (healthy[o] > healthy[best]) best = o;
+  // The peer that takes over: the healthiest node but the master.
+  size_t best = master == 0 ? 1 : 0;
+  for (size_t o = 0; o < ms.size(); ++o) {
+    if (o != master && healthy[o] > healthy[best]) best = o;
   }
   const Member& b = ms[best];
   for (size_t k = 0; k < items.size(); ++k) {
