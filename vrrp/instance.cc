@@ -30,6 +30,7 @@ void Instance::apply(const Output& out, TimePoint now) {
     }
   }
   if (out.lowerPriorityHeard) scheduleLowerPriorityAnnouncements(now);
+  if (out.handoverExpired) io_.handoverExpired(settings_);
   if (!out.transition) return;
   const Transition& t = *out.transition;
   io_.transitioned(settings_, t, machine_.priority());
@@ -140,6 +141,15 @@ void Instance::followToMaster(const std::string& reason, TimePoint now) {
 
 void Instance::followToBackup(const std::string& reason, TimePoint now) {
   apply(machine_.followToBackup(reason, now), now);
+}
+
+bool Instance::handOver(std::chrono::microseconds wait, TimePoint now) {
+  Output out = machine_.handOver(now, wait);
+  if (out.adverts.empty()) return false;
+  announceDue_.clear();
+  lowerPrioPending_ = {};
+  apply(out, now);
+  return true;
 }
 
 std::optional<TimePoint> Instance::nextDeadline() const {

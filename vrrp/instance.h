@@ -69,6 +69,8 @@ class InstanceIo {
   // An advert that is honoured although its VIP list differs from ours.
   virtual void vipListMismatch(const InstanceSettings& s, const Advert& advert,
                                const IpAddress& from) = 0;
+  // A planned handover found no taker within its wait: still master.
+  virtual void handoverExpired(const InstanceSettings&) {}
 };
 
 class Instance {
@@ -91,6 +93,11 @@ class Instance {
   void setFault(bool fault, const std::string& reason, TimePoint now);
   void followToMaster(const std::string& reason, TimePoint now);
   void followToBackup(const std::string& reason, TimePoint now);
+  // Planned handover (StateMachine::handOver): false when not master or already
+  // handing over. Pending gratuitous ARP repeats are dropped: the taker announces.
+  bool handOver(std::chrono::microseconds wait, TimePoint now);
+  bool handingOver() const { return machine_.handingOver(); }
+  std::optional<IpAddress> yieldingTo() const { return machine_.yieldingTo(); }
   std::optional<TimePoint> nextDeadline() const;
   // Reload in place: new settings with the same name, interface, VRID, family and
   // version. No transition; VIPs are the caller's to add or remove (only the

@@ -55,7 +55,7 @@ Microseconds StateMachine::advertInterval() const {
 std::optional<TimePoint> StateMachine::nextDeadline() const {
   switch (state_) {
     case State::kMaster:
-      return advertDeadline_;
+      return handoverDeadline_ ? handoverDeadline_ : advertDeadline_;
     case State::kBackup:
       if (preemptDeadline_ && masterDownDeadline_) {
         return std::min(*preemptDeadline_, *masterDownDeadline_);
@@ -88,12 +88,14 @@ Output StateMachine::becomeMaster(TimePoint now, std::string reason) {
   preemptDeadline_.reset();
   masterAddress_ = config_.primaryAddress;
   masterPriority_ = priority_;
+  yieldTo_.reset();
   return out;
 }
 
 Output StateMachine::becomeBackup(TimePoint now, std::string reason, State to) {
   Output out = transitionTo(to, std::move(reason));
   advertDeadline_.reset();
+  handoverDeadline_.reset();
   preemptDeadline_.reset();
   if (to == State::kBackup) armMasterDown(now);
   return out;
@@ -129,6 +131,7 @@ Output StateMachine::shutdown(TimePoint now) {
   Output t = transitionTo(State::kStop, "shutdown");
   out.transition = t.transition;
   advertDeadline_.reset();
+  handoverDeadline_.reset();
   masterDownDeadline_.reset();
   preemptDeadline_.reset();
   return out;
@@ -157,7 +160,11 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
     }
     masterAddress_ = source;
     masterPriority_ = advert.priority;
-    if (!config_.preempt || advert.priority >= priority_) {
+    // Handed over to this router: it keeps the VIP while it stays as healthy as it
+    // was when it took over.
+    const bool yielding = yieldTo_ && source == *yieldTo_ && advert.priority >= yieldPriority_;
+    if (yieldTo_ && source == *yieldTo_ && !yielding) yieldTo_.reset();
+    if (!config_.preempt || advert.priority >= priority_ || yielding) {
       // RFC 5798 6.4.2: adopt the master's interval (v3), reset Master_Down_Timer.
       if (config_.version == 3) masterAdvertInterval_ = advert.interval;
       armMasterDown(now);
@@ -168,6 +175,18 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
     // lets Master_Down_Timer run out; holdfast takes over now unless told not to.
     if (!config_.strictPreempt) armPreempt(now, advert.priority, source, out);
     return out;
+  }
+
+  if (state_ == State::kMaster && handoverDeadline_) {
+    if (advert.priority == kStopPriority) return out;
+    // The taker is master: it has announced the VIPs; now ours go.
+    if (config_.version == 3) masterAdvertInterval_ = advert.interval;
+    masterAddress_ = source;
+    masterPriority_ = advert.priority;
+    yieldTo_ = source;
+    yieldPriority_ = advert.priority;
+    return becomeBackup(now, "handed over to " + source.str() + " (priority " +
+                                 std::to_string(advert.priority) + ")");
   }
 
   if (state_ == State::kMaster) {
@@ -206,8 +225,25 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
   return out;
 }
 
+Output StateMachine::handOver(TimePoint now, Microseconds wait) {
+  Output out;
+  if (state_ != State::kMaster || handoverDeadline_) return out;
+  out.adverts.push_back(kStopPriority);
+  handoverDeadline_ = now + wait;
+  return out;
+}
+
 Output StateMachine::onTimer(TimePoint now) {
   Output out;
+  if (state_ == State::kMaster && handoverDeadline_) {
+    if (now < *handoverDeadline_) return out;
+    // Nobody took over: still master, advertising again from now.
+    handoverDeadline_.reset();
+    out.adverts.push_back(priority_);
+    out.handoverExpired = true;
+    advertDeadline_ = now + advertInterval();
+    return out;
+  }
   if (state_ == State::kMaster && advertDeadline_ && now >= *advertDeadline_) {
     out.adverts.push_back(priority_);
     // Keep the cadence from the deadline, not from a late wake-up; if we are more
@@ -243,8 +279,9 @@ Output StateMachine::setPriority(int priority, TimePoint now) {
     masterPriority_ = priority_;
     return out;
   }
+  const bool yielding = yieldTo_ && masterAddress_ == yieldTo_;
   if (state_ == State::kBackup && config_.preempt && !config_.strictPreempt && masterAddress_ &&
-      masterPriority_ > 0 && priority_ > masterPriority_ && priority_ > old) {
+      masterPriority_ > 0 && priority_ > masterPriority_ && priority_ > old && !yielding) {
     armPreempt(now, masterPriority_, *masterAddress_, out);
   } else if (state_ == State::kBackup && priority_ <= masterPriority_) {
     preemptDeadline_.reset();
@@ -258,7 +295,9 @@ Output StateMachine::followToMaster(const std::string& reason, TimePoint now) {
 }
 
 Output StateMachine::followToBackup(const std::string& reason, TimePoint now) {
-  if (state_ != State::kMaster) return {};
+  // A member handing over leaves when its own taker advertises (sync groups hand
+  // over as a unit: each member waits for its own VIPs to be announced).
+  if (state_ != State::kMaster || handoverDeadline_) return {};
   // Announce that we leave, so the peer takes over after Skew_Time (as on
   // shutdown) instead of a Master_Down_Interval without a master.
   Output out;

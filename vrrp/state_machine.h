@@ -63,6 +63,8 @@ struct Output {
   // As master, an advert of lower priority was heard (another router thinks it is
   // master): keepalived re-announces the VIPs (garp_lower_prio_repeat).
   bool lowerPriorityHeard = false;
+  // A planned handover ended without a taker: still master, advertising again.
+  bool handoverExpired = false;
 };
 
 class StateMachine {
@@ -82,6 +84,16 @@ class StateMachine {
   // becomes Backup; any other state is left alone.
   Output followToMaster(const std::string& reason, TimePoint now);
   Output followToBackup(const std::string& reason, TimePoint now);
+  // Planned handover (holdfastctl handover): a Master advertises priority 0 once, so
+  // that the best backup takes over after its Skew_Time, and keeps its VIPs, sending
+  // no adverts, until another router's advert says it is master: then Backup ("handed
+  // over to ..."), so the new master announces the VIPs before this node drops them.
+  // No taker by `wait`: it advertises its priority again, still Master
+  // (Output::handoverExpired). Afterwards it does not preempt the router it handed
+  // over to while that router advertises at least the priority it took over with.
+  Output handOver(TimePoint now, Microseconds wait);
+  bool handingOver() const { return handoverDeadline_.has_value(); }
+  std::optional<IpAddress> yieldingTo() const { return yieldTo_; }
   // Reload: the same router with new settings (the version stays), applied without a
   // transition. The effective priority is the caller's (setPriority) and stays. A
   // master with a new interval advertises at once, so v3 backups learn it now.
@@ -118,6 +130,9 @@ class StateMachine {
   std::string preemptReason_;
   std::optional<IpAddress> masterAddress_;
   int masterPriority_ = 0;
+  std::optional<TimePoint> handoverDeadline_;  // handing over (Master)
+  std::optional<IpAddress> yieldTo_;           // handed over to (Backup): not preempted
+  int yieldPriority_ = 0;                      // ... while it advertises at least this
 };
 
 }  // namespace holdfast::vrrp

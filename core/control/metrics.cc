@@ -127,6 +127,13 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"route\"", by[1]);
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"rule\"", by[2]);
   }
+  p.family("holdfast_vrrp_handovers_total", "counter",
+           "Planned handovers (holdfastctl handover), by outcome: started, or no_taker when no "
+           "peer took over within the wait");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_handovers_total", inst(r) + ",result=\"started\"", r.handovers);
+    p.sample("holdfast_vrrp_handovers_total", inst(r) + ",result=\"no_taker\"", r.handoversExpired);
+  }
   p.family("holdfast_backend_up", "gauge", "1 while the backend or backend_group is up");
   for (const auto& b : checks.backends) {
     p.sample(

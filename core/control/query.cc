@@ -134,6 +134,7 @@ json answerQuery(const Request& req, const std::vector<runtime::InstanceReport>&
       return checksOf(req.name, checks);
     case Command::kEvents:
     case Command::kReload:
+    case Command::kHandover:
       break;  // not queries
   }
   return json{{"ok", true}};

@@ -67,6 +67,8 @@ json instanceSummary(const runtime::InstanceReport& r) {
               {"master", masterJson(r)},
               {"vips", r.vips},
               {"vips_held", r.vipsHeld},
+              {"handing_over", r.handingOver},
+              {"yielding_to", r.yieldingTo.empty() ? json(nullptr) : json(r.yieldingTo)},
               {"fault_reason", r.faultReason ? json(*r.faultReason) : json(nullptr)},
               {"sync_group", r.syncGroup.empty() ? json(nullptr) : json(r.syncGroup)},
               {"vip_list_mismatch", vipListMismatch(r.vipListMismatch)}};

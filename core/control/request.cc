@@ -18,6 +18,8 @@ const char* toString(Command c) {
       return "events";
     case Command::kReload:
       return "reload";
+    case Command::kHandover:
+      return "handover";
   }
   return "?";
 }
@@ -37,7 +39,7 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   const std::string c = cmd->get<std::string>();
   bool found = false;
   for (Command k : {Command::kStatus, Command::kVrrp, Command::kChecks, Command::kWhy,
-                    Command::kEvents, Command::kReload}) {
+                    Command::kEvents, Command::kReload, Command::kHandover}) {
     if (c == toString(k)) {
       r.command = k;
       found = true;
@@ -45,7 +47,7 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   }
   if (!found) {
     return std::unexpected("unknown cmd \"" + c.substr(0, 64) +
-                           "\"; expected status, vrrp, checks, why, events or reload");
+                           "\"; expected status, vrrp, checks, why, events, reload or handover");
   }
   const char* nameKey = r.command == Command::kChecks ? "backend" : "instance";
   if (auto n = j.find(nameKey); n != j.end()) {
@@ -59,6 +61,30 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   if (auto f = j.find("follow"); f != j.end()) {
     if (!f->is_boolean()) return std::unexpected("\"follow\" must be true or false");
     r.follow = f->get<bool>();
+  }
+  if (r.command == Command::kHandover) {
+    if (auto a = j.find("all"); a != j.end()) {
+      if (!a->is_boolean()) return std::unexpected("\"all\" must be true or false");
+      r.all = a->get<bool>();
+    }
+    if (auto n = j.find("instances"); n != j.end()) {
+      if (!n->is_array() || n->size() > 255) {
+        return std::unexpected("\"instances\" must be a list of at most 255 names");
+      }
+      for (const auto& x : *n) {
+        if (!x.is_string()) return std::unexpected("\"instances\" must be a list of names");
+        r.names.push_back(x.get<std::string>());
+      }
+    }
+    if (r.all == !r.names.empty()) {
+      return std::unexpected("handover needs \"instances\" or \"all\": true (not both)");
+    }
+    if (auto w = j.find("wait_ms"); w != j.end()) {
+      if (!w->is_number_unsigned() || w->get<uint64_t>() < 100 || w->get<uint64_t>() > 600000) {
+        return std::unexpected("\"wait_ms\" must be a number from 100 to 600000");
+      }
+      r.waitMs = w->get<int>();
+    }
   }
   if (auto l = j.find("limit"); l != j.end()) {
     if (!l->is_number_unsigned() || l->get<uint64_t>() == 0 || l->get<uint64_t>() > 100000) {

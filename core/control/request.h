@@ -10,18 +10,20 @@
 //   {"cmd": "why", "instance": "VI_1"}
 //   {"cmd": "events", "follow": false, "limit": 100}
 //   {"cmd": "reload"}
+//   {"cmd": "handover", "instances": ["VI_1"], "wait_ms": 10000}   or "all": true
 
 #include <cstddef>
 #include <expected>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace holdfast::control {
 
 // The longest request line accepted; a longer one closes the connection.
 inline constexpr size_t kMaxRequestBytes = 4096;
 
-enum class Command { kStatus, kVrrp, kChecks, kWhy, kEvents, kReload };
+enum class Command { kStatus, kVrrp, kChecks, kWhy, kEvents, kReload, kHandover };
 const char* toString(Command c);
 
 struct Request {
@@ -29,6 +31,11 @@ struct Request {
   std::string name;  // instance (vrrp, why) or backend (checks); empty: all
   bool follow = false;
   size_t limit = 1000;  // events: at most this many of the newest
+  // handover: the instances to hand over, or every master instance (`all`), and how
+  // long each waits for a peer to take over.
+  std::vector<std::string> names;
+  bool all = false;
+  int waitMs = 10000;
 };
 
 // An error says what was wrong with the request, for the reply.

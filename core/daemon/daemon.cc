@@ -274,6 +274,26 @@ void Daemon::handle(const control::Request& req, control::ControlServer::Reply r
     reply(control::reloadReply(o.applied, o.summary, o.messages));
     return;
   }
+  if (req.command == control::Command::kHandover) {
+    if (!vrrp_) {
+      reply(nlohmann::json{{"ok", false}, {"error", "no VRRP runtime is running"}});
+      return;
+    }
+    vrrp_->handOver(req.names, req.all, std::chrono::milliseconds(req.waitMs),
+                    [this, reply](std::vector<runtime::InstanceSet::HandoverStart> started) {
+                      loop_.post([reply, started = std::move(started)] {
+                        nlohmann::json list = nlohmann::json::array();
+                        for (const auto& s : started) {
+                          list.push_back({{"instance", s.name},
+                                          {"started", s.started},
+                                          {"why", s.why.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(s.why)}});
+                        }
+                        reply(nlohmann::json{{"ok", true}, {"handover", list}});
+                      });
+                    });
+    return;
+  }
   collect(
       [req, reply](std::vector<runtime::InstanceReport> instances, checkers::EngineReport checks) {
         reply(control::answerQuery(req, instances, checks));

@@ -64,6 +64,15 @@ class InstanceSet final : public SlotEvents {
   void backendChanged(const TrackedHealth& h);
 
   std::vector<InstanceReport> reports() const;
+  // holdfastctl handover: each named instance (or every master, `all`) that is master
+  // starts a planned handover (InstanceSlot::handOver); the others say why not.
+  struct HandoverStart {
+    std::string name;
+    bool started = false;
+    std::string why;  // when not started: "no such instance", "BACKUP", ...
+  };
+  std::vector<HandoverStart> handOver(const std::vector<std::string>& names, bool all,
+                                      std::chrono::microseconds wait);
   const config::Config& running() const { return running_; }
 
  private:

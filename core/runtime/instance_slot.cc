@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "core/config/vmac.h"
+#include "core/log/event_log.h"
 #include "core/log/logger.h"
+#include "netio/duration_text.h"
 
 namespace holdfast::runtime {
 
@@ -181,6 +183,26 @@ void InstanceSlot::followToBackup(const std::string& why, TimePoint now) {
   arm();
 }
 
+bool InstanceSlot::handOver(std::chrono::microseconds wait) {
+  if (!instance_->handOver(wait, kernel_.now())) return false;
+  ++handovers_;
+  log::info(name() +
+            ": handing over: priority 0 advert sent; the VIPs stay until a peer "
+            "advertises as master (at most " +
+            netio::formatDuration(wait) + ")");
+  log::events().append(
+      "instance", name(),
+      "handing over: waiting up to " + netio::formatDuration(wait) + " for a peer to take over");
+  arm();
+  return true;
+}
+
+void InstanceSlot::handoverExpired(const vrrp::InstanceSettings& s) {
+  ++handoversExpired_;
+  log::warning(s.name + ": handover: no peer took over; still master");
+  log::events().append("instance", s.name, "handover: no peer took over; still master");
+}
+
 void InstanceSlot::interfaceChanged(netio::InterfaceInfo info, bool usable) {
   iface_ = std::move(info);
   health.linkDown = !usable;
@@ -342,12 +364,16 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   }
   // Tracked, not queried: a netlink round trip per request has no place here.
   rep.vipsHeld = m.state() == vrrp::State::kMaster && vipsHeld_;
+  rep.handingOver = instance_->handingOver();
+  if (auto y = instance_->yieldingTo()) rep.yieldingTo = y->str();
   for (const auto& p : s.receive.unicastPeers) rep.unicastPeers.push_back(p.str());
   rep.preempt = s.machine.preempt;
   rep.timers = m.timers();
   rep.counters = instance_->counters();
   rep.socket = ports_.adverts->counters();
   rep.garpsSent = garpsSent_;
+  rep.handovers = handovers_;
+  rep.handoversExpired = handoversExpired_;
   rep.transitions = transitions_;
   rep.lastTransition = lastTransition_;
   rep.score = score;

@@ -85,6 +85,8 @@ class InstanceSlot final : public vrrp::InstanceIo {
   // vrrp_sync_group: follow another member (see SyncGroup::follow).
   void followToMaster(const std::string& why, TimePoint now);
   void followToBackup(const std::string& why, TimePoint now);
+  // holdfastctl handover: see vrrp::StateMachine::handOver. False when not master.
+  bool handOver(std::chrono::microseconds wait);
   // The interface went up/down, or was re-read (its addresses or MAC may differ).
   void interfaceChanged(netio::InterfaceInfo info, bool usable);
   // An address left an interface: a VIP of ours while we are master is put back.
@@ -121,6 +123,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
                  const netio::IpAddress& from) override;
   void vipListMismatch(const vrrp::InstanceSettings& s, const vrrp::Advert& advert,
                        const netio::IpAddress& from) override;
+  void handoverExpired(const vrrp::InstanceSettings& s) override;
 
   // Rearms the timer for the instance's next deadline (after anything that moved it).
   void arm();
@@ -143,6 +146,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   std::unique_ptr<vrrp::Instance> instance_;
   std::vector<netio::IpAddress> ownedAtStart_;  // owner: the interface's own addresses
   uint64_t garpsSent_ = 0;
+  uint64_t handovers_ = 0, handoversExpired_ = 0;  // started; ended without a taker
   uint64_t transitions_ = 0;
   bool vipsHeld_ = false;  // every VIP added and none removed behind our back since
   std::optional<TransitionRecord> lastTransition_;

@@ -57,6 +57,10 @@ struct InstanceReport {
   int masterPriority = 0;
   std::vector<std::string> vips;  // "192.0.2.100/24 dev eth0"
   bool vipsHeld = false;          // master: the VIPs are on the interface
+  bool handingOver = false;       // holdfastctl handover: waiting for a peer to take over
+  std::string yieldingTo;         // handed over to this router: not preempted while healthy
+  uint64_t handovers = 0;         // planned handovers started
+  uint64_t handoversExpired = 0;  // of which no peer took over within the wait
   std::vector<std::string> unicastPeers;
   bool preempt = true;
   std::string syncGroup;

@@ -82,6 +82,13 @@ void VrrpRuntime::inspect(std::function<void(std::vector<InstanceReport>)> done)
   loop_.post([this, done = std::move(done)] { done(set_->reports()); });
 }
 
+void VrrpRuntime::handOver(std::vector<std::string> names, bool all, std::chrono::microseconds wait,
+                           std::function<void(std::vector<InstanceSet::HandoverStart>)> done) {
+  loop_.post([this, names = std::move(names), all, wait, done = std::move(done)] {
+    done(set_->handOver(names, all, wait));
+  });
+}
+
 void VrrpRuntime::backendChanged(const TrackedHealth& h) {
   loop_.post([this, h] { set_->backendChanged(h); });
 }

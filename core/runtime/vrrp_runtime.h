@@ -44,6 +44,9 @@ class VrrpRuntime {
       const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends);
   // A copy of every instance's state; `done` runs on the VRRP thread.
   void inspect(std::function<void(std::vector<InstanceReport>)> done);
+  // holdfastctl handover, on the VRRP thread (InstanceSet::handOver).
+  void handOver(std::vector<std::string> names, bool all, std::chrono::microseconds wait,
+                std::function<void(std::vector<InstanceSet::HandoverStart>)> done);
   // Stops every instance (a master advertises priority 0 and removes its VIPs),
   // lets notify_stop scripts run (bounded) and joins the thread. Idempotent.
   void stop();

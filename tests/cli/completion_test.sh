@@ -121,10 +121,12 @@ for m in "${COMP_MODES[@]}"; do
     --json -q --quiet --seconds -r --read -h --help
   comp_expect "why options" "$m" "holdfastctl why -" -s --socket --json --timeout -h --help
   comp_expect "lint options (no socket there)" "$m" "holdfastctl lint -" --json -h --help
+  comp_expect "handover options" "$m" "holdfastctl handover --" --socket --json --timeout --all --wait --help
   comp_expect "options already given are not offered again" "$m" \
     "holdfastctl --json -s $tmp/none.sock status --quiet --" --timeout --expect --help
   all=""
-  for l in "holdfastctl -" "holdfastctl status -" "holdfastctl events -" "holdfastctl sniff -"; do
+  for l in "holdfastctl -" "holdfastctl status -" "holdfastctl events -" "holdfastctl sniff -" \
+    "holdfastctl handover -"; do
     comp "$m" "$l"
     all+=$COMP_GOT$'\n'
   done

@@ -42,7 +42,8 @@ TEST_CASE("bad requests are refused with what was wrong") {
   CHECK(parseRequest(R"({"cmd":5})").error() == "missing \"cmd\" string");
   CHECK(parseRequest(R"({})").error() == "missing \"cmd\" string");
   CHECK(parseRequest(R"({"cmd":"shutdown"})").error() ==
-        "unknown cmd \"shutdown\"; expected status, vrrp, checks, why, events or reload");
+        "unknown cmd \"shutdown\"; expected status, vrrp, checks, why, events, reload or "
+        "handover");
   CHECK(parseRequest(R"({"cmd":"why"})").error() == "why needs \"instance\"");
   CHECK(parseRequest(R"({"cmd":"vrrp","instance":3})").error() == "\"instance\" must be a string");
   CHECK(parseRequest(R"({"cmd":"events","follow":"yes"})").error() ==
@@ -63,4 +64,23 @@ TEST_CASE("an unknown command echoed back is cut short") {
   auto r = parseRequest(R"({"cmd":")" + cmd + R"("})");
   REQUIRE_FALSE(r);
   CHECK(r.error().size() < 200);
+}
+
+TEST_CASE("handover requests name instances or all, with a bounded wait") {
+  auto r = parseRequest(R"({"cmd":"handover","instances":["VI_1","VI_2"],"wait_ms":5000})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kHandover);
+  CHECK(r->names == std::vector<std::string>{"VI_1", "VI_2"});
+  CHECK(r->waitMs == 5000);
+  r = parseRequest(R"({"cmd":"handover","all":true})");
+  REQUIRE(r);
+  CHECK(r->all);
+  CHECK(r->waitMs == 10000);
+  CHECK(parseRequest(R"({"cmd":"handover"})").error() ==
+        "handover needs \"instances\" or \"all\": true (not both)");
+  CHECK(!parseRequest(R"({"cmd":"handover","all":true,"instances":["VI_1"]})"));
+  CHECK(!parseRequest(R"({"cmd":"handover","instances":"VI_1"})"));
+  CHECK(!parseRequest(R"({"cmd":"handover","instances":[1]})"));
+  CHECK(parseRequest(R"({"cmd":"handover","all":true,"wait_ms":50})").error() ==
+        "\"wait_ms\" must be a number from 100 to 600000");
 }

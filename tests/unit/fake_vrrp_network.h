@@ -52,6 +52,9 @@ class FakeVrrpNetwork {
   void setPriority(size_t i, int p) { apply(i, routers_[i].sm.setPriority(p, now_)); }
   void setFault(size_t i, bool f) { apply(i, routers_[i].sm.setFault(f, "test fault", now_)); }
   void partition(size_t i, int p) { routers_[i].partition = p; }
+  void handOver(size_t i, std::chrono::microseconds wait) {
+    apply(i, routers_[i].sm.handOver(now_, wait));
+  }
 
   // Advances simulated time to `until`, firing every deadline on the way.
   void runFor(std::chrono::microseconds d) {

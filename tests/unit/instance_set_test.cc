@@ -271,6 +271,41 @@ TEST_CASE("sync group: one member taking over pulls the other along") {
   CHECK(r2.report("VI_2").state == vrrp::State::kMaster);
 }
 
+TEST_CASE("sync group: handing over one member hands over the group, each VIP kept until taken") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  FakeNode& r2 = lan.add("r2", "192.0.2.12");
+  auto conf = [](int p) {
+    return Inst{.priority = p}.text() +
+           Inst{.name = "VI_2", .vrid = 52, .priority = p, .vips = "192.0.2.102/24"}.text() +
+           "vrrp_sync_group G {\n  group {\n    VI_1\n    VI_2\n  }\n}\n";
+  };
+  run(r1, conf(150));
+  run(r2, conf(100));
+  lan.advance(2s);
+  REQUIRE(r1.report("VI_2").state == vrrp::State::kMaster);
+  r1.journal.clear();
+  const auto started = r1.set->handOver({"VI_1"}, false, 3s);
+  REQUIRE(started.size() == 2);
+  CHECK(started[0].name == "VI_1");
+  CHECK(started[1].name == "VI_2");
+  CHECK((started[0].started && started[1].started));
+  CHECK(r1.report("VI_2").handingOver);
+  // Neither VIP leaves r1 before r2 has taken it: r1's journal holds no removal
+  // until r2 is master of both.
+  lan.advance(1s);
+  CHECK(r2.report("VI_1").state == vrrp::State::kMaster);
+  CHECK(r2.report("VI_2").state == vrrp::State::kMaster);
+  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+  CHECK(r1.report("VI_2").state == vrrp::State::kBackup);
+  CHECK(r1.report("VI_1").lastTransition->reason == "handed over to 192.0.2.12 (priority 100)");
+  CHECK(r1.report("VI_2").lastTransition->reason == "handed over to 192.0.2.12 (priority 100)");
+  // a (150) leaves both with r2 (100).
+  lan.advance(5s);
+  CHECK(r2.report("VI_1").state == vrrp::State::kMaster);
+  CHECK(r2.report("VI_2").state == vrrp::State::kMaster);
+}
+
 TEST_CASE("a transition's side effects run in keepalived's order") {
   FakeLan lan;
   FakeNode& r1 = lan.add("r1", "192.0.2.11");

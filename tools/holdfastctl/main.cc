@@ -15,6 +15,7 @@
 
 #include "netio/pcap_source.h"
 #include "tools/holdfastctl/client.h"
+#include "tools/holdfastctl/handover.h"
 #include "tools/holdfastctl/tables.h"
 #include "tools/lint/lint_command.h"
 #include "tools/sniff/sniff_model.h"
@@ -41,6 +42,8 @@ constexpr const char* kUsage =
     "  why INSTANCE        how the effective priority was computed, and who is master\n"
     "  events [-f]         the event log; -f follows it\n"
     "  reload              validate and apply the config file (as SIGHUP does)\n"
+    "  handover INSTANCE...  give mastership to the best peer without losing a request\n"
+    "                      (--all: every master instance; --wait SECONDS, default 10)\n"
     "  sniff IFACE         decode VRRP and gratuitous ARP/NA on the wire (--seconds N)\n"
     "  sniff --read FILE   the same from a pcap file\n"
     "  lint FILE...        the cluster's node configs side by side: do they agree, and\n"
@@ -56,6 +59,8 @@ struct Args {
   bool follow = false;
   double seconds = 10;
   std::string read;
+  bool all = false;
+  double wait = 10;
   int timeoutMs = 10000;
   size_t limit = 1000;
   std::string command;
@@ -206,6 +211,9 @@ int main(int argc, char** argv) {
       "seconds", po::value(&a.seconds)->value_name("N"),
       "sniff: capture for N seconds (default 10)")("read,r", po::value(&a.read)->value_name("FILE"),
                                                    "sniff: read a pcap file instead")(
+      "all", po::bool_switch(&a.all), "handover: every instance that is master here")(
+      "wait", po::value(&a.wait)->value_name("SECONDS"),
+      "handover: how long a peer has to take over (default 10)")(
       "timeout", po::value(&timeout)->value_name("SECONDS"),
       "how long to wait for holdfastd's answer (default 10)")(
       "version", "print the version and exit")("help,h", "print this help and exit");
@@ -242,8 +250,8 @@ int main(int argc, char** argv) {
   if (timeout <= 0 || a.seconds <= 0 || a.limit == 0) {
     return fail(kExitUsage, "--timeout, --seconds and --limit must be positive");
   }
-  static const std::set<std::string> kCommands{"status", "vrrp",   "checks", "why",
-                                               "events", "reload", "sniff",  "lint"};
+  static const std::set<std::string> kCommands{"status", "vrrp",  "checks", "why",     "events",
+                                               "reload", "sniff", "lint",   "handover"};
   if (!kCommands.contains(a.command)) {
     std::cerr << "holdfastctl: unknown command '" << a.command << "'\n" << kUsage;
     return kExitUsage;
@@ -259,6 +267,10 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, [](int) { interrupted = 1; });
   if (a.command == "sniff") return sniffCommand(a);
   if (a.command == "lint") return lint::lintCommand(a.rest, a.json);
+  if (a.command == "handover") {
+    return ctl::handoverCommand({a.socket, a.rest, a.all, a.wait, a.json, a.timeoutMs},
+                                interrupted);
+  }
   try {
     return daemonCommand(a);
   } catch (const json::exception& e) {
