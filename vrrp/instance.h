@@ -98,6 +98,7 @@ class Instance {
   bool handOver(std::chrono::microseconds wait, TimePoint now);
   bool handingOver() const { return machine_.handingOver(); }
   std::optional<IpAddress> yieldingTo() const { return machine_.yieldingTo(); }
+  void stopYielding() { machine_.stopYielding(); }
   std::optional<TimePoint> nextDeadline() const;
   // Reload in place: new settings with the same name, interface, VRID, family and
   // version. No transition; VIPs are the caller's to add or remove (only the

@@ -55,6 +55,7 @@ Microseconds StateMachine::advertInterval() const {
 std::optional<TimePoint> StateMachine::nextDeadline() const {
   switch (state_) {
     case State::kMaster:
+      if (releaseAt_) return releaseAt_;
       return handoverDeadline_ ? handoverDeadline_ : advertDeadline_;
     case State::kBackup:
       if (preemptDeadline_ && masterDownDeadline_) {
@@ -96,6 +97,7 @@ Output StateMachine::becomeBackup(TimePoint now, std::string reason, State to) {
   Output out = transitionTo(to, std::move(reason));
   advertDeadline_.reset();
   handoverDeadline_.reset();
+  releaseAt_.reset();
   preemptDeadline_.reset();
   if (to == State::kBackup) armMasterDown(now);
   return out;
@@ -132,6 +134,7 @@ Output StateMachine::shutdown(TimePoint now) {
   out.transition = t.transition;
   advertDeadline_.reset();
   handoverDeadline_.reset();
+  releaseAt_.reset();
   masterDownDeadline_.reset();
   preemptDeadline_.reset();
   return out;
@@ -178,15 +181,30 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
   }
 
   if (state_ == State::kMaster && handoverDeadline_) {
-    if (advert.priority == kStopPriority) return out;
-    // The taker is master: it has announced the VIPs; now ours go.
+    if (advert.priority == kStopPriority) {
+      if (releaseAt_ && yieldTo_ && source == *yieldTo_) {
+        // The taker left before we let go: we are the master again.
+        handoverDeadline_.reset();
+        releaseAt_.reset();
+        yieldTo_.reset();
+        out.adverts.push_back(priority_);
+        advertDeadline_ = now + advertInterval();
+      }
+      return out;
+    }
+    if (releaseAt_) return out;
+    // The taker is master and announces the VIPs (GARP / NA) right after this advert
+    // (RFC 5798 6.4.1 sends the advert first): ours go kHandoverRelease later, so no
+    // client's packet finds the VIP without a holder in between.
     if (config_.version == 3) masterAdvertInterval_ = advert.interval;
     masterAddress_ = source;
     masterPriority_ = advert.priority;
     yieldTo_ = source;
     yieldPriority_ = advert.priority;
-    return becomeBackup(now, "handed over to " + source.str() + " (priority " +
-                                 std::to_string(advert.priority) + ")");
+    releaseAt_ = now + kHandoverRelease;
+    releaseReason_ =
+        "handed over to " + source.str() + " (priority " + std::to_string(advert.priority) + ")";
+    return out;
   }
 
   if (state_ == State::kMaster) {
@@ -235,6 +253,10 @@ Output StateMachine::handOver(TimePoint now, Microseconds wait) {
 
 Output StateMachine::onTimer(TimePoint now) {
   Output out;
+  if (state_ == State::kMaster && releaseAt_) {
+    if (now < *releaseAt_) return out;
+    return becomeBackup(now, releaseReason_);
+  }
   if (state_ == State::kMaster && handoverDeadline_) {
     if (now < *handoverDeadline_) return out;
     // Nobody took over: still master, advertising again from now.
@@ -272,6 +294,12 @@ Output StateMachine::setPriority(int priority, TimePoint now) {
   if (priority == priority_) return out;
   const int old = priority_;
   priority_ = priority;
+  if (state_ == State::kMaster && handoverDeadline_) {
+    // Handing over: silent until the taker advertises (or the wait ends, when this
+    // priority is advertised).
+    masterPriority_ = priority_;
+    return out;
+  }
   if (state_ == State::kMaster) {
     // Advertised at once, so that a preempting backup can act on it now.
     out.adverts.push_back(priority_);

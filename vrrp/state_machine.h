@@ -24,6 +24,12 @@ namespace holdfast::vrrp {
 using TimePoint = std::chrono::steady_clock::time_point;
 using Microseconds = std::chrono::microseconds;
 
+// How long a router handing over keeps its VIPs after the taker's first advert: the
+// taker adds the VIPs and sends its gratuitous ARPs / NAs right after that advert;
+// until then clients still send to this router. Both holding the VIPs for a moment
+// is harmless, neither holding them loses requests.
+inline constexpr Microseconds kHandoverRelease{200'000};
+
 enum class State { kInitialize, kBackup, kMaster, kFault, kStop };
 const char* toString(State s);
 
@@ -86,14 +92,17 @@ class StateMachine {
   Output followToBackup(const std::string& reason, TimePoint now);
   // Planned handover (holdfastctl handover): a Master advertises priority 0 once, so
   // that the best backup takes over after its Skew_Time, and keeps its VIPs, sending
-  // no adverts, until another router's advert says it is master: then Backup ("handed
-  // over to ..."), so the new master announces the VIPs before this node drops them.
+  // no adverts, until another router's advert says it is master: then, kHandoverRelease
+  // later, Backup ("handed over to ..."), so the new master has announced the VIPs
+  // (it sends its advert first, then its gratuitous ARPs) before this node drops them.
   // No taker by `wait`: it advertises its priority again, still Master
   // (Output::handoverExpired). Afterwards it does not preempt the router it handed
   // over to while that router advertises at least the priority it took over with.
   Output handOver(TimePoint now, Microseconds wait);
   bool handingOver() const { return handoverDeadline_.has_value(); }
   std::optional<IpAddress> yieldingTo() const { return yieldTo_; }
+  // Maintenance ended: the router handed over to is preempted again as usual.
+  void stopYielding() { yieldTo_.reset(); }
   // Reload: the same router with new settings (the version stays), applied without a
   // transition. The effective priority is the caller's (setPriority) and stays. A
   // master with a new interval advertises at once, so v3 backups learn it now.
@@ -131,8 +140,10 @@ class StateMachine {
   std::optional<IpAddress> masterAddress_;
   int masterPriority_ = 0;
   std::optional<TimePoint> handoverDeadline_;  // handing over (Master)
-  std::optional<IpAddress> yieldTo_;           // handed over to (Backup): not preempted
-  int yieldPriority_ = 0;                      // ... while it advertises at least this
+  std::optional<TimePoint> releaseAt_;         // the taker advertised: Backup at this time
+  std::string releaseReason_;
+  std::optional<IpAddress> yieldTo_;  // handed over to (Backup): not preempted
+  int yieldPriority_ = 0;             // ... while it advertises at least this
 };
 
 }  // namespace holdfast::vrrp

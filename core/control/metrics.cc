@@ -127,6 +127,11 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"route\"", by[1]);
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"rule\"", by[2]);
   }
+  p.family("holdfast_vrrp_maintenance", "gauge",
+           "1 while maintenance mode holds the instance at priority 1 (holdfastctl maintenance)");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_maintenance", inst(r), r.score.maintenance ? 1 : 0);
+  }
   p.family("holdfast_vrrp_handovers_total", "counter",
            "Planned handovers (holdfastctl handover), by outcome: started, or no_taker when no "
            "peer took over within the wait");

@@ -135,6 +135,7 @@ json answerQuery(const Request& req, const std::vector<runtime::InstanceReport>&
     case Command::kEvents:
     case Command::kReload:
     case Command::kHandover:
+    case Command::kMaintenance:
       break;  // not queries
   }
   return json{{"ok", true}};

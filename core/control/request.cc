@@ -20,6 +20,8 @@ const char* toString(Command c) {
       return "reload";
     case Command::kHandover:
       return "handover";
+    case Command::kMaintenance:
+      return "maintenance";
   }
   return "?";
 }
@@ -38,8 +40,9 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   Request r;
   const std::string c = cmd->get<std::string>();
   bool found = false;
-  for (Command k : {Command::kStatus, Command::kVrrp, Command::kChecks, Command::kWhy,
-                    Command::kEvents, Command::kReload, Command::kHandover}) {
+  for (Command k :
+       {Command::kStatus, Command::kVrrp, Command::kChecks, Command::kWhy, Command::kEvents,
+        Command::kReload, Command::kHandover, Command::kMaintenance}) {
     if (c == toString(k)) {
       r.command = k;
       found = true;
@@ -47,7 +50,8 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   }
   if (!found) {
     return std::unexpected("unknown cmd \"" + c.substr(0, 64) +
-                           "\"; expected status, vrrp, checks, why, events, reload or handover");
+                           "\"; expected status, vrrp, checks, why, events, reload, handover or "
+                           "maintenance");
   }
   const char* nameKey = r.command == Command::kChecks ? "backend" : "instance";
   if (auto n = j.find(nameKey); n != j.end()) {
@@ -61,6 +65,28 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
   if (auto f = j.find("follow"); f != j.end()) {
     if (!f->is_boolean()) return std::unexpected("\"follow\" must be true or false");
     r.follow = f->get<bool>();
+  }
+  if (r.command == Command::kMaintenance) {
+    if (auto o = j.find("on"); o != j.end()) {
+      if (!o->is_boolean()) return std::unexpected("\"on\" must be true or false");
+      r.on = o->get<bool>();
+    }
+    for (auto [key, out] : {std::pair{"reason", &r.reason}, {"by", &r.by}}) {
+      auto it = j.find(key);
+      if (it == j.end()) continue;
+      if (!it->is_string() || it->get<std::string>().size() > 200) {
+        return std::unexpected(std::string("\"") + key + "\" must be a text of at most 200 bytes");
+      }
+      *out = it->get<std::string>();
+    }
+  }
+  if (r.command == Command::kHandover || r.command == Command::kMaintenance) {
+    if (auto w = j.find("wait_ms"); w != j.end()) {
+      if (!w->is_number_unsigned() || w->get<uint64_t>() < 100 || w->get<uint64_t>() > 600000) {
+        return std::unexpected("\"wait_ms\" must be a number from 100 to 600000");
+      }
+      r.waitMs = w->get<int>();
+    }
   }
   if (r.command == Command::kHandover) {
     if (auto a = j.find("all"); a != j.end()) {
@@ -78,12 +104,6 @@ std::expected<Request, std::string> parseRequest(std::string_view line) {
     }
     if (r.all == !r.names.empty()) {
       return std::unexpected("handover needs \"instances\" or \"all\": true (not both)");
-    }
-    if (auto w = j.find("wait_ms"); w != j.end()) {
-      if (!w->is_number_unsigned() || w->get<uint64_t>() < 100 || w->get<uint64_t>() > 600000) {
-        return std::unexpected("\"wait_ms\" must be a number from 100 to 600000");
-      }
-      r.waitMs = w->get<int>();
     }
   }
   if (auto l = j.find("limit"); l != j.end()) {

@@ -11,9 +11,12 @@
 //   {"cmd": "events", "follow": false, "limit": 100}
 //   {"cmd": "reload"}
 //   {"cmd": "handover", "instances": ["VI_1"], "wait_ms": 10000}   or "all": true
+//   {"cmd": "maintenance"}                   the state; or to change it:
+//   {"cmd": "maintenance", "on": true, "reason": "kernel upgrade", "by": "alice", "wait_ms": 10000}
 
 #include <cstddef>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +26,7 @@ namespace holdfast::control {
 // The longest request line accepted; a longer one closes the connection.
 inline constexpr size_t kMaxRequestBytes = 4096;
 
-enum class Command { kStatus, kVrrp, kChecks, kWhy, kEvents, kReload, kHandover };
+enum class Command { kStatus, kVrrp, kChecks, kWhy, kEvents, kReload, kHandover, kMaintenance };
 const char* toString(Command c);
 
 struct Request {
@@ -36,6 +39,10 @@ struct Request {
   std::vector<std::string> names;
   bool all = false;
   int waitMs = 10000;
+  // maintenance: turn it on or off (unset: only show it), why, and who asks.
+  std::optional<bool> on;
+  std::string reason;
+  std::string by;
 };
 
 // An error says what was wrong with the request, for the reply.

@@ -156,6 +156,7 @@ int Daemon::run() {
       if (control_) control_->publishEvents();
     });
   });
+  restoreMaintenance(*runtimes->vrrp);
   startRuntimes(std::move(*runtimes));
   log::events().append("daemon", "", "started with " + options_.configPath);
   log::info("control socket: " + options_.controlSocket);
@@ -275,29 +276,21 @@ void Daemon::handle(const control::Request& req, control::ControlServer::Reply r
     return;
   }
   if (req.command == control::Command::kHandover) {
-    if (!vrrp_) {
-      reply(nlohmann::json{{"ok", false}, {"error", "no VRRP runtime is running"}});
-      return;
-    }
-    vrrp_->handOver(req.names, req.all, std::chrono::milliseconds(req.waitMs),
-                    [this, reply](std::vector<runtime::InstanceSet::HandoverStart> started) {
-                      loop_.post([reply, started = std::move(started)] {
-                        nlohmann::json list = nlohmann::json::array();
-                        for (const auto& s : started) {
-                          list.push_back({{"instance", s.name},
-                                          {"started", s.started},
-                                          {"why", s.why.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(s.why)}});
-                        }
-                        reply(nlohmann::json{{"ok", true}, {"handover", list}});
-                      });
-                    });
+    handleHandover(req, std::move(reply));
     return;
   }
-  collect(
-      [req, reply](std::vector<runtime::InstanceReport> instances, checkers::EngineReport checks) {
-        reply(control::answerQuery(req, instances, checks));
-      });
+  if (req.command == control::Command::kMaintenance) {
+    handleMaintenance(req, std::move(reply));
+    return;
+  }
+  collect([req, reply, m = maintenanceJson()](std::vector<runtime::InstanceReport> instances,
+                                              checkers::EngineReport checks) {
+    nlohmann::json answer = control::answerQuery(req, instances, checks);
+    if (req.command == control::Command::kStatus && answer.value("ok", false)) {
+      answer["maintenance"] = m;
+    }
+    reply(answer);
+  });
 }
 
 }  // namespace holdfast::daemon

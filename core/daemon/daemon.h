@@ -7,6 +7,8 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "core/control/metrics.h"
 #include "core/daemon/options.h"
 #include "core/runtime/health_monitor.h"
+#include "core/runtime/maintenance.h"
 #include "core/runtime/vrrp_runtime.h"
 #include "netio/event_loop.h"
 
@@ -64,6 +67,12 @@ class Daemon {
   void stopRuntimes();
   // Control socket requests, on the main loop.
   void handle(const control::Request& req, control::ControlServer::Reply reply);
+  // Operator actions (operator_actions.cc): holdfastctl handover and maintenance.
+  void handleHandover(const control::Request& req, control::ControlServer::Reply reply);
+  void handleMaintenance(const control::Request& req, control::ControlServer::Reply reply);
+  // At start, before the instances run: the saved maintenance state.
+  void restoreMaintenance(runtime::VrrpRuntime& vrrp);
+  nlohmann::json maintenanceJson() const;
   // Reports of both runtimes; `done` runs on the main loop.
   using Reports = std::function<void(std::vector<runtime::InstanceReport>, checkers::EngineReport)>;
   void collect(Reports done);
@@ -80,6 +89,7 @@ class Daemon {
   bool memoryLocked_ = false;
   int reloads_ = 0;
   int refusedReloads_ = 0;
+  std::optional<runtime::Maintenance> maintenance_;  // as saved under options_.stateDir
 };
 
 }  // namespace holdfast::daemon

@@ -27,7 +27,10 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
       "pid file, locked while running (default /run/holdfastd.pid)")(
       "control-socket", po::value(&o.controlSocket)->value_name("PATH"),
       "control socket path (default /run/holdfast/holdfast.sock)")(
-      "version", "print the version and exit")("help,h", "print this help and exit");
+      "state-dir", po::value(&o.stateDir)->value_name("DIR"),
+      "where state that survives a restart is kept: maintenance mode (default "
+      "/var/lib/holdfast)")("version", "print the version and exit")("help,h",
+                                                                     "print this help and exit");
 
   std::ostringstream help;
   help << "Usage: holdfastd [OPTIONS]\n"

@@ -12,6 +12,7 @@ namespace holdfast::daemon {
 inline constexpr const char* kDefaultConfig = "/etc/holdfast/holdfast.conf";
 inline constexpr const char* kDefaultPidFile = "/run/holdfastd.pid";
 inline constexpr const char* kDefaultControlSocket = "/run/holdfast/holdfast.sock";
+inline constexpr const char* kDefaultStateDir = "/var/lib/holdfast";
 
 struct Options {
   std::string configPath = kDefaultConfig;
@@ -25,6 +26,8 @@ struct Options {
   log::Level logLevel = log::Level::kInfo;
   std::string pidFile = kDefaultPidFile;
   std::string controlSocket = kDefaultControlSocket;
+  // What outlives the process: maintenance mode (maintenance_store.h).
+  std::string stateDir = kDefaultStateDir;
 };
 
 // What the command line asks for: run with `options`, or print `text` and exit

@@ -55,6 +55,7 @@ std::vector<scoring::TrackedItem> trackedItems(const Tracking& t, const TrackedS
     items.push_back({"process", ref.name, weight, reverse, known && it->second.up,
                      known ? it->second.detail : "not watched"});
   }
+  if (s.maintenance) items.push_back(maintenanceItem(*s.maintenance));
   return items;
 }
 

@@ -13,6 +13,7 @@
 #include "checkers/check_engine.h"
 #include "core/config/model.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/maintenance.h"
 #include "core/scoring/score.h"
 
 namespace holdfast::runtime {
@@ -58,6 +59,7 @@ struct TrackedStates {
   std::map<std::string, TrackedHealth> backends;                  // backends and groups
   std::map<std::string, TrackedFile> files;                       // by track_file name
   std::map<std::string, TrackedProcess> processes;                // by vrrp_track_process name
+  std::optional<Maintenance> maintenance;                         // the node's, while on
 };
 
 // What an instance tracks, from its config.

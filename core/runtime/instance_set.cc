@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <set>
 
 #include "core/log/logger.h"
 #include "core/runtime/instance_settings.h"
@@ -531,43 +530,6 @@ std::vector<InstanceReport> InstanceSet::reports() const {
     r.filterErrors = filter_.failures();
     r.filterLastError = filter_.lastError();
     out.push_back(std::move(r));
-  }
-  return out;
-}
-
-std::vector<InstanceSet::HandoverStart> InstanceSet::handOver(const std::vector<std::string>& names,
-                                                              bool all,
-                                                              std::chrono::microseconds wait) {
-  std::vector<HandoverStart> out;
-  auto one = [&](InstanceSlot& s) {
-    HandoverStart h{s.name()};
-    if (s.handOver(wait)) {
-      h.started = true;
-    } else {
-      h.why = s.instance().handingOver() ? "already handing over"
-                                         : std::string(vrrp::toString(s.state())) + ", not MASTER";
-    }
-    out.push_back(std::move(h));
-  };
-  if (all) {
-    for (auto& s : slots_) {
-      if (s->state() == vrrp::State::kMaster) one(*s);
-    }
-    return out;
-  }
-  // A member of a vrrp_sync_group hands over with its whole group, once.
-  std::set<const InstanceSlot*> done;
-  for (const auto& n : names) {
-    InstanceSlot* s = find(n);
-    if (!s) {
-      out.push_back({n, false, "no such vrrp_instance"});
-      continue;
-    }
-    std::vector<InstanceSlot*> unit{s};
-    if (s->group) unit = s->group->members();
-    for (InstanceSlot* m : unit) {
-      if (done.insert(m).second) one(*m);
-    }
   }
   return out;
 }

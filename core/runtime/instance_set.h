@@ -73,6 +73,14 @@ class InstanceSet final : public SlotEvents {
   };
   std::vector<HandoverStart> handOver(const std::vector<std::string>& names, bool all,
                                       std::chrono::microseconds wait);
+  // holdfastctl maintenance on (`m`) or off (nullopt), also at start from the saved
+  // state: every instance is rescored (maintenance.h); on entry every master hands
+  // over first (`wait`, as handOver), on leaving the routers handed over to are
+  // preempted as usual again; the `notify` scripts run with "INSTANCE name
+  // MAINTENANCE|MAINTENANCE_OFF priority". A new reason alone only rescores.
+  std::vector<HandoverStart> setMaintenance(std::optional<Maintenance> m,
+                                            std::chrono::microseconds wait);
+  const std::optional<Maintenance>& maintenance() const { return tracked_.maintenance; }
   const config::Config& running() const { return running_; }
 
  private:

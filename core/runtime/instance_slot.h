@@ -87,6 +87,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void followToBackup(const std::string& why, TimePoint now);
   // holdfastctl handover: see vrrp::StateMachine::handOver. False when not master.
   bool handOver(std::chrono::microseconds wait);
+  void stopYielding() { instance_->stopYielding(); }
   // The interface went up/down, or was re-read (its addresses or MAC may differ).
   void interfaceChanged(netio::InterfaceInfo info, bool usable);
   // An address left an interface: a VIP of ours while we are master is put back.

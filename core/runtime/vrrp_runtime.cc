@@ -89,6 +89,18 @@ void VrrpRuntime::handOver(std::vector<std::string> names, bool all, std::chrono
   });
 }
 
+void VrrpRuntime::setMaintenance(
+    std::optional<Maintenance> m, std::chrono::microseconds wait,
+    std::function<void(std::vector<InstanceSet::HandoverStart>)> done) {
+  if (!started_) {
+    done(set_->setMaintenance(std::move(m), wait));
+    return;
+  }
+  loop_.post([this, m = std::move(m), wait, done = std::move(done)] {
+    done(set_->setMaintenance(m, wait));
+  });
+}
+
 void VrrpRuntime::backendChanged(const TrackedHealth& h) {
   loop_.post([this, h] { set_->backendChanged(h); });
 }

@@ -47,6 +47,10 @@ class VrrpRuntime {
   // holdfastctl handover, on the VRRP thread (InstanceSet::handOver).
   void handOver(std::vector<std::string> names, bool all, std::chrono::microseconds wait,
                 std::function<void(std::vector<InstanceSet::HandoverStart>)> done);
+  // Maintenance on or off (InstanceSet::setMaintenance): on the VRRP thread once
+  // started, else at once (the saved state, before the instances start).
+  void setMaintenance(std::optional<Maintenance> m, std::chrono::microseconds wait,
+                      std::function<void(std::vector<InstanceSet::HandoverStart>)> done);
   // Stops every instance (a master advertises priority 0 and removes its VIPs),
   // lets notify_stop scripts run (bounded) and joins the thread. Idempotent.
   void stop();

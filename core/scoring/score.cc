@@ -10,7 +10,9 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
   int sum = 0;
   for (const TrackedItem& item : items) {
     Contribution c{item, 0, false};
-    if (item.pending) {
+    if (item.kind == kMaintenanceKind) {
+      s.maintenance = s.maintenance || !item.up;
+    } else if (item.pending) {
       // Neither up nor down yet: keepalived applies no weight of either sign until the
       // first result, and faults no weight-0 instance.
     } else if (item.value) {
@@ -35,13 +37,20 @@ Score computeScore(int base, const std::vector<TrackedItem>& items) {
   }
   // RFC 5798 6.1: the owner's 255 is fixed; others stay within 1-254 so that
   // tracking can neither make an owner nor signal a stop (priority 0).
-  s.effective = base == 255 ? 255 : std::clamp(base + sum, 1, 254);
+  s.effective = base == 255 ? 255 : s.maintenance ? 1 : std::clamp(base + sum, 1, 254);
+  if (base == 255) s.maintenance = false;
   return s;
 }
 
 std::string Score::explain() const {
   std::string out = "base " + std::to_string(base);
   for (const Contribution& c : why) {
+    if (c.item.kind == kMaintenanceKind) {
+      // "maintenance (kernel upgrade; by alice since ...): priority 1"
+      out += "; maintenance (" + c.item.detail +
+             "): " + (base == 255 ? "none (the address owner keeps 255)" : "priority 1");
+      continue;
+    }
     const std::string state = c.item.value     ? " value " + std::to_string(*c.item.value)
                               : c.item.pending ? " pending"
                               : c.item.up      ? " up"

@@ -13,6 +13,9 @@
 //   bounded to -254..253, and faults at -254 or below; at weight 0 it faults while
 //   the value is non-zero (zero with reverse).
 //   The address owner (base 255) is never changed by tracking, only faulted.
+//   Maintenance (holdfastctl maintenance on; an item of kind "maintenance", down)
+//   sets the priority to 1 whatever else adds: the node never wins against a healthy
+//   peer, yet still takes the VIP when no other router is left. No fault.
 
 #include <optional>
 #include <string>
@@ -20,8 +23,11 @@
 
 namespace holdfast::scoring {
 
+inline constexpr const char* kMaintenanceKind = "maintenance";
+
 struct TrackedItem {
-  std::string kind;  // "script", "interface", "backend", "backend_group", "file", "process"
+  // "script", "interface", "backend", "backend_group", "file", "process", "maintenance"
+  std::string kind;
   std::string name;
   int weight = 0;
   bool reverse = false;
@@ -41,6 +47,7 @@ struct Score {
   int base = 100;
   int effective = 100;
   bool fault = false;
+  bool maintenance = false;       // demoted to priority 1 (not the owner's 255)
   std::vector<Contribution> why;  // every item, in config order
 
   // "base 100; script chk_nginx down: -20; => 80", for logs.

@@ -122,11 +122,14 @@ for m in "${COMP_MODES[@]}"; do
   comp_expect "why options" "$m" "holdfastctl why -" -s --socket --json --timeout -h --help
   comp_expect "lint options (no socket there)" "$m" "holdfastctl lint -" --json -h --help
   comp_expect "handover options" "$m" "holdfastctl handover --" --socket --json --timeout --all --wait --help
+  comp_expect "maintenance options" "$m" "holdfastctl maintenance --" --socket --json --timeout --reason --wait --help
+  comp_expect "maintenance on or off" "$m" "holdfastctl maintenance " off on
+  comp_expect "--reason takes free text" "$m" "holdfastctl maintenance on --reason "
   comp_expect "options already given are not offered again" "$m" \
     "holdfastctl --json -s $tmp/none.sock status --quiet --" --timeout --expect --help
   all=""
   for l in "holdfastctl -" "holdfastctl status -" "holdfastctl events -" "holdfastctl sniff -" \
-    "holdfastctl handover -"; do
+    "holdfastctl handover -" "holdfastctl maintenance -"; do
     comp "$m" "$l"
     all+=$COMP_GOT$'\n'
   done
@@ -177,7 +180,7 @@ for m in "${COMP_MODES[@]}"; do
   host=$(uname -n)
   comp_expect "holdfastd --config-id: this host's id" "$m" "holdfastd --config-id " "${host%%.*}"
   comp_expect "holdfastd: options already given" "$m" "holdfastd -t -f x.conf --" --config-id --strict \
-    --log-console --no-syslog --log-level --pid-file --control-socket --version --help
+    --log-console --no-syslog --log-level --pid-file --control-socket --state-dir --version --help
   comp_expect "holdfastd -f: files" "$m" "holdfastd -t -f $caps/l" "$caps/lan.pcap"
   comp_expect "holdfastd --config=: files" "$m" "holdfastd --config=$caps/" \
     "$caps/lan.pcap" "$caps/other.pcapng" "$caps/sub"

@@ -84,9 +84,14 @@ for peer in holdfastd keepalived; do
   sleep 1
   client_stop
   read -r ok failed served <<<"$(counts)"
-  [ "$failed" = 0 ] || lab_fail "$peer: $failed of $((ok + failed)) requests failed across the handover: $CLIENT_JSON"
+  [ "$failed" = 0 ] || grep "^FAIL t=" "$CLIENT_OUT" # what the client saw
+  # At most one: a connection whose handshake reached r1 an instant before r2's
+  # gratuitous ARP sends its next segment to r2, which resets it. No VRRP daemon can
+  # avoid that without connection sync (keepalived's own path has the same instant);
+  # losing requests around it (a VIP without a holder) is what this test catches.
+  [ "$failed" -le 1 ] || lab_fail "$peer: $failed of $((ok + failed)) requests failed across the handover: $CLIENT_JSON"
   [[ "$served" == *n1:* && "$served" == *n2:* ]] || lab_fail "$peer: not served by both: $served"
-  echo "ok: handover to $peer: $out; $ok requests, 0 failed ($served)"
+  echo "ok: handover to $peer: $out; $ok requests, $failed failed ($served)"
   # r1 (150) does not preempt r2 (100) back.
   sleep 3
   lab_has_vip "$R2" "$VIP" && lab_lacks_vip "$R1" "$VIP" || lab_fail "$peer: r1 took $VIP back after the handover"

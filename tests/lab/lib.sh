@@ -339,14 +339,16 @@ lab_stop() {
 
 # lab_holdfastd NS NODE [ARG...]: starts $HOLDFASTD in NS with the standard flags,
 # config $LAB_DIR/NODE.conf, log $LAB_DIR/NODE.log, pid file $LAB_DIR/NODE.pid,
-# control socket $LAB_DIR/NODE.sock; sets LAB_PID. lab_ctl NODE finds it.
+# control socket $LAB_DIR/NODE.sock, state (maintenance) in $LAB_DIR/NODE.state;
+# sets LAB_PID. lab_ctl NODE finds it.
 declare -gA LAB_NODE_NS=()
 lab_holdfastd() {
   local ns=$1 node=$2
   shift 2
   LAB_NODE_NS[$node]=$ns
   lab_spawn "$ns" "$LAB_DIR/$node.log" "${HOLDFASTD:?the test sets HOLDFASTD}" -l --no-syslog \
-    -f "$LAB_DIR/$node.conf" --pid-file "$LAB_DIR/$node.pid" --control-socket "$LAB_DIR/$node.sock" "$@"
+    -f "$LAB_DIR/$node.conf" --pid-file "$LAB_DIR/$node.pid" --control-socket "$LAB_DIR/$node.sock" \
+    --state-dir "$LAB_DIR/$node.state" "$@"
 }
 
 # lab_ctl NODE ARG...: holdfastctl against NODE's control socket, run in NODE's

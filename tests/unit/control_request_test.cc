@@ -42,8 +42,8 @@ TEST_CASE("bad requests are refused with what was wrong") {
   CHECK(parseRequest(R"({"cmd":5})").error() == "missing \"cmd\" string");
   CHECK(parseRequest(R"({})").error() == "missing \"cmd\" string");
   CHECK(parseRequest(R"({"cmd":"shutdown"})").error() ==
-        "unknown cmd \"shutdown\"; expected status, vrrp, checks, why, events, reload or "
-        "handover");
+        "unknown cmd \"shutdown\"; expected status, vrrp, checks, why, events, reload, "
+        "handover or maintenance");
   CHECK(parseRequest(R"({"cmd":"why"})").error() == "why needs \"instance\"");
   CHECK(parseRequest(R"({"cmd":"vrrp","instance":3})").error() == "\"instance\" must be a string");
   CHECK(parseRequest(R"({"cmd":"events","follow":"yes"})").error() ==
@@ -83,4 +83,25 @@ TEST_CASE("handover requests name instances or all, with a bounded wait") {
   CHECK(!parseRequest(R"({"cmd":"handover","instances":[1]})"));
   CHECK(parseRequest(R"({"cmd":"handover","all":true,"wait_ms":50})").error() ==
         "\"wait_ms\" must be a number from 100 to 600000");
+}
+
+TEST_CASE("maintenance requests show the state, or set it with a reason and who asks") {
+  auto r = parseRequest(R"({"cmd":"maintenance"})");
+  REQUIRE(r);
+  CHECK(r->command == Command::kMaintenance);
+  CHECK(!r->on);
+  r = parseRequest(
+      R"({"cmd":"maintenance","on":true,"reason":"kernel upgrade","by":"alice","wait_ms":3000})");
+  REQUIRE(r);
+  CHECK(*r->on);
+  CHECK(r->reason == "kernel upgrade");
+  CHECK(r->by == "alice");
+  CHECK(r->waitMs == 3000);
+  CHECK(parseRequest(R"({"cmd":"maintenance","on":"yes"})").error() ==
+        "\"on\" must be true or false");
+  CHECK(parseRequest(R"({"cmd":"maintenance","on":true,"reason":7})").error() ==
+        "\"reason\" must be a text of at most 200 bytes");
+  CHECK(!parseRequest(R"({"cmd":"maintenance","on":true,"reason":")" + std::string(201, 'x') +
+                      R"("})"));
+  CHECK(!parseRequest(R"({"cmd":"maintenance","on":false,"wait_ms":0})"));
 }

@@ -105,3 +105,43 @@ TEST_CASE("handover: only a master hands over, once", "[handover]") {
   net.handOver(a, 3s);  // already handing over: nothing more
   CHECK(net.sent().size() == before + 1);
 }
+
+TEST_CASE("handover: the VIPs stay kHandoverRelease after the taker's first advert", "[handover]") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  const auto t0 = net.now();
+  net.handOver(a, 3s);
+  net.runFor(650ms);  // b is master from 600 ms (its Skew_Time)
+  REQUIRE(*net.lastMasterSince(b) - t0 == 600ms);
+  // Both hold the VIPs until 200 ms after b's advert: b's gratuitous ARPs go out
+  // after its advert, and until clients have them they still send to a.
+  CHECK(net[a].sm.state() == State::kMaster);
+  CHECK(net[a].sm.handingOver());
+  net.runFor(140ms);  // 790 ms
+  CHECK(net[a].sm.state() == State::kMaster);
+  net.runFor(20ms);  // 810 ms
+  CHECK(net[a].sm.state() == State::kBackup);
+}
+
+TEST_CASE("handover: the taker leaving before the release leaves the node master", "[handover]") {
+  Net net;
+  auto a = net.add(Net::config(150, "192.0.2.11"));
+  auto b = net.add(Net::config(100, "192.0.2.12"));
+  net.start(a);
+  net.start(b);
+  net.runFor(5s);
+  net.handOver(a, 3s);
+  net.runFor(650ms);
+  REQUIRE(net[b].sm.state() == State::kMaster);
+  net.shutdown(b);  // priority 0 from the taker, 50 ms after it took over
+  net.runFor(10ms);
+  CHECK(net[a].sm.state() == State::kMaster);
+  CHECK(!net[a].sm.handingOver());
+  CHECK(!net[a].sm.yieldingTo());
+  CHECK(net.sent().back().priority == 150);  // advertising again at once
+  CHECK(net[a].transitions.size() == 2);     // it never left MASTER
+}

@@ -446,3 +446,80 @@ TEST_CASE("an instance with a weight-0 script starts as BACKUP at its first succ
   lan.advance(5s);
   CHECK(r1.report("VI_1").state == vrrp::State::kMaster);
 }
+
+namespace {
+runtime::Maintenance upgrade() {
+  return {"kernel upgrade", "alice", std::chrono::system_clock::time_point(std::chrono::hours(1))};
+}
+}  // namespace
+
+TEST_CASE("maintenance: the master hands over, runs at priority 1, and takes over again when off") {
+  Pair p;
+  p.a.extra = "  notify \"/bin/echo n\"\n";
+  reload(p.r1, p.a.text());
+  p.r1.journal.clear();
+  const auto started = p.r1.set->setMaintenance(upgrade(), 3s);
+  REQUIRE(started.size() == 1);
+  CHECK(started[0].started);
+  // The VIP stays on r1 until r2 is master.
+  p.lan.advance(1s);
+  CHECK(p.r2.report("VI_1").state == vrrp::State::kMaster);
+  auto r1 = p.r1.report("VI_1");
+  CHECK(r1.state == vrrp::State::kBackup);
+  CHECK(r1.effectivePriority == 1);
+  CHECK(r1.score.maintenance);
+  CHECK(r1.score.explain() ==
+        "base 150; maintenance (kernel upgrade; set by alice at 1970-01-01T01:00:00Z): priority 1 "
+        "=> 1");
+  CHECK(p.r1.lines("notify (VI_1)") ==
+        std::vector<std::string>{"notify (VI_1): /bin/echo n INSTANCE VI_1 MAINTENANCE 1",
+                                 "notify (VI_1): /bin/echo n INSTANCE VI_1 BACKUP 1"});
+  p.lan.advance(5s);
+  CHECK(p.r2.report("VI_1").state == vrrp::State::kMaster);
+  // Off: priority 150 again, and r1 preempts r2 (100) as configured.
+  p.r1.set->setMaintenance(std::nullopt, 3s);
+  p.lan.advance(1s);
+  CHECK(p.r1.report("VI_1").state == vrrp::State::kMaster);
+  CHECK(p.r1.report("VI_1").effectivePriority == 150);
+  CHECK(p.r1.lines("notify (VI_1)").back() ==
+        "notify (VI_1): /bin/echo n INSTANCE VI_1 MASTER 150");
+  CHECK(p.r1.lines("notify (VI_1)").at(2) ==
+        "notify (VI_1): /bin/echo n INSTANCE VI_1 MAINTENANCE_OFF 150");
+}
+
+TEST_CASE("maintenance: a node alone keeps the VIP at priority 1, and never preempts a peer") {
+  FakeLan lan;
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  run(r1, Inst{.priority = 150}.text());
+  lan.advance(2s);
+  REQUIRE(r1.report("VI_1").state == vrrp::State::kMaster);
+  r1.set->setMaintenance(upgrade(), 1s);
+  lan.advance(3s);
+  // No peer took over: still master (availability beats maintenance), at priority 1.
+  CHECK(r1.report("VI_1").state == vrrp::State::kMaster);
+  CHECK(r1.report("VI_1").effectivePriority == 1);
+  CHECK(r1.report("VI_1").handoversExpired == 1);
+  // A peer (100) arriving takes the VIP: r1 at 1 does not hold on to it.
+  FakeNode& r2 = lan.add("r2", "192.0.2.12");
+  run(r2, Inst{.priority = 100}.text());
+  lan.advance(3s);
+  CHECK(r2.report("VI_1").state == vrrp::State::kMaster);
+  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+}
+
+TEST_CASE("maintenance from the saved state: the instance starts at priority 1 and stays backup") {
+  FakeLan lan;
+  FakeNode& r2 = lan.add("r2", "192.0.2.12");
+  run(r2, Inst{.priority = 100}.text());
+  lan.advance(2s);
+  FakeNode& r1 = lan.add("r1", "192.0.2.11");
+  auto set = runtime::InstanceSet::create(r1, load(Inst{.priority = 150}.text()), {});
+  REQUIRE(set);
+  r1.set = std::move(*set);
+  r1.set->setMaintenance(upgrade(), 0s);  // before start, as the daemon restores it
+  r1.set->start();
+  lan.advance(5s);
+  CHECK(r1.report("VI_1").state == vrrp::State::kBackup);
+  CHECK(r1.report("VI_1").effectivePriority == 1);
+  CHECK(r2.report("VI_1").state == vrrp::State::kMaster);
+}

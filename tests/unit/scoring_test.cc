@@ -66,3 +66,20 @@ TEST_CASE("a pending script adds no weight of either sign and faults nothing") {
         "base 100; script chk_minus pending: 0; script chk_plus pending: 0; script chk_zero "
         "pending: 0 => 100");
 }
+
+TEST_CASE("maintenance sets the priority to 1 whatever the weights add, and faults nothing") {
+  using holdfast::scoring::computeScore;
+  using holdfast::scoring::kMaintenanceKind;
+  holdfast::scoring::TrackedItem m{kMaintenanceKind, "on", 0, false, false, "kernel upgrade"};
+  auto s = computeScore(150, {{"script", "a", 50, false, true}, m});
+  CHECK(s.effective == 1);
+  CHECK(s.maintenance);
+  CHECK_FALSE(s.fault);
+  CHECK(s.explain() == "base 150; script a up: +50; maintenance (kernel upgrade): priority 1 => 1");
+  // A weight-0 item down still faults: maintenance is no excuse for a broken node.
+  CHECK(computeScore(150, {{"interface", "eth1", 0, false, false}, m}).fault);
+  // The address owner keeps its 255.
+  auto owner = computeScore(255, {m});
+  CHECK(owner.effective == 255);
+  CHECK_FALSE(owner.maintenance);
+}

@@ -63,10 +63,22 @@ int handoverCommand(const HandoverOptions& o, const volatile std::sig_atomic_t& 
     std::cerr << "holdfastctl: " << r->value("error", "refused") << "\n";
     return kNotAsExpected;
   }
+  Followed f =
+      followHandover(*c, r->at("handover"), start, waitMs, o.json, o.timeoutMs, interrupted);
+  if (o.all && r->at("handover").empty() && !o.json) {
+    std::cout << "no instance is master here: nothing to hand over\n";
+  }
+  if (o.json) std::cout << json{{"handover", f.result}}.dump(2) << "\n";
+  return f.rc;
+}
+
+Followed followHandover(Client& c, const json& started, Clock::time_point start, long long waitMs,
+                        bool asJson, int timeoutMs, const volatile std::sig_atomic_t& interrupted,
+                        bool maintenance) {
   int rc = kOk;
   std::map<std::string, Progress> pending;
   json result = json::array();
-  for (const auto& s : r->at("handover")) {
+  for (const auto& s : started) {
     const std::string name = s.value("instance", "");
     if (s.value("started", false)) {
       pending[name] = {};
@@ -74,21 +86,18 @@ int handoverCommand(const HandoverOptions& o, const volatile std::sig_atomic_t& 
       rc = kNotAsExpected;
       const std::string why = s.at("why").is_string() ? s.at("why").get<std::string>() : "";
       result.push_back({{"instance", name}, {"handed_over", false}, {"why", why}});
-      if (!o.json) std::cout << name << ": not handed over: " << why << "\n";
+      if (!asJson) std::cout << name << ": not handed over: " << why << "\n";
     }
-  }
-  if (o.all && r->at("handover").empty() && !o.json) {
-    std::cout << "no instance is master here: nothing to hand over\n";
   }
   // Follow them: a peer is master (we are BACKUP), or we advertise again (expired).
   const auto deadline = start + std::chrono::milliseconds(waitMs) + std::chrono::seconds(2);
   size_t open = pending.size();
   while (open > 0 && Clock::now() < deadline && !interrupted) {
     std::this_thread::sleep_for(kPoll);
-    auto v = ask(*c, json{{"cmd", "vrrp"}}, o.timeoutMs);
+    auto v = ask(c, json{{"cmd", "vrrp"}}, timeoutMs);
     if (!v || !v->value("ok", false)) {
       std::cerr << "holdfastctl: " << (v ? v->value("error", "") : v.error()) << "\n";
-      return kUnreachable;
+      return {kUnreachable, result};
     }
     for (const auto& i : v->at("instances")) {
       auto it = pending.find(i.value("name", ""));
@@ -111,19 +120,20 @@ int handoverCommand(const HandoverOptions& o, const volatile std::sig_atomic_t& 
                       {"handed_over", p.done && p.handedOver},
                       {"to", p.to.empty() ? json(nullptr) : json(p.to)},
                       {"ms", p.ms}});
-    if (o.json) continue;
+    if (asJson) continue;
     if (p.done && p.handedOver) {
       std::cout << name << ": handed over to " << (p.to.empty() ? "a peer" : p.to) << " in " << p.ms
                 << " ms\n";
     } else if (p.done) {
-      std::cout << name << ": no peer took over within " << o.waitSeconds
-                << " s; still master (nothing changed)\n";
+      std::cout << name << ": no peer took over within " << waitMs / 1000.0 << " s; still master"
+                << (maintenance ? " at priority 1 (no other router is there to take it)"
+                                : " (nothing changed)")
+                << "\n";
     } else {
       std::cout << name << ": no answer on the outcome within the wait\n";
     }
   }
-  if (o.json) std::cout << json{{"handover", result}}.dump(2) << "\n";
-  return rc;
+  return {rc, result};
 }
 
 }  // namespace holdfast::ctl

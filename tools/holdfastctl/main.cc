@@ -16,6 +16,7 @@
 #include "netio/pcap_source.h"
 #include "tools/holdfastctl/client.h"
 #include "tools/holdfastctl/handover.h"
+#include "tools/holdfastctl/maintenance.h"
 #include "tools/holdfastctl/tables.h"
 #include "tools/lint/lint_command.h"
 #include "tools/sniff/sniff_model.h"
@@ -44,6 +45,9 @@ constexpr const char* kUsage =
     "  reload              validate and apply the config file (as SIGHUP does)\n"
     "  handover INSTANCE...  give mastership to the best peer without losing a request\n"
     "                      (--all: every master instance; --wait SECONDS, default 10)\n"
+    "  maintenance [on|off]  show, or set, maintenance mode: priority 1 on every instance,\n"
+    "                      masters hand over first (--reason TEXT; --wait SECONDS); kept\n"
+    "                      across restarts\n"
     "  sniff IFACE         decode VRRP and gratuitous ARP/NA on the wire (--seconds N)\n"
     "  sniff --read FILE   the same from a pcap file\n"
     "  lint FILE...        the cluster's node configs side by side: do they agree, and\n"
@@ -61,6 +65,7 @@ struct Args {
   std::string read;
   bool all = false;
   double wait = 10;
+  std::string reason;
   int timeoutMs = 10000;
   size_t limit = 1000;
   std::string command;
@@ -213,7 +218,9 @@ int main(int argc, char** argv) {
                                                    "sniff: read a pcap file instead")(
       "all", po::bool_switch(&a.all), "handover: every instance that is master here")(
       "wait", po::value(&a.wait)->value_name("SECONDS"),
-      "handover: how long a peer has to take over (default 10)")(
+      "handover, maintenance on: how long a peer has to take over (default 10)")(
+      "reason", po::value(&a.reason)->value_name("TEXT"),
+      "maintenance on: why (shown in status, why and events)")(
       "timeout", po::value(&timeout)->value_name("SECONDS"),
       "how long to wait for holdfastd's answer (default 10)")(
       "version", "print the version and exit")("help,h", "print this help and exit");
@@ -250,8 +257,9 @@ int main(int argc, char** argv) {
   if (timeout <= 0 || a.seconds <= 0 || a.limit == 0) {
     return fail(kExitUsage, "--timeout, --seconds and --limit must be positive");
   }
-  static const std::set<std::string> kCommands{"status", "vrrp",  "checks", "why",     "events",
-                                               "reload", "sniff", "lint",   "handover"};
+  static const std::set<std::string> kCommands{"status",   "vrrp",       "checks", "why",
+                                               "events",   "reload",     "sniff",  "lint",
+                                               "handover", "maintenance"};
   if (!kCommands.contains(a.command)) {
     std::cerr << "holdfastctl: unknown command '" << a.command << "'\n" << kUsage;
     return kExitUsage;
@@ -270,6 +278,10 @@ int main(int argc, char** argv) {
   if (a.command == "handover") {
     return ctl::handoverCommand({a.socket, a.rest, a.all, a.wait, a.json, a.timeoutMs},
                                 interrupted);
+  }
+  if (a.command == "maintenance") {
+    return ctl::maintenanceCommand({a.socket, a.rest, a.reason, a.wait, a.json, a.timeoutMs},
+                                   interrupted);
   }
   try {
     return daemonCommand(a);

@@ -95,6 +95,10 @@ std::string vipListNote(const json& i) {
 
 std::string statusText(const json& reply) {
   std::ostringstream out;
+  if (const json m = reply.value("maintenance", json(nullptr)); m.is_object()) {
+    out << "MAINTENANCE: on (" << m.value("text", "")
+        << "); every instance runs at priority 1 (holdfastctl maintenance off ends it)\n\n";
+  }
   Table inst(
       {"INSTANCE", "INTERFACE", "VRID", "VERSION", "STATE", "PRIORITY", "BASE", "MASTER", "VIPS"});
   for (const auto& i : reply.at("instances")) {
@@ -271,6 +275,12 @@ std::string whyText(const json& reply) {
   Table t({"ITEM", "NAME", "STATE", "WEIGHT", "ADDS", "DETAIL"});
   t.row({"base", "", "", "", std::to_string(w.value("base_priority", 0)), "configured priority"});
   for (const auto& it : w.at("items")) {
+    if (it.value("kind", "") == "maintenance") {
+      const bool owner = w.value("base_priority", 0) == 255;
+      t.row({"maintenance", "on", "on", "", owner ? "none" : "=1",
+             it.value("detail", "") + (owner ? "; the address owner keeps 255" : "")});
+      continue;
+    }
     const int added = it.value("added", 0);
     std::string adds =
         it.value("faults", false) ? "FAULT" : (added > 0 ? "+" : "") + std::to_string(added);
@@ -286,7 +296,8 @@ std::string whyText(const json& reply) {
   }
   t.row({"=", "", "", "",
          w.value("fault", false) ? "FAULT" : std::to_string(w.value("effective_priority", 0)),
-         "effective priority: clamp(base + adds, 1, 254); 255 (owner) never changes"});
+         "effective priority: clamp(base + adds, 1, 254), 1 in maintenance; 255 (owner) never "
+         "changes"});
   out << t.str();
   if (!w.at("fault_reason").is_null()) out << "\nFAULT: " << str(w, "fault_reason") << "\n";
   const json& m = w.at("master");
