@@ -82,4 +82,24 @@ std::expected<void, std::string> Announcer::sendNeighbourAdvert(std::span<const 
   return {};
 }
 
+std::expected<void, std::string> Announcer::sendNeighbourSolicitation(
+    std::span<const uint8_t> ns, const IpAddress& source, const IpAddress& destination) {
+  sockaddr_in6 to{};
+  to.sin6_family = AF_INET6;
+  to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
+  std::memcpy(to.sin6_addr.s6_addr, destination.bytes.data(), 16);
+  iovec iov{const_cast<uint8_t*>(ns.data()), ns.size()};
+  msghdr msg{};
+  msg.msg_name = &to;
+  msg.msg_namelen = sizeof to;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[kPacketInfoSpace];
+  // Hop limit 255 on this send alone: the socket's is for multicast only, and the
+  // destination may be unicast.
+  setPacketInfo(msg, control, ifindex_, source, 255);
+  if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err("send neighbour solicitation"));
+  return {};
+}
+
 }  // namespace holdfast::netio

@@ -1,6 +1,7 @@
 #pragma once
-// Sends gratuitous ARP frames (AF_PACKET) and unsolicited neighbour advertisements
-// (ICMPv6, hop limit 255 to ff02::1) on one interface.
+// Sends gratuitous ARP frames and ARP probes (AF_PACKET), unsolicited neighbour
+// advertisements (ICMPv6, hop limit 255 to ff02::1) and neighbour solicitations on
+// one interface.
 
 #include <expected>
 #include <span>
@@ -17,12 +18,20 @@ class Announcer {
   Announcer& operator=(Announcer&&) = delete;
   ~Announcer();
 
-  // `arp` is the ARP packet (no Ethernet header); it is broadcast.
+  // `arp` is the ARP packet (no Ethernet header): a gratuitous ARP or an ARP probe;
+  // it is broadcast.
   std::expected<void, std::string> sendArp(std::span<const uint8_t> arp);
   // `na` is the ICMPv6 message; the kernel adds the checksum. From `source`
   // (a link-local address of the interface).
   std::expected<void, std::string> sendNeighbourAdvert(std::span<const uint8_t> na,
                                                        const IpAddress& source);
+  // `ns` is the ICMPv6 neighbour solicitation; the kernel adds the checksum. From
+  // `source` (a link-local address of the interface) to `destination` (the target's
+  // solicited-node multicast address, or the target itself), hop limit 255 (RFC 4861
+  // 7.1.1: receivers drop it otherwise).
+  std::expected<void, std::string> sendNeighbourSolicitation(std::span<const uint8_t> ns,
+                                                             const IpAddress& source,
+                                                             const IpAddress& destination);
 
  private:
   Announcer(int ifindex, int packetFd, int icmp6Fd)

@@ -12,6 +12,7 @@
 #include "core/config/loader.h"
 #include "core/control/request.h"
 #include "tools/sniff/sniff_model.h"
+#include "vrrp/address_claims.h"
 #include "vrrp/codec.h"
 
 namespace holdfast::fuzz {
@@ -67,6 +68,20 @@ inline void sniffFrames(std::span<const uint8_t> in) {
   if (start <= in.size()) m.add(link, t += 0.05, in.subspan(start));
   auto report = m.report();
   (void)report;
+}
+
+// One Ethernet frame, as the claim watch captures it. What decodes is a claim that
+// makes sense: an address of the frame's family that is not 0, for a station's MAC.
+inline void addressClaims(std::span<const uint8_t> in) {
+  auto c = vrrp::decodeClaim(in);
+  if (!c) return;
+  const bool arp = c->kind == vrrp::ClaimKind::kArpReply ||
+                   c->kind == vrrp::ClaimKind::kGratuitousArp ||
+                   c->kind == vrrp::ClaimKind::kArpRequest;
+  if (arp != (c->address.family == vrrp::Family::kIPv4)) __builtin_trap();
+  if (c->address == vrrp::IpAddress{c->address.family, {}}) __builtin_trap();
+  if ((c->mac[0] & 1) != 0 || c->mac == vrrp::MacAddress{}) __builtin_trap();
+  if (std::string_view(vrrp::toString(c->kind)) == "?" || c->vlan > 0x0fff) __builtin_trap();
 }
 
 }  // namespace holdfast::fuzz

@@ -40,9 +40,11 @@ TEST_CASE("kept fuzz crash inputs and seeds run clean through their targets") {
   seeds += replay(kFuzzDir + "corpus/codec", holdfast::fuzz::codec);
   seeds += replay(kFuzzDir + "corpus/control", holdfast::fuzz::control);
   seeds += replay(kFuzzDir + "corpus/sniff", holdfast::fuzz::sniffFrames);
+  seeds += replay(kFuzzDir + "corpus/address_claims", holdfast::fuzz::addressClaims);
   CHECK(seeds >= 15);
   replay(kFuzzDir + "regressions/codec", holdfast::fuzz::codec);
   replay(kFuzzDir + "regressions/config", holdfast::fuzz::config);
   replay(kFuzzDir + "regressions/control", holdfast::fuzz::control);
   replay(kFuzzDir + "regressions/sniff", holdfast::fuzz::sniffFrames);
+  replay(kFuzzDir + "regressions/address_claims", holdfast::fuzz::addressClaims);
 }

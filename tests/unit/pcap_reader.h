@@ -1,6 +1,6 @@
 #pragma once
-// Reads captured VRRP packets (Ethernet + IPv4/IPv6) from a pcap file with libpcap,
-// for table tests over real bytes.
+// Reads captured VRRP packets (Ethernet + IPv4/IPv6), or whole frames, from a pcap
+// file with libpcap, for table tests over real bytes.
 
 #include <pcap/pcap.h>
 
@@ -50,6 +50,19 @@ inline std::vector<CapturedPacket> readVrrpPcap(const std::string& path) {
     }
     out.push_back(std::move(pkt));
   }
+  pcap_close(p);
+  return out;
+}
+
+// Every frame of the file, as captured.
+inline std::vector<std::vector<uint8_t>> readFrames(const std::string& path) {
+  char err[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_open_offline(path.c_str(), err);
+  if (!p) throw std::runtime_error("cannot open " + path + ": " + err);
+  std::vector<std::vector<uint8_t>> out;
+  pcap_pkthdr* h = nullptr;
+  const u_char* data = nullptr;
+  while (pcap_next_ex(p, &h, &data) == 1) out.emplace_back(data, data + h->caplen);
   pcap_close(p);
   return out;
 }
