@@ -27,7 +27,7 @@ struct CheckParams {
   Duration interval = std::chrono::seconds(2);
   Duration timeout = std::chrono::seconds(1);
   // While the result streak says the state is changing (haproxy's fastinter), and
-  // while down (downinter). Unset: the interval.
+  // while down (downinter). Unset: defaultFastInterval (schedule.h), and the interval.
   std::optional<Duration> fastInterval;
   std::optional<Duration> downInterval;
   Duration jitter{0};  // each wait is lengthened by a random 0..jitter

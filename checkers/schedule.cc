@@ -1,11 +1,13 @@
 #include "checkers/schedule.h"
 
+#include <algorithm>
+
 namespace holdfast::checkers {
 
 Duration nextInterval(const CheckParams& p, const RiseFall& policy, uint64_t random) {
   Duration d = p.interval;
   if (policy.streak() > 0) {
-    d = p.fastInterval.value_or(p.interval);  // going up or down: confirm it quickly
+    d = p.fastInterval.value_or(defaultFastInterval(p.interval));  // confirm it quickly
   } else if (!policy.up()) {
     d = p.downInterval.value_or(p.interval);
   }
@@ -13,6 +15,10 @@ Duration nextInterval(const CheckParams& p, const RiseFall& policy, uint64_t ran
     d += Duration(static_cast<int64_t>(random % static_cast<uint64_t>(p.jitter.count() + 1)));
   }
   return d;
+}
+
+Duration defaultFastInterval(Duration interval) {
+  return std::max(interval / 10, std::min(interval, Duration(std::chrono::milliseconds(100))));
 }
 
 Duration firstRunOffset(Duration interval, size_t index, size_t count) {

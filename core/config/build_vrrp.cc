@@ -369,6 +369,17 @@ void buildVrrpInstance(BuildContext& ctx, const Node& n, const GlobalDefs& globa
     } else if (k == "use_vmac_addr") {
       vi.useVmacAddr = true;
     } else if (buildInstanceTuning(ctx, c, vi.tuning)) {
+    } else if (k == "conflict_action") {
+      const std::string& v = c.args[0].text;
+      if (v == "none") {
+        vi.conflictAction = ConflictAction::kNone;
+      } else if (v == "announce") {
+        vi.conflictAction = ConflictAction::kAnnounce;
+      } else if (v == "off") {
+        vi.conflictAction = ConflictAction::kOff;
+      } else {
+        ctx.error(c.args[0], k, "expected none, announce or off, found '" + v + "'");
+      }
     } else if (k == "checksum") {
       if (c.args[0].text == "pseudo-header") {
         vi.checksum = ChecksumForm::kPseudoHeader;

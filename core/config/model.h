@@ -160,6 +160,11 @@ struct Authentication {
 
 enum class InitialState { kBackup, kMaster };
 
+// What a master does when another machine holds one of its VIPs (split brain):
+// detect and report only (none), also re-announce the VIPs every few seconds
+// (announce), or not watch at all (off).
+enum class ConflictAction { kNone, kAnnounce, kOff };
+
 // IPv4 VRRPv3 checksum: with the IPv6-style pseudo-header (keepalived, FRR) or over
 // the message alone (RFC 9568 errata). Both are accepted on receive.
 enum class ChecksumForm { kPseudoHeader, kMessageOnly };
@@ -218,6 +223,7 @@ struct VrrpInstance {
   bool vmacXmitBase = false;                      // adverts from the base interface
   bool useVmacAddr = false;  // VIPs on other links or of the other family get VMACs too
   ChecksumForm checksum = ChecksumForm::kPseudoHeader;
+  ConflictAction conflictAction = ConflictAction::kNone;
   bool strict = false;  // vrrp_strict (global_defs) applies to this instance
   InstanceTuning tuning;
   bool operator==(const VrrpInstance&) const = default;

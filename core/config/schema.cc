@@ -374,6 +374,7 @@ constexpr std::array kInstanceKeywords{
     KeywordSpec{"vmac_xmit_base", 0, 0, ""},
     KeywordSpec{"use_vmac_addr", 0, 0, ""},
     KeywordSpec{"checksum", 1, 1, "pseudo-header or message (IPv4 VRRPv3)"},
+    KeywordSpec{"conflict_action", 1, 1, "none, announce or off"},
     KeywordSpec{"strict_preempt", 0, 0, ""},
     KeywordSpec{"dont_track_primary", 0, 0, ""},
     KeywordSpec{"unicast_ttl", 1, 1, "a TTL 0-255"},

@@ -127,6 +127,21 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"route\"", by[1]);
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"rule\"", by[2]);
   }
+  p.family("holdfast_conflicts_total", "counter",
+           "Split-brain conflicts started while master, by kind: address (another MAC holds "
+           "one of our VIPs) or master (another master's advert on our VRID)");
+  for (const auto& r : instances) {
+    for (const char* kind : {"address", "master"}) {
+      auto it = r.conflictsStarted.find(kind);
+      p.sample("holdfast_conflicts_total", inst(r) + ",kind=\"" + kind + "\"",
+               it == r.conflictsStarted.end() ? 0 : it->second);
+    }
+  }
+  p.family("holdfast_vrrp_conflict", "gauge",
+           "1 while a split-brain conflict of the instance is ongoing");
+  for (const auto& r : instances) {
+    p.sample("holdfast_vrrp_conflict", inst(r), r.conflicts.empty() ? 0 : 1);
+  }
   p.family("holdfast_vrrp_maintenance", "gauge",
            "1 while maintenance mode holds the instance at priority 1 (holdfastctl maintenance)");
   for (const auto& r : instances) {

@@ -55,6 +55,24 @@ json masterJson(const runtime::InstanceReport& r) {
 
 }  // namespace
 
+namespace {
+// Ongoing split-brain conflicts (slot_conflicts.h); ages in seconds from now.
+json conflictsJson(const runtime::InstanceReport& r) {
+  json out = json::array();
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& c : r.conflicts) {
+    out.push_back(json{{"kind", c.kind},
+                       {"address", c.address},
+                       {"by", c.by.empty() ? json(nullptr) : json(c.by)},
+                       {"how", c.how},
+                       {"claims", c.seen},
+                       {"since_s", std::chrono::duration<double>(now - c.since).count()},
+                       {"last_s", std::chrono::duration<double>(now - c.last).count()}});
+  }
+  return out;
+}
+}  // namespace
+
 json instanceSummary(const runtime::InstanceReport& r) {
   return json{{"name", r.name},
               {"interface", r.interface},
@@ -71,7 +89,9 @@ json instanceSummary(const runtime::InstanceReport& r) {
               {"yielding_to", r.yieldingTo.empty() ? json(nullptr) : json(r.yieldingTo)},
               {"fault_reason", r.faultReason ? json(*r.faultReason) : json(nullptr)},
               {"sync_group", r.syncGroup.empty() ? json(nullptr) : json(r.syncGroup)},
-              {"vip_list_mismatch", vipListMismatch(r.vipListMismatch)}};
+              {"vip_list_mismatch", vipListMismatch(r.vipListMismatch)},
+              {"conflicts", conflictsJson(r)},
+              {"conflict_action", r.conflictAction}};
 }
 
 namespace {

@@ -133,6 +133,7 @@ std::expected<void, std::string> InstanceSet::configureEffects(InstanceSlot& slo
   // every transition; an explicit `smtp_alert off` on the instance turns it off.
   slot.smtpAlert = vi.locations.has("smtp_alert") ? vi.smtpAlert : true;
   slot.noAccept = !vi.accept && vi.priority != 255;
+  slot.setConflictAction(vi.conflictAction);
   return {};
 }
 
@@ -264,6 +265,7 @@ void InstanceSet::start() {
   joinGroups(running_);
   for (auto& s : slots_) s->removeStaleVips();
   syncFilter();  // a crashed run's table replaced before any VIP is added
+  syncClaimWatches();
   // Static ones go in before any instance runs: a virtual route may need them.
   statics_->install();
   std::vector<std::string> names;
@@ -326,6 +328,7 @@ void InstanceSet::stop() {
     for (const auto& a : s->addressVmacs()) retiredVmacs_.push_back(a.link);
   }
   slotsStopped_ = true;
+  claimWatches_.clear();
   filter_.remove();
   // keepalived removes its static addresses, routes and rules when it stops.
   statics_->uninstall();

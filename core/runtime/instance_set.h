@@ -9,6 +9,7 @@
 #include <expected>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -117,6 +118,12 @@ class InstanceSet final : public SlotEvents {
   // Is `name` a VMAC name another instance than `instance` gives or uses.
   bool vmacClaimed(const std::string& name, const std::string& instance,
                    const config::Config& cfg) const;
+  // Split-brain detection: one claim watch per link a slot's VIPs live on (unless
+  // conflict_action off), opened and closed as the slots change
+  // (instance_set_claims.cc); each claim goes to every slot.
+  void syncClaimWatches();
+  std::map<std::string, std::unique_ptr<ClaimSource>> claimWatches_;
+  std::set<std::string> claimWatchFailed_;  // logged once each
   // VMACs of retired slots that no running slot uses any more are deleted.
   void sweepVmacs();
   std::expected<std::unique_ptr<InstanceSlot>, std::string> build(const config::VrrpInstance& vi,

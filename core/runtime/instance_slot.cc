@@ -47,7 +47,22 @@ InstanceSlot::InstanceSlot(Kernel& kernel, SlotEvents& events, vrrp::InstanceSet
       iface_(std::move(iface)),
       vips_(std::move(vips)),
       ports_(std::move(ports)),
-      instance_(std::make_unique<vrrp::Instance>(std::move(settings), *this)) {}
+      instance_(std::make_unique<vrrp::Instance>(std::move(settings), *this)) {
+  conflicts_ = std::make_unique<SlotConflicts>(
+      name(), kernel_,
+      SlotConflicts::Hooks{[this] {
+                             for (const auto& v : vips_) probeOne(v.address, v.ifindex);
+                           },
+                           [this] { announce(instance_->settings()); },
+                           [this](const Conflict&) {
+                             if (notifier && !notify.notify.empty()) {
+                               notifier->enqueue(
+                                   notify.notify + " INSTANCE " + name() + " CONFLICT " +
+                                       std::to_string(instance_->machine().priority()),
+                                   "notify");
+                             }
+                           }});
+}
 
 InstanceSlot::~InstanceSlot() {
   if (ports_.timer) ports_.timer->cancel();
@@ -103,13 +118,20 @@ void InstanceSlot::start(const std::optional<std::string>& fault) {
 }
 
 void InstanceSlot::stop() {
+  conflicts_->leftMaster();
   instance_->stop(kernel_.now());
   ports_.timer->cancel();
 }
 
 void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
                            TimePoint arrival) {
+  const bool wasMaster = state() == vrrp::State::kMaster && !instance_->handingOver();
   instance_->receive(advert, info, arrival);
+  // Still master after another router's advert as master: two masters (a normal
+  // preemption or handover would have made us Backup).
+  if (wasMaster && state() == vrrp::State::kMaster && advert.priority > 0) {
+    conflicts_->otherMaster(info.source, advert.priority);
+  }
   // The flag follows the last advert that was honoured.
   mismatch_.active = instance_->lastVipListDiffered();
   arm();
@@ -294,6 +316,33 @@ void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
   }
 }
 
+void InstanceSlot::probeOne(const netio::IpAddress& vip, int ifindex) {
+  AnnouncePort* port = ports_.announcer;
+  const netio::InterfaceInfo* from = vmac_ ? &vmacInfo_ : &iface_;
+  for (const auto& v : announceVia_) {
+    if (v.ifindex == ifindex) {
+      port = v.port;
+      from = &v.info;
+    }
+  }
+  if (auto r = port->probe(*from, vip); !r) log::debug(name() + ": probe: " + r.error());
+}
+
+std::set<netio::MacAddress> InstanceSlot::ourMacs() const {
+  std::set<netio::MacAddress> out{iface_.mac};
+  if (vmac_) out.insert(vmacInfo_.mac);
+  for (const auto& a : addressVmacs_) out.insert(a.info.mac);
+  for (const auto& v : announceVia_) out.insert(v.info.mac);
+  return out;
+}
+
+std::vector<std::string> InstanceSlot::claimInterfaces() const {
+  if (conflicts_->action() == config::ConflictAction::kOff) return {};
+  std::vector<std::string> out{iface_.name};
+  for (const auto& v : announceVia_) out.push_back(v.info.name);
+  return out;
+}
+
 void InstanceSlot::announce(const vrrp::InstanceSettings&) {
   for (const auto& v : vips_) announceOne(v.address, v.ifindex);
   // keepalived announces the excluded addresses too.
@@ -310,6 +359,13 @@ void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Trans
   if (t.to != vrrp::State::kBackup) mismatch_.active = false;
   lastTransition_ =
       TransitionRecord{t.from, t.to, t.reason, priority, std::chrono::system_clock::now()};
+  if (t.to == vrrp::State::kMaster) {
+    std::vector<netio::IpAddress> held;
+    for (const auto& v : vips_) held.push_back(v.address);
+    conflicts_->becameMaster(held, ourMacs());
+  } else if (t.from == vrrp::State::kMaster) {
+    conflicts_->leftMaster();
+  }
   events_.transitioned(*this, t, priority);
 }
 
@@ -372,6 +428,18 @@ InstanceReport InstanceSlot::report(const std::optional<std::string>& faultReaso
   rep.counters = instance_->counters();
   rep.socket = ports_.adverts->counters();
   rep.garpsSent = garpsSent_;
+  conflicts_->fill(rep);
+  switch (conflicts_->action()) {
+    case config::ConflictAction::kNone:
+      rep.conflictAction = "none";
+      break;
+    case config::ConflictAction::kAnnounce:
+      rep.conflictAction = "announce";
+      break;
+    case config::ConflictAction::kOff:
+      rep.conflictAction = "off";
+      break;
+  }
   rep.handovers = handovers_;
   rep.handoversExpired = handoversExpired_;
   rep.transitions = transitions_;

@@ -9,12 +9,14 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/runtime/health_policy.h"
 #include "core/runtime/kernel.h"
 #include "core/runtime/route_keeper.h"
+#include "core/runtime/slot_conflicts.h"
 #include "core/runtime/vmac.h"
 #include "core/runtime/vrrp_report.h"
 #include "vrrp/instance.h"
@@ -93,6 +95,16 @@ class InstanceSlot final : public vrrp::InstanceIo {
   // An address left an interface: a VIP of ours while we are master is put back.
   void addressRemoved(const netio::IpAddress& address, int ifindex);
 
+  // Split-brain detection (slot_conflicts.h): conflict_action, a claim one of the
+  // instance set's watches saw, and the links whose claims matter (the interface and
+  // those of VIPs elsewhere).
+  void setConflictAction(config::ConflictAction a) { conflicts_->setAction(a); }
+  // (While handing over, the taker's announcements are expected: no conflict.)
+  void claimSeen(const vrrp::AddressClaim& c) {
+    if (!instance_->handingOver()) conflicts_->claim(c);
+  }
+  std::vector<std::string> claimInterfaces() const;
+
   // Why this instance is in FAULT for reasons of its own, or nothing.
   std::optional<std::string> ownFault() const;
   InstanceReport report(const std::optional<std::string>& faultReason) const;
@@ -133,6 +145,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   bool owned(const netio::IpAddress& a) const;
   void addOne(const netio::AddressSpec& v);
   void announceOne(const netio::IpAddress& vip, int ifindex);
+  void probeOne(const netio::IpAddress& vip, int ifindex);
+  // The MACs that are ours: the interface's, the VMACs', the other links'.
+  std::set<netio::MacAddress> ourMacs() const;
 
   Kernel& kernel_;
   SlotEvents& events_;
@@ -145,6 +160,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   std::vector<netio::AddressSpec> vips_;  // parallel to settings().vips
   Ports ports_;
   std::unique_ptr<vrrp::Instance> instance_;
+  std::unique_ptr<SlotConflicts> conflicts_;
   std::vector<netio::IpAddress> ownedAtStart_;  // owner: the interface's own addresses
   uint64_t garpsSent_ = 0;
   uint64_t handovers_ = 0, handoversExpired_ = 0;  // started; ended without a taker

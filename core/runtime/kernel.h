@@ -19,6 +19,7 @@
 #include "netio/process_runner.h"
 #include "netio/route_table.h"
 #include "netio/vmac_link.h"
+#include "vrrp/address_claims.h"
 #include "vrrp/advert.h"
 
 namespace holdfast::runtime {
@@ -66,6 +67,17 @@ class AnnouncePort {
   virtual ~AnnouncePort() = default;
   virtual std::expected<void, std::string> announce(const netio::InterfaceInfo& iface,
                                                     const netio::IpAddress& vip) = 0;
+  // Asks who holds `vip` (split-brain detection): an ARP probe (sender 0.0.0.0) or a
+  // neighbour solicitation from `iface`'s link-local address; a holder answers.
+  virtual std::expected<void, std::string> probe(const netio::InterfaceInfo& iface,
+                                                 const netio::IpAddress& vip) = 0;
+};
+
+// Address claims (ARP, neighbour adverts) seen on one interface, delivered until
+// this is destroyed (core/runtime/claim_watch.h).
+class ClaimSource {
+ public:
+  virtual ~ClaimSource() = default;
 };
 
 // A one-shot timer on the VRRP loop; arming again replaces the pending deadline.
@@ -206,6 +218,10 @@ class Kernel {
   // An error text when the file's directory cannot be watched.
   virtual std::expected<std::unique_ptr<WatchedFile>, std::string> watchFile(
       const std::string& path, std::function<void()> changed) = 0;
+  // Claims on `interface`, each to `onClaim` on the VRRP loop; an error text when the
+  // capture cannot open.
+  virtual std::expected<std::unique_ptr<ClaimSource>, std::string> watchClaims(
+      const std::string& interface, std::function<void(const vrrp::AddressClaim&)> onClaim) = 0;
   // `cmdline`: ProcessInfo::cmdline is wanted (a full_command track_process).
   virtual std::unique_ptr<ProcessEvents> processEvents(bool cmdline,
                                                        std::function<void(const ProcessInfo&)> seen,

@@ -6,6 +6,7 @@
 
 #include "core/log/logger.h"
 #include "core/runtime/accept_filter.h"
+#include "core/runtime/claim_watch.h"
 #include "core/runtime/mailer.h"
 #include "core/runtime/notifier.h"
 #include "core/runtime/script_tracker.h"
@@ -147,9 +148,28 @@ class PacketAnnouncer final : public AnnouncePort {
     return a_.sendNeighbourAdvert(vrrp::unsolicitedNeighbourAdvert(iface.mac, vip),
                                   iface.ipv6LinkLocal.front());
   }
+  std::expected<void, std::string> probe(const netio::InterfaceInfo& iface,
+                                         const netio::IpAddress& vip) override {
+    if (vip.family == netio::Family::kIPv4) return a_.sendArp(vrrp::arpProbe(iface.mac, vip));
+    if (iface.ipv6LinkLocal.empty()) {
+      return std::unexpected("no neighbour solicitation for " + vip.str() + ": " + iface.name +
+                             " has no IPv6 link-local address");
+    }
+    return a_.sendNeighbourSolicitation(vrrp::neighbourSolicitation(iface.mac, vip),
+                                        iface.ipv6LinkLocal.front(),
+                                        vrrp::solicitedNodeMulticast(vip));
+  }
 
  private:
   netio::Announcer a_;
+};
+
+class WatchedClaims final : public ClaimSource {
+ public:
+  explicit WatchedClaims(std::unique_ptr<ClaimWatch> w) : w_(std::move(w)) {}
+
+ private:
+  std::unique_ptr<ClaimWatch> w_;
 };
 
 class AsioTimer final : public Timer {
@@ -293,6 +313,13 @@ std::expected<std::unique_ptr<WatchedFile>, std::string> NetioKernel::watchFile(
   auto w = netio::FileWatch::open(io_, path, std::move(changed));
   if (!w) return std::unexpected(w.error());
   return std::make_unique<InotifyFile>(std::move(*w));
+}
+
+std::expected<std::unique_ptr<ClaimSource>, std::string> NetioKernel::watchClaims(
+    const std::string& interface, std::function<void(const vrrp::AddressClaim&)> onClaim) {
+  auto w = ClaimWatch::open(io_, interface, std::move(onClaim));
+  if (!w) return std::unexpected(w.error());
+  return std::make_unique<WatchedClaims>(std::move(*w));
 }
 
 std::unique_ptr<ProcessEvents> NetioKernel::processEvents(

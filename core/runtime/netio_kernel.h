@@ -49,6 +49,9 @@ class NetioKernel final : public Kernel {
   VmacTable& vmacs() override { return *vmacs_; }
   std::expected<std::unique_ptr<WatchedFile>, std::string> watchFile(
       const std::string& path, std::function<void()> changed) override;
+  std::expected<std::unique_ptr<ClaimSource>, std::string> watchClaims(
+      const std::string& interface,
+      std::function<void(const vrrp::AddressClaim&)> onClaim) override;
   std::unique_ptr<ProcessEvents> processEvents(bool cmdline,
                                                std::function<void(const ProcessInfo&)> seen,
                                                std::function<void(int pid)> exited) override;

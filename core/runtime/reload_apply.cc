@@ -162,6 +162,7 @@ std::expected<ReloadPlan, std::string> InstanceSet::reconfigure(
   }
   for (InstanceSlot* slot : started) slot->start(faultReason(*slot));
   syncFilter();  // VIPs, accept mode or the nftables settings may have changed
+  syncClaimWatches();
   sweepVmacs();
   return plan;
 }

@@ -237,6 +237,7 @@ void inPlaceChanges(const VrrpInstance& a, const VrrpInstance& b, const Config& 
       "garp settings");
   add(a.accept != b.accept, b.accept ? "accept" : "no_accept");
   add(a.checksum != b.checksum, "checksum form");
+  add(a.conflictAction != b.conflictAction, "conflict_action");
   // What the instance reads from global_defs.
   const auto& ga = ca.global;
   const auto& gb = cb.global;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,14 @@ struct KeptItemReport {
   uint64_t putBack = 0;
 };
 
+// A split brain seen while master (slot_conflicts.h): another MAC holding a VIP, or
+// another master's advert.
+struct ConflictReport {
+  std::string kind, address, by, how;
+  uint64_t seen = 0;
+  std::chrono::steady_clock::time_point since, last;
+};
+
 struct InstanceReport {
   std::string name;
   std::string interface;
@@ -55,12 +64,15 @@ struct InstanceReport {
   std::string source;                        // our advert source address
   std::optional<std::string> masterAddress;  // who we believe is master (ourselves when master)
   int masterPriority = 0;
-  std::vector<std::string> vips;  // "192.0.2.100/24 dev eth0"
-  bool vipsHeld = false;          // master: the VIPs are on the interface
-  bool handingOver = false;       // holdfastctl handover: waiting for a peer to take over
-  std::string yieldingTo;         // handed over to this router: not preempted while healthy
-  uint64_t handovers = 0;         // planned handovers started
-  uint64_t handoversExpired = 0;  // of which no peer took over within the wait
+  std::vector<std::string> vips;          // "192.0.2.100/24 dev eth0"
+  bool vipsHeld = false;                  // master: the VIPs are on the interface
+  bool handingOver = false;               // holdfastctl handover: waiting for a peer to take over
+  std::string yieldingTo;                 // handed over to this router: not preempted while healthy
+  std::vector<ConflictReport> conflicts;  // ongoing
+  std::map<std::string, uint64_t> conflictsStarted;  // by kind, since start
+  std::string conflictAction;                        // none, announce, off
+  uint64_t handovers = 0;                            // planned handovers started
+  uint64_t handoversExpired = 0;                     // of which no peer took over within the wait
   std::vector<std::string> unicastPeers;
   bool preempt = true;
   std::string syncGroup;

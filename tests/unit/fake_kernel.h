@@ -116,9 +116,33 @@ class FakeNode final : public runtime::Kernel {
       node->journal.push_back("garp " + vip.str());
       // Which link sent it, and whose MAC it carries.
       node->announced.push_back(vip.str() + " on " + port + " from " + from.name);
+      node->claimToOthers(vip, from.mac, vrrp::ClaimKind::kGratuitousArp);
+      return {};
+    }
+    // Every other node that holds `vip` answers with its eth0 MAC (ARP flows while
+    // the adverts are cut: the split brain the detection is for).
+    std::expected<void, std::string> probe(const netio::InterfaceInfo&,
+                                           const netio::IpAddress& vip) override {
+      node->journal.push_back("probe " + vip.str());
+      node->answersTo(vip);
       return {};
     }
   };
+  struct Claims final : runtime::ClaimSource {
+    FakeNode* node;
+    std::string interface;
+    ~Claims() override { node->claimWatchers.erase(interface); }
+  };
+  // Claim watches by interface (watchClaims).
+  std::map<std::string, std::function<void(const vrrp::AddressClaim&)>> claimWatchers;
+  void claimToOthers(const netio::IpAddress& vip, const netio::MacAddress& mac,
+                     vrrp::ClaimKind kind);
+  void answersTo(const netio::IpAddress& vip);
+  void hear(const vrrp::AddressClaim& c) {
+    for (auto& [name, w] : claimWatchers) {
+      if (name == "eth0") w(c);
+    }
+  }
   struct Timer final : runtime::Timer {
     FakeLan* lan;
     std::optional<TimePoint> at;
@@ -413,6 +437,16 @@ class FakeNode final : public runtime::Kernel {
     f->path = path;
     return f;
   }
+  std::expected<std::unique_ptr<runtime::ClaimSource>, std::string> watchClaims(
+      const std::string& interface,
+      std::function<void(const vrrp::AddressClaim&)> onClaim) override {
+    journal.push_back("watch claims " + interface);
+    claimWatchers[interface] = std::move(onClaim);
+    auto c = std::make_unique<Claims>();
+    c->node = this;
+    c->interface = interface;
+    return c;
+  }
   std::unique_ptr<runtime::ProcessEvents> processEvents(
       bool, std::function<void(const runtime::ProcessInfo&)> seen,
       std::function<void(int)> exited) override {
@@ -532,6 +566,21 @@ inline std::optional<std::string> FakeNode::Port::send(std::span<const uint8_t> 
   lastTtl = ttl;
   node->lan_.wire.push_back({node, wire, family, {m.begin(), m.end()}, source, destination});
   return std::nullopt;
+}
+
+inline void FakeNode::claimToOthers(const netio::IpAddress& vip, const netio::MacAddress& mac,
+                                    vrrp::ClaimKind kind) {
+  for (auto& n : lan_.nodes) {
+    if (n.get() != this) n->hear({vip, mac, kind});
+  }
+}
+
+inline void FakeNode::answersTo(const netio::IpAddress& vip) {
+  for (auto& n : lan_.nodes) {
+    if (n.get() != this && n->holds(vip.str())) {
+      hear({vip, n->interfaces["eth0"].mac, vrrp::ClaimKind::kArpReply});
+    }
+  }
 }
 
 }  // namespace holdfast::test

@@ -40,13 +40,19 @@ TEST_CASE("the interval is fast while changing state and slow while down", "[sch
   CHECK(nextInterval(p, rf, 0) == Duration(200ms));
 }
 
-TEST_CASE("without fast or down intervals every wait is the interval", "[schedule]") {
+TEST_CASE("without a fast interval a changing check is confirmed at a tenth of the interval",
+          "[schedule]") {
   CheckParams p;
   p.interval = 1s;
-  RiseFall rf(2, 2, false);
+  RiseFall rf(2, 2, true);
+  CHECK(nextInterval(p, rf, 0) == Duration(1s));  // steady
+  rf.feed(false);                                 // a first failure
+  CHECK(nextInterval(p, rf, 0) == Duration(100ms));
+  rf.feed(false);  // down: the interval (no down_interval)
   CHECK(nextInterval(p, rf, 0) == Duration(1s));
-  rf.feed(true);
-  CHECK(nextInterval(p, rf, 0) == Duration(1s));
+  CHECK(defaultFastInterval(2s) == Duration(200ms));
+  CHECK(defaultFastInterval(500ms) == Duration(100ms));  // at least 100 ms
+  CHECK(defaultFastInterval(50ms) == Duration(50ms));    // never above the interval
 }
 
 TEST_CASE("jitter lengthens a wait by at most the jitter", "[schedule]") {

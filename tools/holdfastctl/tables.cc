@@ -93,6 +93,23 @@ std::string vipListNote(const json& i) {
          " such adverts; the two configs differ)\n";
 }
 
+// "  VI_1: CONFLICT: 192.0.2.100 is also held by 02:..:12 (arp_reply, 3 claims, last 0.4s ago)"
+std::string conflictNote(const json& i) {
+  std::string out;
+  for (const auto& c : i.value("conflicts", json::array())) {
+    char ago[32];
+    std::snprintf(ago, sizeof ago, "%.1fs ago", c.value("last_s", 0.0));
+    const std::string what =
+        c.value("kind", "") == "master"
+            ? "another master advertises on our VRID: " + c.value("address", "")
+            : c.value("address", "") + " is also held by " + str(c, "by");
+    out += "  " + i.value("name", "") + ": CONFLICT: " + what + " (" + c.value("how", "") + ", " +
+           std::to_string(c.value("claims", 0)) + " claims, last " + ago +
+           "): both nodes are master\n";
+  }
+  return out;
+}
+
 std::string statusText(const json& reply) {
   std::ostringstream out;
   if (const json m = reply.value("maintenance", json(nullptr)); m.is_object()) {
@@ -116,6 +133,7 @@ std::string statusText(const json& reply) {
       out << "  " << i.value("name", "") << " is in FAULT: " << str(i, "fault_reason") << "\n";
     }
     out << vipListNote(i);
+    out << conflictNote(i);
   }
   const json& groups = reply.value("sync_groups", json::array());
   if (!groups.empty()) {

@@ -1,0 +1,121 @@
+#include "core/runtime/slot_conflicts.h"
+
+#include "core/log/event_log.h"
+#include "core/log/logger.h"
+
+namespace holdfast::runtime {
+
+SlotConflicts::SlotConflicts(std::string instance, Kernel& kernel, Hooks hooks)
+    : instance_(std::move(instance)),
+      kernel_(kernel),
+      hooks_(std::move(hooks)),
+      timer_(kernel.timer()) {}
+
+void SlotConflicts::setAction(config::ConflictAction a) {
+  action_ = a;
+  if (a == config::ConflictAction::kOff) leftMaster();
+  if (a != config::ConflictAction::kAnnounce) nextAnnounce_.reset();
+  arm();
+}
+
+void SlotConflicts::becameMaster(const std::vector<netio::IpAddress>& vips,
+                                 const std::set<netio::MacAddress>& ours) {
+  if (action_ == config::ConflictAction::kOff) return;
+  detector_.setOwned(vips, ours);
+  nextProbe_ = kernel_.now() + kFirstProbe;
+  arm();
+}
+
+void SlotConflicts::leftMaster() {
+  for (const Conflict& c : detector_.active()) {
+    log::info(instance_ + ": conflict over (no longer master): " + describe(c));
+    log::events().append("instance", instance_, "conflict over (no longer master): " + describe(c));
+  }
+  detector_.setOwned({}, {});
+  nextProbe_.reset();
+  nextAnnounce_.reset();
+  arm();
+}
+
+void SlotConflicts::handle(const std::optional<ConflictDetector::Verdict>& v) {
+  if (!v) return;
+  if (v->confirmAt) {
+    // Ask again then: a holder answers the probe, a takeover in progress is over.
+    if (!nextProbe_ || *v->confirmAt < *nextProbe_) nextProbe_ = *v->confirmAt;
+  }
+  if (!v->conflict) {
+    arm();
+    return;
+  }
+  const Conflict& c = *v->conflict;
+  if (v->started) {
+    log::warning(instance_ + ": CONFLICT: " + describe(c) +
+                 "; both nodes are master (is VRRP, IP protocol 112, blocked between them?)");
+    log::events().append("instance", instance_, "conflict: " + describe(c));
+    if (hooks_.started) hooks_.started(c);
+    if (action_ == config::ConflictAction::kAnnounce && !nextAnnounce_) {
+      // Not now: the other node has just announced; answering at once makes the
+      // clients' ARP caches flap between the two.
+      nextAnnounce_ = kernel_.now() + kAnnounceEvery;
+    }
+  } else if (v->logAgain) {
+    log::warning(instance_ + ": CONFLICT still: " + describe(c) + " (" + std::to_string(c.seen) +
+                 " claims)");
+  }
+  arm();
+}
+
+void SlotConflicts::claim(const vrrp::AddressClaim& c) {
+  if (action_ == config::ConflictAction::kOff) return;
+  handle(detector_.claim(c, kernel_.now()));
+}
+
+void SlotConflicts::otherMaster(const netio::IpAddress& source, int priority) {
+  if (action_ == config::ConflictAction::kOff) return;
+  handle(detector_.otherMaster(source, priority, kernel_.now()));
+}
+
+void SlotConflicts::fire() {
+  const TimePoint now = kernel_.now();
+  for (const Conflict& c : detector_.expire(now)) {
+    log::info(instance_ + ": conflict over: " + describe(c) + " (no claim for " +
+              std::to_string(kConflictHold.count()) + "s)");
+    log::events().append("instance", instance_, "conflict over: " + describe(c));
+  }
+  if (nextProbe_ && *nextProbe_ <= now && detector_.owning()) {
+    nextProbe_ = now + kProbeEvery;  // first: an answer may ask for an earlier one
+    hooks_.probeAll();
+  }
+  if (nextAnnounce_ && *nextAnnounce_ <= now) {
+    if (!detector_.active().empty() && action_ == config::ConflictAction::kAnnounce) {
+      log::info(instance_ + ": conflict_action announce: announcing the VIPs again");
+      hooks_.announceAll();
+      nextAnnounce_ = now + kAnnounceEvery;
+    } else {
+      nextAnnounce_.reset();
+    }
+  }
+  arm();
+}
+
+void SlotConflicts::arm() {
+  std::optional<TimePoint> next = detector_.nextExpiry();
+  for (const auto& t : {nextProbe_, nextAnnounce_}) {
+    if (t && (!next || *t < *next)) next = t;
+  }
+  if (!next) {
+    timer_->cancel();
+    return;
+  }
+  timer_->armAt(
+      *next, [this] { fire(); }, false);
+}
+
+void SlotConflicts::fill(InstanceReport& r) const {
+  for (const Conflict& c : detector_.active()) {
+    r.conflicts.push_back({c.kind, c.address, c.by, c.how, c.seen, c.since, c.last});
+  }
+  r.conflictsStarted = detector_.started();
+}
+
+}  // namespace holdfast::runtime
