@@ -128,10 +128,11 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     p.sample("holdfast_vrrp_put_back_total", inst(r) + ",kind=\"rule\"", by[2]);
   }
   p.family("holdfast_conflicts_total", "counter",
-           "Split-brain conflicts started while master, by kind: address (another MAC holds "
-           "one of our VIPs) or master (another master's advert on our VRID)");
+           "Conflicts started, by kind: address (another MAC holds one of our VIPs while we "
+           "are master), master (another master's advert on our VRID), auth, interval, "
+           "version, vip_list (a live peer's adverts disagree with our config)");
   for (const auto& r : instances) {
-    for (const char* kind : {"address", "master"}) {
+    for (const char* kind : {"address", "master", "auth", "interval", "version", "vip_list"}) {
       auto it = r.conflictsStarted.find(kind);
       p.sample("holdfast_conflicts_total", inst(r) + ",kind=\"" + kind + "\"",
                it == r.conflictsStarted.end() ? 0 : it->second);

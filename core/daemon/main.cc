@@ -1,6 +1,7 @@
 // holdfastd: entry point. Parses the command line, checks or loads the config, takes
 // the pid file and runs the daemon in the foreground (systemd style).
 
+#include <csignal>
 #include <iostream>
 
 #include "core/config/host_check.h"
@@ -78,6 +79,9 @@ int main(int argc, char** argv) {
   }
   const daemon::Options& options = cl.options;
   if (options.configTest) return configTest(options);
+  // A SIGHUP before the main loop watches it (Daemon::run) would end the process (its
+  // default action): a reload asked for during start-up is moot, the file is read now.
+  std::signal(SIGHUP, SIG_IGN);
 
   log::configure({options.logLevel, options.logConsole || !options.logSyslog, options.logSyslog});
 

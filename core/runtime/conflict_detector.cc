@@ -15,6 +15,9 @@ std::string describe(const Conflict& c) {
   if (c.kind == "master") {
     return "another master advertises on our VRID: " + c.address + " (" + c.how + ")";
   }
+  if (c.kind != "address") {
+    return "adverts from " + c.address + " disagree with our config: " + c.how;
+  }
   return c.address + " is also held by " + c.by + " (" + c.how + ")";
 }
 
@@ -23,9 +26,15 @@ void ConflictDetector::setOwned(const std::vector<netio::IpAddress>& vips,
   vips_ = {vips.begin(), vips.end()};
   ours_ = ours;
   if (vips_.empty()) {
-    active_.clear();
-    candidates_.clear();
-    loggedAt_.clear();
+    // Not master: nothing of ours to conflict with; a peer's config mismatch stays.
+    auto mine = [](const auto& kv) {
+      return kv.second.kind == "address" || kv.second.kind == "master";
+    };
+    for (const auto& [key, c] : active_) {
+      if (mine(std::pair{key, c})) loggedAt_.erase(key);
+    }
+    std::erase_if(active_, mine);
+    std::erase_if(candidates_, mine);
   }
 }
 
@@ -83,6 +92,13 @@ std::optional<ConflictDetector::Verdict> ConflictDetector::otherMaster(
     const netio::IpAddress& source, int priority, TimePoint now) {
   if (vips_.empty() || priority <= 0) return std::nullopt;
   return note("master", source.str(), "", "advert priority " + std::to_string(priority), now);
+}
+
+std::optional<ConflictDetector::Verdict> ConflictDetector::mismatch(const std::string& kind,
+                                                                    const netio::IpAddress& from,
+                                                                    std::string how,
+                                                                    TimePoint now) {
+  return note(kind, from.str(), "", std::move(how), now);
 }
 
 std::vector<Conflict> ConflictDetector::expire(TimePoint now) {

@@ -30,7 +30,9 @@ inline constexpr std::chrono::milliseconds kConfirm{500};
 inline constexpr std::chrono::seconds kLogEvery{60};
 
 struct Conflict {
-  std::string kind;     // "address" (a VIP claimed by another MAC) or "master" (an advert)
+  // "address" (a VIP claimed by another MAC), "master" (another master's advert), or a
+  // peer whose adverts disagree: "auth", "interval", "version", "vip_list"
+  std::string kind;
   std::string address;  // the VIP, or the other master's advert source
   std::string by;       // the other MAC ("02:00:00:00:00:12"), or empty for "master"
   std::string how;      // arp_reply, gratuitous_arp, na, ..., or "advert priority 100"
@@ -56,6 +58,11 @@ class ConflictDetector {
   std::optional<Verdict> claim(const vrrp::AddressClaim& c, TimePoint now);
   // Another router's advert with priority > 0 on our VRID while we are master.
   std::optional<Verdict> otherMaster(const netio::IpAddress& source, int priority, TimePoint now);
+  // An advert from a live peer that disagrees with our config (kind "auth", "interval",
+  // "version": discarded; "vip_list": honoured, flagged): a conflict in any state,
+  // confirmed and ended as the others. `how`: what differs.
+  std::optional<Verdict> mismatch(const std::string& kind, const netio::IpAddress& from,
+                                  std::string how, TimePoint now);
   // Conflicts with no claim for kConflictHold end; returns them.
   std::vector<Conflict> expire(TimePoint now);
   // When the next one would end, if any is ongoing.

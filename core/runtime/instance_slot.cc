@@ -298,7 +298,8 @@ void InstanceSlot::removeVips(const vrrp::InstanceSettings& s) {
   log::info(s.name + ": VIPs removed: " + vipList(s));
 }
 
-void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
+std::pair<AnnouncePort*, const netio::InterfaceInfo*> InstanceSlot::announcerFor(
+    int ifindex) const {
   // use_vmac: from the VMAC, so that the LAN learns the VRRP MAC for the VIP (the
   // instance's eVIPs on its interface too); an address on another link from that link.
   AnnouncePort* port = ports_.announcer;
@@ -309,6 +310,11 @@ void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
       from = &v.info;
     }
   }
+  return {port, from};
+}
+
+void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
+  auto [port, from] = announcerFor(ifindex);
   if (auto r = port->announce(*from, vip); !r) {
     log::warning(name() + ": " + r.error());
   } else {
@@ -317,14 +323,7 @@ void InstanceSlot::announceOne(const netio::IpAddress& vip, int ifindex) {
 }
 
 void InstanceSlot::probeOne(const netio::IpAddress& vip, int ifindex) {
-  AnnouncePort* port = ports_.announcer;
-  const netio::InterfaceInfo* from = vmac_ ? &vmacInfo_ : &iface_;
-  for (const auto& v : announceVia_) {
-    if (v.ifindex == ifindex) {
-      port = v.port;
-      from = &v.info;
-    }
-  }
+  auto [port, from] = announcerFor(ifindex);
   if (auto r = port->probe(*from, vip); !r) log::debug(name() + ": probe: " + r.error());
 }
 
@@ -371,6 +370,20 @@ void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Trans
 
 void InstanceSlot::discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReason r,
                              const netio::IpAddress& from) {
+  // A live peer whose adverts we drop for a config difference: a conflict to report.
+  switch (r) {
+    case vrrp::DiscardReason::kAuthMismatch:
+      conflicts_->mismatch("auth", from, "authentication type or password differs");
+      break;
+    case vrrp::DiscardReason::kIntervalMismatch:
+      conflicts_->mismatch("interval", from, "advert_int differs (VRRPv2)");
+      break;
+    case vrrp::DiscardReason::kBadVersion:
+      conflicts_->mismatch("version", from, "VRRP version differs");
+      break;
+    default:
+      break;
+  }
   if (log::enabled(log::Level::kDebug)) {
     log::debug(s.name + ": discarded advert from " + from.str() + ": " + vrrp::toString(r));
   }
@@ -378,6 +391,7 @@ void InstanceSlot::discarded(const vrrp::InstanceSettings& s, vrrp::DiscardReaso
 
 void InstanceSlot::vipListMismatch(const vrrp::InstanceSettings& s, const vrrp::Advert& advert,
                                    const netio::IpAddress& from) {
+  conflicts_->mismatch("vip_list", from, "it lists other VIPs (honoured)");
   ++mismatch_.count;
   mismatch_.lastFrom = from.str();
   mismatch_.lastAt = std::chrono::system_clock::now();

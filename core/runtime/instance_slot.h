@@ -146,6 +146,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void addOne(const netio::AddressSpec& v);
   void announceOne(const netio::IpAddress& vip, int ifindex);
   void probeOne(const netio::IpAddress& vip, int ifindex);
+  // The port and the link (its MAC, its link-local) that speak for an address on
+  // link `ifindex`.
+  std::pair<AnnouncePort*, const netio::InterfaceInfo*> announcerFor(int ifindex) const;
   // The MACs that are ours: the interface's, the VMACs', the other links'.
   std::set<netio::MacAddress> ourMacs() const;
 

@@ -39,7 +39,7 @@ void SlotConflicts::leftMaster() {
 
 void SlotConflicts::handle(const std::optional<ConflictDetector::Verdict>& v) {
   if (!v) return;
-  if (v->confirmAt) {
+  if (v->confirmAt && detector_.owning()) {
     // Ask again then: a holder answers the probe, a takeover in progress is over.
     if (!nextProbe_ || *v->confirmAt < *nextProbe_) nextProbe_ = *v->confirmAt;
   }
@@ -49,11 +49,14 @@ void SlotConflicts::handle(const std::optional<ConflictDetector::Verdict>& v) {
   }
   const Conflict& c = *v->conflict;
   if (v->started) {
+    const bool twoMasters = c.kind == "address" || c.kind == "master";
     log::warning(instance_ + ": CONFLICT: " + describe(c) +
-                 "; both nodes are master (is VRRP, IP protocol 112, blocked between them?)");
+                 (twoMasters
+                      ? "; both nodes are master (is VRRP, IP protocol 112, blocked between them?)"
+                      : "; the nodes' configs differ"));
     log::events().append("instance", instance_, "conflict: " + describe(c));
     if (hooks_.started) hooks_.started(c);
-    if (action_ == config::ConflictAction::kAnnounce && !nextAnnounce_) {
+    if (twoMasters && action_ == config::ConflictAction::kAnnounce && !nextAnnounce_) {
       // Not now: the other node has just announced; answering at once makes the
       // clients' ARP caches flap between the two.
       nextAnnounce_ = kernel_.now() + kAnnounceEvery;
@@ -75,6 +78,12 @@ void SlotConflicts::otherMaster(const netio::IpAddress& source, int priority) {
   handle(detector_.otherMaster(source, priority, kernel_.now()));
 }
 
+void SlotConflicts::mismatch(const std::string& kind, const netio::IpAddress& from,
+                             std::string how) {
+  if (action_ == config::ConflictAction::kOff) return;
+  handle(detector_.mismatch(kind, from, std::move(how), kernel_.now()));
+}
+
 void SlotConflicts::fire() {
   const TimePoint now = kernel_.now();
   for (const Conflict& c : detector_.expire(now)) {
@@ -82,9 +91,13 @@ void SlotConflicts::fire() {
               std::to_string(kConflictHold.count()) + "s)");
     log::events().append("instance", instance_, "conflict over: " + describe(c));
   }
-  if (nextProbe_ && *nextProbe_ <= now && detector_.owning()) {
-    nextProbe_ = now + kProbeEvery;  // first: an answer may ask for an earlier one
-    hooks_.probeAll();
+  if (nextProbe_ && *nextProbe_ <= now) {
+    if (detector_.owning()) {
+      nextProbe_ = now + kProbeEvery;  // first: an answer may ask for an earlier one
+      hooks_.probeAll();
+    } else {
+      nextProbe_.reset();  // never left due: the timer would fire again at once
+    }
   }
   if (nextAnnounce_ && *nextAnnounce_ <= now) {
     if (!detector_.active().empty() && action_ == config::ConflictAction::kAnnounce) {

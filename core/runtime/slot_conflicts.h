@@ -45,6 +45,7 @@ class SlotConflicts {
   void leftMaster();
   void claim(const vrrp::AddressClaim& c);
   void otherMaster(const netio::IpAddress& source, int priority);
+  void mismatch(const std::string& kind, const netio::IpAddress& from, std::string how);
   void fill(InstanceReport& r) const;
 
  private:

@@ -15,6 +15,8 @@
 #   lab_lacks_vip NS ADDR       ADDR is not on NS's eth0 (now; fails if NS cannot be
 #                               read); poll either with lab_wait
 #   lab_nginx NS NAME [PORT]    a real nginx on every address of NS (see below)
+#   lab_vip_client_start NS TARGET TAG  a client opening a new connection to TARGET
+#                               every 5 ms; lab_vip_client_stop: LAB_CLIENT_COUNTS
 #
 # Daemons (the test sets HOLDFASTD and CTL, the paths it was given):
 #   lab_holdfastd NS NODE [ARG...]  starts $HOLDFASTD in NS with the standard flags
@@ -249,6 +251,31 @@ lab_arp_mac() {
   ip -n "$1" neigh flush dev eth0 >/dev/null 2>&1
   ip netns exec "$1" ping -c1 -W1 "$2" >/dev/null 2>&1 || return 1
   ip -n "$1" neigh show "$2" dev eth0 | sed -nE 's/.*lladdr ([0-9a-f:]+).*/\1/p'
+}
+
+# lab_vip_client_start NS TARGET TAG: tests/lab/vip_client.py in NS, a new connection
+# to TARGET (ip:port) every 5 ms with a 300 ms timeout, until lab_vip_client_stop (at
+# most 60 s); its output in $LAB_DIR/client-TAG.out ($LAB_CLIENT_OUT).
+lab_vip_client_start() {
+  LAB_CLIENT_OUT="$LAB_DIR/client-$3.out" LAB_CLIENT_TARGET=$2
+  rm -f "$LAB_DIR/client.stop"
+  lab_spawn "$1" "$LAB_CLIENT_OUT" "$LAB_PYTHON" "$(dirname "${BASH_SOURCE[0]}")/vip_client.py" \
+    --target "$2" --interval 0.005 --timeout 0.3 --duration 60 --stop-file "$LAB_DIR/client.stop"
+  LAB_CLIENT_PID=$LAB_PID
+  lab_wait "the client to reach $2" 5 grep -qx ready "$LAB_CLIENT_OUT"
+}
+
+# lab_vip_client_stop: stops it; sets LAB_CLIENT_COUNTS to "OK FAILED SERVED" (SERVED:
+# "n1:331 n2:212", who answered how often) and LAB_CLIENT_JSON to its report. The
+# failed requests' lines go to stderr.
+lab_vip_client_stop() {
+  touch "$LAB_DIR/client.stop"
+  lab_wait "the client's report" 5 grep -q '^{' "$LAB_CLIENT_OUT"
+  lab_stop "$LAB_CLIENT_PID"
+  LAB_CLIENT_JSON=$(grep '^{' "$LAB_CLIENT_OUT" | tail -n 1)
+  grep "^FAIL t=" "$LAB_CLIENT_OUT" >&2
+  LAB_CLIENT_COUNTS=$("$LAB_PYTHON" -c 'import json,sys; d=json.loads(sys.argv[1]); t=d["targets"][sys.argv[2]]; print(d["ok"], d["failed"], " ".join("%s:%d" % kv for kv in sorted(t["served_by"].items())))' \
+    "$LAB_CLIENT_JSON" "$LAB_CLIENT_TARGET")
 }
 
 # lab_nginx NS NAME [PORT]: starts a real nginx (one process, no daemon) in NS on

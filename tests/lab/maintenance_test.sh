@@ -20,7 +20,6 @@ lab_router 2
 lab_client
 R1="$LAB-r1" R2="$LAB-r2" C="$LAB-c"
 VIP=192.0.2.100
-CLIENT="$(cd "$(dirname "$0")" && pwd)/vip_client.py"
 lab_nginx "$R1" n1 80
 lab_nginx "$R2" n2 80
 lab_exec "$C" sysctl -qw net.ipv4.tcp_tw_reuse=1
@@ -48,21 +47,6 @@ cat >"$LAB_DIR/notify.sh" <<EOF2
 #!/bin/sh
 echo "\$@" >>"$LAB_DIR/notify-\$1.log"
 EOF2
-client_start() {
-  CLIENT_OUT="$LAB_DIR/client-$1.out"
-  rm -f "$LAB_DIR/client.stop"
-  lab_spawn "$C" "$CLIENT_OUT" "$LAB_PYTHON" "$CLIENT" --target "$VIP:80" --interval 0.005 \
-    --timeout 0.3 --duration 60 --stop-file "$LAB_DIR/client.stop"
-  CLIENT_PID=$LAB_PID
-  lab_wait "the client to reach $VIP" 5 grep -qx ready "$CLIENT_OUT"
-}
-client_stop() { # -> CLIENT_JSON
-  touch "$LAB_DIR/client.stop"
-  lab_wait "the client's report" 5 grep -q '^{' "$CLIENT_OUT"
-  lab_stop "$CLIENT_PID"
-  CLIENT_JSON=$(grep '^{' "$CLIENT_OUT" | tail -n 1)
-}
-counts() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); t=d["targets"]["'"$VIP"':80"]; print(d["ok"], d["failed"], " ".join("%s:%d" % kv for kv in sorted(t["served_by"].items())))' "$CLIENT_JSON"; }
 priority() { lab_vrrp a VI_1 effective_priority; }
 state() { lab_vrrp "$1" VI_1 state; }
 
@@ -77,7 +61,7 @@ sleep 3 # r2 settles as backup
 [ "$(lab_ctl a maintenance)" = "maintenance: off" ] || lab_fail "maintenance is on at first: $(lab_ctl a maintenance)"
 
 # 1. On: the VIP moves to r2 with no failed request.
-client_start on
+lab_vip_client_start "$C" "$VIP:80" on
 sleep 1
 out=$(SUDO_USER=alice lab_ctl a maintenance on --reason "kernel upgrade" --wait 5)
 rc=$?
@@ -87,12 +71,11 @@ grep -qE "^VI_1: handed over to 192\.0\.2\.12 in [0-9]+ ms$" <<<"$out" || lab_fa
 lab_wait "r2 to hold $VIP" 5 lab_has_vip "$R2" "$VIP"
 lab_lacks_vip "$R1" "$VIP" || lab_fail "r1 still holds $VIP in maintenance"
 sleep 1
-client_stop on
-read -r ok failed served <<<"$(counts)"
-[ "$failed" = 0 ] || grep "^FAIL t=" "$CLIENT_OUT" # what the client saw
+lab_vip_client_stop
+read -r ok failed served <<<"$LAB_CLIENT_COUNTS"
 # At most one, for the reason handover_test.sh gives (a connection caught in the instant
 # of the switch).
-[ "$failed" -le 1 ] || lab_fail "$failed of $((ok + failed)) requests failed entering maintenance: $CLIENT_JSON"
+[ "$failed" -le 1 ] || lab_fail "$failed of $((ok + failed)) requests failed entering maintenance: $LAB_CLIENT_JSON"
 [[ "$served" == *n1:* && "$served" == *n2:* ]] || lab_fail "not served by both: $served"
 echo "ok: maintenance on: $(grep VI_1 <<<"$out"); $ok requests, $failed failed ($served)"
 

@@ -582,3 +582,21 @@ TEST_CASE(
   CHECK(p.r2.report("VI_1").conflicts.empty());
   CHECK(p.r1.report("VI_1").conflicts.size() == 1);  // r1 still watches
 }
+
+TEST_CASE("a peer whose adverts list other VIPs is a conflict of kind vip_list, in any state") {
+  Pair p;
+  p.b.vips = "192.0.2.100/24\n    192.0.2.101/24";
+  reload(p.r2, p.b.text());
+  p.lan.advance(2s);
+  REQUIRE(p.r2.report("VI_1").state == vrrp::State::kBackup);  // honoured
+  auto c = p.r2.report("VI_1").conflicts;
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].kind == "vip_list");
+  CHECK(c[0].address == "192.0.2.11");
+  CHECK(p.r2.report("VI_1").conflictsStarted.at("vip_list") == 1);
+  // The configs agree again: it ends kConflictHold after the last such advert.
+  p.b.vips = "192.0.2.100/24";
+  reload(p.r2, p.b.text());
+  p.lan.advance(6s);
+  CHECK(p.r2.report("VI_1").conflicts.empty());
+}

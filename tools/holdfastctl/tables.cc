@@ -99,13 +99,15 @@ std::string conflictNote(const json& i) {
   for (const auto& c : i.value("conflicts", json::array())) {
     char ago[32];
     std::snprintf(ago, sizeof ago, "%.1fs ago", c.value("last_s", 0.0));
+    const std::string kind = c.value("kind", "");
+    const bool twoMasters = kind == "address" || kind == "master";
     const std::string what =
-        c.value("kind", "") == "master"
-            ? "another master advertises on our VRID: " + c.value("address", "")
-            : c.value("address", "") + " is also held by " + str(c, "by");
+        kind == "master"    ? "another master advertises on our VRID: " + c.value("address", "")
+        : kind == "address" ? c.value("address", "") + " is also held by " + str(c, "by")
+                            : "adverts from " + c.value("address", "") + " disagree";
     out += "  " + i.value("name", "") + ": CONFLICT: " + what + " (" + c.value("how", "") + ", " +
-           std::to_string(c.value("claims", 0)) + " claims, last " + ago +
-           "): both nodes are master\n";
+           std::to_string(c.value("claims", 0)) + " seen, last " + ago +
+           "): " + (twoMasters ? "both nodes are master" : "the configs differ") + "\n";
   }
   return out;
 }
