@@ -58,9 +58,13 @@ echo "seed $SEED (replay: CHAOS_SEED=$SEED CHAOS_FAULTS=$FAULTS)"
 RANDOM=$SEED
 
 start_daemon() {
+  # Started means answering: its control socket is there (a killed one's is removed
+  # first), as systemd waits for READY before it sends a reload.
+  rm -f "$LAB_DIR/r$1.sock"
   lab_spawn "$LAB-r$1" "$LAB_DIR/r$1-$(date +%s%N).log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/r$1.conf" \
     --pid-file "$LAB_DIR/r$1.pid" --control-socket "$LAB_DIR/r$1.sock"
   DPID[$1]=$LAB_PID
+  lab_wait "r$1's holdfastd to open its control socket" 20 test -S "$LAB_DIR/r$1.sock"
 }
 start_nginx() {
   lab_nginx "$LAB-r$1" "n$1"
