@@ -149,3 +149,13 @@ TEST_CASE("a binary file does not produce unbounded errors or warnings") {
   CHECK(static_cast<int>(warnings.size()) == holdfast::config::Diagnostics::kMaxWarnings);
   CHECK(warnings.back().ends_with("(too many warnings; the rest are not shown)"));
 }
+
+TEST_CASE("conflict_action with a value it does not know is a tolerated mistake at its column") {
+  const std::string text =
+      "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  virtual_ipaddress { "
+      "192.0.2.1 }\n  conflict_action loud\n}\n";
+  CHECK(errorsOf(text).empty());
+  CHECK(holdfast::test::warningsOf(text) ==
+        Lines{"test.conf:5:19: warning: 'conflict_action': expected none, announce or off, found "
+              "'loud'; ignored, as keepalived does"});
+}
