@@ -62,44 +62,38 @@ std::expected<void, std::string> Announcer::sendArp(std::span<const uint8_t> arp
   return {};
 }
 
-std::expected<void, std::string> Announcer::sendNeighbourAdvert(std::span<const uint8_t> na,
-                                                                const IpAddress& source) {
-  sockaddr_in6 to{};
-  to.sin6_family = AF_INET6;
-  to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
-  to.sin6_addr.s6_addr[0] = 0xff;  // ff02::1, all nodes
-  to.sin6_addr.s6_addr[1] = 0x02;
-  to.sin6_addr.s6_addr[15] = 0x01;
-  iovec iov{const_cast<uint8_t*>(na.data()), na.size()};
-  msghdr msg{};
-  msg.msg_name = &to;
-  msg.msg_namelen = sizeof to;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[kPacketInfoSpace];
-  setPacketInfo(msg, control, ifindex_, source);
-  if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err("send neighbour advert"));
-  return {};
-}
-
-std::expected<void, std::string> Announcer::sendNeighbourSolicitation(
-    std::span<const uint8_t> ns, const IpAddress& source, const IpAddress& destination) {
+std::expected<void, std::string> Announcer::sendIcmp6(std::span<const uint8_t> message,
+                                                      const IpAddress& source,
+                                                      const IpAddress& destination, int hopLimit,
+                                                      const char* what) {
   sockaddr_in6 to{};
   to.sin6_family = AF_INET6;
   to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
   std::memcpy(to.sin6_addr.s6_addr, destination.bytes.data(), 16);
-  iovec iov{const_cast<uint8_t*>(ns.data()), ns.size()};
+  iovec iov{const_cast<uint8_t*>(message.data()), message.size()};
   msghdr msg{};
   msg.msg_name = &to;
   msg.msg_namelen = sizeof to;
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   alignas(cmsghdr) char control[kPacketInfoSpace];
+  setPacketInfo(msg, control, ifindex_, source, hopLimit);
+  if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err(what));
+  return {};
+}
+
+std::expected<void, std::string> Announcer::sendNeighbourAdvert(std::span<const uint8_t> na,
+                                                                const IpAddress& source) {
+  static const IpAddress kAllNodes = *IpAddress::parse("ff02::1");
+  // The socket's own hop limit (255 for multicast).
+  return sendIcmp6(na, source, kAllNodes, -1, "send neighbour advert");
+}
+
+std::expected<void, std::string> Announcer::sendNeighbourSolicitation(
+    std::span<const uint8_t> ns, const IpAddress& source, const IpAddress& destination) {
   // Hop limit 255 on this send alone: the socket's is for multicast only, and the
   // destination may be unicast.
-  setPacketInfo(msg, control, ifindex_, source, 255);
-  if (::sendmsg(icmp6Fd_, &msg, 0) < 0) return std::unexpected(err("send neighbour solicitation"));
-  return {};
+  return sendIcmp6(ns, source, destination, 255, "send neighbour solicitation");
 }
 
 }  // namespace holdfast::netio

@@ -34,6 +34,10 @@ class Announcer {
                                                              const IpAddress& destination);
 
  private:
+  // One ICMPv6 message to `destination` from `source` (-1: the socket's hop limit).
+  std::expected<void, std::string> sendIcmp6(std::span<const uint8_t> message,
+                                             const IpAddress& source, const IpAddress& destination,
+                                             int hopLimit, const char* what);
   Announcer(int ifindex, int packetFd, int icmp6Fd)
       : ifindex_(ifindex), packetFd_(packetFd), icmp6Fd_(icmp6Fd) {}
   int ifindex_ = 0;
