@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -96,7 +97,7 @@ std::optional<std::string> VrrpSocket::join(const IpAddress& group) {
 }
 
 VrrpSocket::VrrpSocket(VrrpSocket&& o) noexcept
-    : fd_(o.fd_), ifindex_(o.ifindex_), family_(o.family_), buffer_(std::move(o.buffer_)) {
+    : fd_(o.fd_), ifindex_(o.ifindex_), family_(o.family_), batch_(std::move(o.batch_)) {
   o.fd_ = -1;
 }
 
@@ -133,21 +134,46 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
   return std::nullopt;
 }
 
-std::optional<ReceivedPacket> VrrpSocket::receive() {
-  iovec iov{buffer_.data(), buffer_.size()};
-  sockaddr_storage from{};
-  alignas(cmsghdr) char control[256];
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(fd_, &msg, 0);
-  if (n <= 0) return std::nullopt;
+struct VrrpSocket::Batch {
+  std::array<mmsghdr, kBatch> headers{};
+  std::array<iovec, kBatch> iov{};
+  std::array<sockaddr_storage, kBatch> from{};
+  // SO_TIMESTAMPNS, and on IPv6 the hop limit and packet info.
+  static constexpr size_t kControl = 128;
+  alignas(cmsghdr) std::array<std::array<char, kControl>, kBatch> control{};
+  // Not value-initialised: pages nobody has read into stay out of the RSS.
+  std::unique_ptr<uint8_t[]> data{new uint8_t[kBatch * kMaxPacket]};
+};
+
+VrrpSocket::VrrpSocket(int fd, int ifindex, Family family)
+    : fd_(fd), ifindex_(ifindex), family_(family) {}
+
+int VrrpSocket::readBatch(int count) {
+  if (!batch_) batch_ = std::make_unique<Batch>();
+  Batch& b = *batch_;
+  for (int i = 0; i < count; ++i) {
+    b.iov[i] = {b.data.get() + i * kMaxPacket, kMaxPacket};
+    msghdr& m = b.headers[i].msg_hdr;
+    m.msg_name = &b.from[i];
+    m.msg_namelen = sizeof b.from[i];
+    m.msg_iov = &b.iov[i];
+    m.msg_iovlen = 1;
+    m.msg_control = b.control[i].data();
+    m.msg_controllen = Batch::kControl;
+    m.msg_flags = 0;
+  }
+  int n = ::recvmmsg(fd_, b.headers.data(), static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+  return n < 0 ? 0 : n;
+}
+
+std::optional<ReceivedPacket> VrrpSocket::parse(int index) {
+  Batch& b = *batch_;
+  msghdr& msg = b.headers[index].msg_hdr;
+  const size_t n = b.headers[index].msg_len;
+  const uint8_t* data = b.data.get() + index * kMaxPacket;
 
   ReceivedPacket p;
+  p.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       timespec ts{};
@@ -158,19 +184,18 @@ std::optional<ReceivedPacket> VrrpSocket::receive() {
   if (family_ == Family::kIPv4) {
     // IPv4 raw sockets deliver the IP header: TTL and addresses come from it.
     if (n < 20) return std::nullopt;
-    const uint8_t* ip = buffer_.data();
-    size_t ihl = (ip[0] & 0x0f) * 4u;
-    size_t total = (static_cast<size_t>(ip[2]) << 8) | ip[3];
-    if (ihl < 20 || static_cast<size_t>(n) < ihl) return std::nullopt;
-    if (total > static_cast<size_t>(n) || total < ihl) total = static_cast<size_t>(n);
-    p.ttl = ip[8];
-    p.source = IpAddress::v4(std::span<const uint8_t, 4>(ip + 12, 4));
-    p.destination = IpAddress::v4(std::span<const uint8_t, 4>(ip + 16, 4));
-    p.payload = std::span<const uint8_t>(ip + ihl, total - ihl);
+    size_t ihl = (data[0] & 0x0f) * 4u;
+    size_t total = (static_cast<size_t>(data[2]) << 8) | data[3];
+    if (ihl < 20 || n < ihl) return std::nullopt;
+    if (total > n || total < ihl) total = n;
+    p.ttl = data[8];
+    p.source = IpAddress::v4(std::span<const uint8_t, 4>(data + 12, 4));
+    p.destination = IpAddress::v4(std::span<const uint8_t, 4>(data + 16, 4));
+    p.payload = std::span<const uint8_t>(data + ihl, total - ihl);
     return p;
   }
   // IPv6 raw sockets deliver the payload; the rest comes as ancillary data.
-  auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&from);
+  auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&b.from[index]);
   p.source = IpAddress::v6(
       std::span<const uint8_t, 16>(reinterpret_cast<const uint8_t*>(&sin6->sin6_addr), 16));
   p.ttl = -1;
@@ -187,8 +212,26 @@ std::optional<ReceivedPacket> VrrpSocket::receive() {
           std::span<const uint8_t, 16>(reinterpret_cast<const uint8_t*>(&pi.ipi6_addr), 16));
     }
   }
-  p.payload = std::span<const uint8_t>(buffer_.data(), static_cast<size_t>(n));
+  p.payload = std::span<const uint8_t>(data, n);
   return p;
+}
+
+std::optional<std::string> VrrpSocket::setFilter(std::span<const sock_filter> program) {
+  sock_fprog prog{static_cast<unsigned short>(program.size()),
+                  const_cast<sock_filter*>(program.data())};
+  if (::setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+    return err("SO_ATTACH_FILTER");
+  return std::nullopt;
+}
+
+int VrrpSocket::setReceiveBuffer(int bytes) {
+  // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN; SO_RCVBUF stops there.
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  int got = 0;
+  socklen_t len = sizeof got;
+  ::getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &got, &len);
+  return got;
 }
 
 }  // namespace holdfast::netio

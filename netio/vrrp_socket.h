@@ -4,7 +4,11 @@
 // 255 from a chosen source, receiving with the TTL and addresses needed to check a
 // packet (RFC 5798 7.1). Non-blocking; the caller polls fd().
 
+#include <linux/filter.h>
+
+#include <algorithm>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,8 +25,10 @@ struct ReceivedPacket {
   // When the kernel received it (CLOCK_REALTIME, SO_TIMESTAMPNS); 0 if unknown.
   // Protocol timers start from here, not from when the process got to it.
   int64_t receivedRealtimeNs = 0;
-  // The VRRP message, IP header stripped; valid until the next receive().
+  // The VRRP message, IP header stripped; valid until the next read.
   std::span<const uint8_t> payload;
+  // Longer than any VRRP message (kMaxPacket): cut short, to be discarded.
+  bool truncated = false;
 };
 
 class VrrpSocket {
@@ -44,15 +50,45 @@ class VrrpSocket {
   // Joins multicast `group` on the socket's interface (a second multicast group, or
   // the first one for a socket that a unicast instance opened). Error text on failure.
   std::optional<std::string> join(const IpAddress& group);
-  // One pending packet, or nullopt when none is waiting (EAGAIN) or it was unusable.
-  std::optional<ReceivedPacket> receive();
+  // Reads at most `max` pending packets, kBatch per system call (recvmmsg), and
+  // calls `each(const ReceivedPacket&)` for every one that carries an IP packet.
+  // Returns how many were read; fewer than `max` means the queue is empty now.
+  template <class Each>
+  int receiveMany(int max, Each&& each) {
+    int total = 0;
+    while (total < max) {
+      const int want = std::min(kBatch, max - total);
+      const int got = readBatch(want);
+      for (int i = 0; i < got; ++i) {
+        if (auto p = parse(i)) each(*p);
+      }
+      total += got;
+      if (got < want) break;
+    }
+    return total;
+  }
+
+  // Keeps only the packets `program` (classic BPF over what a read returns: the IPv4
+  // header on, the IPv6 one off) accepts; an error text when the kernel refuses it.
+  std::optional<std::string> setFilter(std::span<const sock_filter> program);
+  // Asks for a receive queue of `bytes` (beyond net.core.rmem_max where the process
+  // may); returns what the kernel set.
+  int setReceiveBuffer(int bytes);
+
+  static constexpr int kBatch = 32;
+  // Room for the longest VRRP message with its IPv4 header (60 + 8 + 255 * 16).
+  static constexpr size_t kMaxPacket = 4160;
 
  private:
-  VrrpSocket(int fd, int ifindex, Family family) : fd_(fd), ifindex_(ifindex), family_(family) {}
+  struct Batch;
+  VrrpSocket(int fd, int ifindex, Family family);
+  int readBatch(int count);
+  std::optional<ReceivedPacket> parse(int index);
+
   int fd_ = -1;
   int ifindex_ = 0;
   Family family_;
-  std::vector<uint8_t> buffer_ = std::vector<uint8_t>(65536);
+  std::unique_ptr<Batch> batch_;  // made at the first read
 };
 
 }  // namespace holdfast::netio

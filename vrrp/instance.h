@@ -100,6 +100,7 @@ class Instance {
   std::optional<IpAddress> yieldingTo() const { return machine_.yieldingTo(); }
   void stopYielding() { machine_.stopYielding(); }
   std::optional<TimePoint> nextDeadline() const;
+  std::optional<int> routinePriority() const { return machine_.routinePriority(); }
   // Reload in place: new settings with the same name, interface, VRID, family and
   // version. No transition; VIPs are the caller's to add or remove (only the
   // difference); the advert carries the new interval, VIPs and auth from now on.

@@ -52,6 +52,14 @@ Microseconds StateMachine::advertInterval() const {
   return std::chrono::duration_cast<Microseconds>(config_.advertInterval);
 }
 
+TimePoint StateMachine::nextAdvertAfter(TimePoint now) const {
+  const auto interval = advertInterval();
+  if (!config_.alignAdverts || interval.count() <= 0) return now + interval;
+  const auto since = std::chrono::duration_cast<Microseconds>(now.time_since_epoch());
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      interval * (since.count() / interval.count() + 1)));
+}
+
 std::optional<TimePoint> StateMachine::nextDeadline() const {
   switch (state_) {
     case State::kMaster:
@@ -65,6 +73,16 @@ std::optional<TimePoint> StateMachine::nextDeadline() const {
     default:
       return std::nullopt;
   }
+}
+
+std::optional<int> StateMachine::routinePriority() const {
+  if (state_ != State::kBackup || masterPriority_ <= 0 || startWait_ || preemptDeadline_ ||
+      yieldTo_) {
+    return std::nullopt;
+  }
+  // onAdvert: a lower-priority master is preempted, not waited for.
+  if (config_.preempt && masterPriority_ < priority_) return std::nullopt;
+  return masterPriority_;
 }
 
 Output StateMachine::transitionTo(State to, std::string reason) {
@@ -84,7 +102,7 @@ Output StateMachine::becomeMaster(TimePoint now, std::string reason) {
   // does that on the transition), set the Adver_Timer, transition to Master.
   Output out = transitionTo(State::kMaster, std::move(reason));
   out.adverts.push_back(priority_);
-  advertDeadline_ = now + advertInterval();
+  advertDeadline_ = nextAdvertAfter(now);
   masterDownDeadline_.reset();
   preemptDeadline_.reset();
   masterAddress_ = config_.primaryAddress;
@@ -188,7 +206,7 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
         releaseAt_.reset();
         yieldTo_.reset();
         out.adverts.push_back(priority_);
-        advertDeadline_ = now + advertInterval();
+        advertDeadline_ = nextAdvertAfter(now);
       }
       return out;
     }
@@ -211,7 +229,7 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
     if (advert.priority == kStopPriority) {
       // Another master is leaving: assert ourselves at once (RFC 5798 6.4.3).
       out.adverts.push_back(priority_);
-      advertDeadline_ = now + advertInterval();
+      advertDeadline_ = nextAdvertAfter(now);
       return out;
     }
     bool theyWin = advert.priority > priority_ ||
@@ -237,7 +255,7 @@ Output StateMachine::onAdvert(const Advert& advert, const IpAddress& source, Tim
     out.lowerPriorityHeard = true;
     if (!config_.lowerPrioNoAdvert) {
       out.adverts.push_back(priority_);
-      advertDeadline_ = now + advertInterval();
+      advertDeadline_ = nextAdvertAfter(now);
     }
   }
   return out;
@@ -263,7 +281,7 @@ Output StateMachine::onTimer(TimePoint now) {
     handoverDeadline_.reset();
     out.adverts.push_back(priority_);
     out.handoverExpired = true;
-    advertDeadline_ = now + advertInterval();
+    advertDeadline_ = nextAdvertAfter(now);
     return out;
   }
   if (state_ == State::kMaster && advertDeadline_ && now >= *advertDeadline_) {
@@ -271,7 +289,7 @@ Output StateMachine::onTimer(TimePoint now) {
     // Keep the cadence from the deadline, not from a late wake-up; if we are more
     // than an interval behind, restart it from now.
     *advertDeadline_ += advertInterval();
-    if (*advertDeadline_ <= now) advertDeadline_ = now + advertInterval();
+    if (*advertDeadline_ <= now) advertDeadline_ = nextAdvertAfter(now);
     return out;
   }
   if (state_ != State::kBackup) return out;
@@ -303,7 +321,7 @@ Output StateMachine::setPriority(int priority, TimePoint now) {
   if (state_ == State::kMaster) {
     // Advertised at once, so that a preempting backup can act on it now.
     out.adverts.push_back(priority_);
-    advertDeadline_ = now + advertInterval();
+    advertDeadline_ = nextAdvertAfter(now);
     masterPriority_ = priority_;
     return out;
   }
@@ -345,7 +363,7 @@ Output StateMachine::reconfigure(StateMachineConfig next, TimePoint now) {
       masterAdvertInterval_ = config_.advertInterval;
       if (config_.advertInterval != oldInterval) {
         out.adverts.push_back(priority_);
-        advertDeadline_ = now + advertInterval();
+        advertDeadline_ = nextAdvertAfter(now);
       }
       break;
     case State::kBackup:

@@ -52,6 +52,11 @@ struct StateMachineConfig {
   bool lowerPrioNoAdvert = false;
   bool higherPrioSendAdvert = false;
   int downTimerAdverts = 3;
+  // A master's adverts go at multiples of Advertisement_Interval on the steady clock:
+  // every master with the same interval on this node then sends in one wake-up. Only
+  // the first interval after becoming master (or after a priority change) is shorter
+  // than the configured one, never longer.
+  bool alignAdverts = false;
   bool operator==(const StateMachineConfig&) const = default;
 };
 
@@ -112,6 +117,14 @@ class StateMachine {
   State state() const { return state_; }
   int priority() const { return priority_; }
   std::optional<TimePoint> nextDeadline() const;
+  // When the advert after one sent at `now` is due (see alignAdverts).
+  TimePoint nextAdvertAfter(TimePoint now) const;
+  // The priority of a routine advert: a Backup that hears a master at this priority
+  // does nothing but re-arm Master_Down_Timer from the advert's arrival, so such an
+  // advert may be processed late (with its arrival time) without a different outcome.
+  // None when an advert could mean more (Master, a preemption pending or due, the
+  // first wait, a handover's yield).
+  std::optional<int> routinePriority() const;
   // The timers in force: Master_Adver_Interval (learnt from the master for v3),
   // Skew_Time and Master_Down_Interval for our priority.
   Timers timers() const;

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "core/log/logger.h"
+#include "netio/doorbell_filter.h"
+
 namespace holdfast::runtime {
 
 namespace asio = boost::asio;
@@ -13,7 +16,8 @@ std::expected<std::unique_ptr<AdvertChannel>, std::string> AdvertChannel::open(
     const netio::IpAddress& group, bool join) {
   auto sock = netio::VrrpSocket::open(interface, ifindex, family, group, false);
   if (!sock) return std::unexpected(sock.error());
-  std::unique_ptr<AdvertChannel> c(new AdvertChannel(io, std::move(*sock)));
+  std::unique_ptr<AdvertChannel> c(
+      new AdvertChannel(io, std::move(*sock), interface, ifindex, family, group));
   if (join) {
     if (auto e = c->join(group)) return std::unexpected(*e);
   }
@@ -23,12 +27,25 @@ std::expected<std::unique_ptr<AdvertChannel>, std::string> AdvertChannel::open(
 std::optional<std::string> AdvertChannel::join(const netio::IpAddress& group) {
   if (std::find(joined_.begin(), joined_.end(), group) != joined_.end()) return std::nullopt;
   if (auto e = socket_.join(group)) return e;
+  if (doorbell_) {
+    if (auto e = doorbell_->join(group)) return e;
+  }
   joined_.push_back(group);
   return std::nullopt;
 }
 
-AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket)
-    : socket_(std::move(socket)), readable_(io, ::dup(socket_.fd())) {}
+AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket, std::string interface,
+                             int ifindex, netio::Family family, netio::IpAddress group)
+    : io_(io),
+      socket_(std::move(socket)),
+      interface_(std::move(interface)),
+      ifindex_(ifindex),
+      family_(family),
+      group_(group),
+      readable_(std::in_place, io, ::dup(socket_.fd())),
+      sweep_(io) {
+  routine_.fill(-1);
+}
 
 std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
                                                const netio::IpAddress& source,
@@ -38,29 +55,145 @@ std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
 
 void AdvertChannel::startReading(Handler handler) {
   handler_ = std::move(handler);
-  readLoop();
+  ++generation_;
+  wait();
+  if (deferring_) sweepLater(kSweep);
 }
 
 void AdvertChannel::stopReading() {
-  readable_.cancel();
+  ++generation_;
+  if (readable_) readable_->cancel();
+  if (doorbellReadable_) doorbellReadable_->cancel();
+  sweep_.cancel();
+  handler_ = nullptr;
 }
 
-void AdvertChannel::readLoop() {
-  readable_.async_wait(asio::posix::stream_descriptor::wait_read,
-                       [this](const boost::system::error_code& ec) {
-                         if (ec) return;
-                         for (int i = 0; i < kDrainBound; ++i) {
-                           auto p = socket_.receive();
-                           if (!p) break;
-                           handler_(*this, *p, arrivalTime(*p));
-                         }
-                         readLoop();
-                       });
+void AdvertChannel::wait() {
+  if (!handler_) return;
+  const uint64_t gen = generation_;
+  if (deferring_) {
+    doorbellReadable_->async_wait(asio::posix::stream_descriptor::wait_read,
+                                  [this, gen](const boost::system::error_code& ec) {
+                                    if (ec || gen != generation_) return;
+                                    // The doorbell's packets are copies: what matters is in the
+                                    // queue.
+                                    doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+                                    if (drain(kDrainBound))
+                                      sweepLater(std::chrono::milliseconds(0));
+                                    if (gen == generation_) wait();
+                                  });
+    return;
+  }
+  if (!readable_) readable_.emplace(io_, ::dup(socket_.fd()));
+  readable_->async_wait(asio::posix::stream_descriptor::wait_read,
+                        [this, gen](const boost::system::error_code& ec) {
+                          if (ec || gen != generation_) return;
+                          drain(kDrainBound);
+                          if (gen == generation_) wait();
+                        });
+}
+
+bool AdvertChannel::drain(int bound) {
+  if (!handler_ || draining_) return false;
+  draining_ = true;
+  const int read = socket_.receiveMany(
+      bound, [this](const netio::ReceivedPacket& p) { handler_(*this, p, arrivalTime(p)); });
+  draining_ = false;
+  if (routineChanged_) applyRoutine();
+  return read == bound;
+}
+
+void AdvertChannel::catchUp() {
+  if (deferring_) drain(kCatchUpBound);
+}
+
+void AdvertChannel::sweepLater(std::chrono::milliseconds delay) {
+  sweep_.expires_after(delay);
+  sweep_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || !handler_) return;
+    const bool more = drain(kDrainBound);
+    if (more) {
+      sweepLater(std::chrono::milliseconds(0));
+    } else if (deferring_) {
+      sweepLater(kSweep);
+    }
+  });
+}
+
+void AdvertChannel::setRoutine(uint8_t vrid, std::optional<int> priority) {
+  const int16_t value = priority && *priority > 0 && *priority < 256 ? *priority : -1;
+  if (routine_[vrid] == value) return;
+  routineCount_ += (value >= 0) - (routine_[vrid] >= 0);
+  routine_[vrid] = value;
+  routineChanged_ = true;
+  if (!draining_) applyRoutine();
+}
+
+std::optional<std::string> AdvertChannel::openDoorbell() {
+  auto bell = netio::VrrpSocket::open(interface_, ifindex_, family_, group_, false);
+  if (!bell) return bell.error();
+  for (const auto& g : joined_) {
+    if (auto e = bell->join(g)) return e;
+  }
+  // It only has to hold the one packet that rings it.
+  bell->setReceiveBuffer(1);
+  if (auto e = bell->setFilter(netio::dropAllProgram())) return e;
+  doorbellReadable_.emplace(io_, ::dup(bell->fd()));
+  doorbell_.emplace(std::move(*bell));
+  socket_.setReceiveBuffer(kDeferredQueueBytes);
+  return std::nullopt;
+}
+
+void AdvertChannel::leaveDeferred() {
+  deferring_ = false;
+  if (doorbell_) doorbell_->setFilter(netio::dropAllProgram());
+  ++generation_;
+  if (doorbellReadable_) doorbellReadable_->cancel();
+  wait();
+  // What waited in the queue is read on the next turn.
+  if (handler_) sweepLater(std::chrono::milliseconds(0));
+}
+
+void AdvertChannel::applyRoutine() {
+  routineChanged_ = false;
+  if (broken_) return;
+  if (routineCount_ == 0) {
+    if (deferring_) leaveDeferred();
+    return;
+  }
+  if (!doorbell_) {
+    if (auto e = openDoorbell()) {
+      log::warning("VRRP socket on " + interface_ + ": every advert wakes the daemon: " + *e);
+      broken_ = true;
+      return;
+    }
+  }
+  std::vector<netio::RoutineAdvert> routine;
+  routine.reserve(static_cast<size_t>(routineCount_));
+  for (int vrid = 0; vrid < 256; ++vrid) {
+    if (routine_[vrid] >= 0) {
+      routine.push_back({static_cast<uint8_t>(vrid), static_cast<uint8_t>(routine_[vrid])});
+    }
+  }
+  if (auto e = doorbell_->setFilter(netio::doorbellProgram(family_, routine, kRingOneIn))) {
+    log::warning("VRRP socket on " + interface_ + ": every advert wakes the daemon: " + *e);
+    broken_ = true;
+    if (deferring_) leaveDeferred();
+    return;
+  }
+  if (deferring_) return;
+  deferring_ = true;
+  ++generation_;
+  readable_.reset();
+  doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+  wait();
+  if (handler_) sweepLater(kSweep);
 }
 
 TimePoint arrivalTime(const netio::ReceivedPacket& p) {
   // The RFC's timers start when the advert arrived, not when this thread got round
-  // to it (after a second of idle that wake-up alone costs a few hundred µs).
+  // to it (after a second of idle that wake-up alone costs a few hundred µs; a
+  // routine advert may wait up to kSweep).
   const auto now = Clock::now();
   if (p.receivedRealtimeNs == 0) return now;
   const int64_t realNow = std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -2,12 +2,22 @@
 // The VRRP sockets, one per (interface, address family), read on the VRRP loop:
 // every wake-up drains what is queued, bounded so that a flood cannot starve the
 // timers, and hands each packet on with the time the kernel received it.
+//
+// While some instance on the socket is a backup whose master repeats itself, the
+// channel does not wake for those routine adverts (netio/doorbell_filter.h): they
+// wait in the queue, which is read when anything else arrives, when a backup's
+// timer falls due (catchUp), at a random one packet in kRingOneIn, and at least
+// every kSweep. Each is processed with the time the kernel stamped on it, so
+// Master_Down_Timer runs exactly as if it had been read at once.
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +31,15 @@ class AdvertChannel final : public AdvertPort {
   using Handler = std::function<void(AdvertChannel&, const netio::ReceivedPacket&, TimePoint)>;
   // At most this many packets per wake-up; the rest wait for the next turn.
   static constexpr int kDrainBound = 256;
+  // Before a deadline is acted on, up to this many.
+  static constexpr int kCatchUpBound = 4096;
+  // Routine adverts wait at most this long (arrivalTime trusts stamps up to 1 s old).
+  static constexpr std::chrono::milliseconds kSweep{250};
+  // One packet in this many rings the doorbell whatever it is: at a flood's rate the
+  // queue is read every ~128 packets and never overflows.
+  static constexpr unsigned kRingOneIn = 128;
+  // The queue while routine adverts wait in it (the kernel's default holds ~200).
+  static constexpr int kDeferredQueueBytes = 4 << 20;
 
   static std::expected<std::unique_ptr<AdvertChannel>, std::string> open(
       boost::asio::io_context& io, const std::string& interface, netio::Family family, int ifindex,
@@ -29,6 +48,8 @@ class AdvertChannel final : public AdvertPort {
   std::optional<std::string> send(std::span<const uint8_t> message, const netio::IpAddress& source,
                                   const netio::IpAddress& destination, int ttl) override;
   vrrp::Counters& counters() override { return counters_; }
+  void setRoutine(uint8_t vrid, std::optional<int> priority) override;
+  void catchUp() override;
 
   // Joins multicast `group` unless joined already: instances that share the socket
   // may come and go (a reload turning unicast into multicast, a new group).
@@ -37,15 +58,44 @@ class AdvertChannel final : public AdvertPort {
   void startReading(Handler handler);
   void stopReading();
 
- private:
-  AdvertChannel(boost::asio::io_context& io, netio::VrrpSocket socket);
-  void readLoop();
+  // Routine adverts wait now (tests and reports).
+  bool deferring() const { return deferring_; }
 
+ private:
+  AdvertChannel(boost::asio::io_context& io, netio::VrrpSocket socket, std::string interface,
+                int ifindex, netio::Family family, netio::IpAddress group);
+  void wait();
+  // Reads up to `bound` packets; true when more are queued.
+  bool drain(int bound);
+  void applyRoutine();
+  std::optional<std::string> openDoorbell();
+  void sweepLater(std::chrono::milliseconds delay);
+  void leaveDeferred();
+
+  boost::asio::io_context& io_;
   netio::VrrpSocket socket_;
-  boost::asio::posix::stream_descriptor readable_;
+  std::string interface_;
+  int ifindex_;
+  netio::Family family_;
+  netio::IpAddress group_;
+  // Not there while deferring: asio's epoll registration would wake the loop for
+  // every packet queued, waited for or not.
+  std::optional<boost::asio::posix::stream_descriptor> readable_;
   vrrp::Counters counters_;
   Handler handler_;
   std::vector<netio::IpAddress> joined_;
+
+  // Per VRID the routine priority, -1 for none.
+  std::array<int16_t, 256> routine_;
+  int routineCount_ = 0;
+  bool routineChanged_ = false;
+  bool draining_ = false;
+  bool deferring_ = false;
+  bool broken_ = false;      // the doorbell failed once: read every packet at once from then on
+  uint64_t generation_ = 0;  // a wait of an older generation is stale
+  std::optional<netio::VrrpSocket> doorbell_;
+  std::optional<boost::asio::posix::stream_descriptor> doorbellReadable_;
+  boost::asio::steady_timer sweep_;
 };
 
 // The steady-clock time at which the kernel received `p` (its SO_TIMESTAMPNS), or

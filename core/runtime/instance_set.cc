@@ -343,6 +343,10 @@ bool InstanceSet::notifiersIdle() const {
 }
 
 void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival) {
+  if (p.truncated) {  // longer than any VRRP message
+    port.counters().discard(vrrp::DiscardReason::kBadLength);
+    return;
+  }
   vrrp::PacketInfo info{p.source, p.destination, p.ttl};
   auto advert = vrrp::decode(p.payload, info);
   if (!advert) {

@@ -78,6 +78,7 @@ std::expected<vrrp::InstanceSettings, std::string> makeInstanceSettings(
   m.lowerPrioNoAdvert = t.lowerPrioNoAdvert.value_or(gt.lowerPrioNoAdvert);
   m.higherPrioSendAdvert = t.higherPrioSendAdvert.value_or(gt.higherPrioSendAdvert);
   m.downTimerAdverts = t.downTimerAdverts.value_or(gt.downTimerAdverts);
+  m.alignAdverts = true;
   if (t.unicastTtl) s.unicastTtl = *t.unicastTtl;
 
   auto& r = s.receive;

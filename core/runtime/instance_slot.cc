@@ -121,6 +121,8 @@ void InstanceSlot::stop() {
   conflicts_->leftMaster();
   instance_->stop(kernel_.now());
   ports_.timer->cancel();
+  if (ports_.adverts)
+    ports_.adverts->setRoutine(static_cast<uint8_t>(instance_->settings().vrid), {});
 }
 
 void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
@@ -252,6 +254,10 @@ void InstanceSlot::addOne(const netio::AddressSpec& v) {
 }
 
 void InstanceSlot::arm() {
+  if (ports_.adverts) {
+    ports_.adverts->setRoutine(static_cast<uint8_t>(instance_->settings().vrid),
+                               instance_->routinePriority());
+  }
   auto deadline = instance_->nextDeadline();
   if (!deadline) {
     ports_.timer->cancel();
@@ -259,14 +265,22 @@ void InstanceSlot::arm() {
   }
   // A backup's timers (Master_Down_Interval, Skew_Time, preemption) decide when a
   // failover happens: they are armed precise.
-  const bool precise = instance_->state() == vrrp::State::kBackup;
-  ports_.timer->armAt(
-      *deadline,
-      [this] {
-        instance_->onTimer(kernel_.now());
-        arm();
-      },
-      precise);
+  auto fire = [this] {
+    instance_->onTimer(kernel_.now());
+    arm();
+  };
+  if (instance_->state() != vrrp::State::kBackup) {
+    ports_.timer->armAt(*deadline, std::move(fire), false);
+    return;
+  }
+  // Adverts that waited in the queue (AdvertPort::setRoutine) count first: one may
+  // have moved this deadline (and armed the timer again).
+  const TimePoint when = *deadline;
+  auto prepare = [this, when] {
+    if (ports_.adverts) ports_.adverts->catchUp();
+    return instance_->nextDeadline() == when;
+  };
+  ports_.timer->armAtPrepared(when, std::move(prepare), std::move(fire));
 }
 
 void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,

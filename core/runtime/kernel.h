@@ -38,6 +38,14 @@ class AdvertPort {
                                           const netio::IpAddress& destination, int ttl) = 0;
   // Discards before an instance is known (structural, unknown VRID).
   virtual vrrp::Counters& counters() = 0;
+  // The priority of the routine advert for `vrid` (vrrp::Instance::routinePriority),
+  // or none: a port may leave such adverts queued until catchUp().
+  virtual void setRoutine(uint8_t vrid, std::optional<int> priority) {
+    (void)vrid;
+    (void)priority;
+  }
+  // Hands on every advert still queued, before a deadline is acted on.
+  virtual void catchUp() {}
 };
 
 // Addresses on interfaces (the VIPs). add/remove succeed when already in / gone.
@@ -87,6 +95,18 @@ class Timer {
  public:
   virtual ~Timer() = default;
   virtual void armAt(TimePoint when, std::function<void()> fire, bool precise) = 0;
+  // Precise, and `prepare` runs first (before and after the wait for the exact
+  // moment): when it returns false (it moved the deadline and armed again) `fire` is
+  // not called.
+  virtual void armAtPrepared(TimePoint when, std::function<bool()> prepare,
+                             std::function<void()> fire) {
+    armAt(
+        when,
+        [prepare = std::move(prepare), fire = std::move(fire)] {
+          if (prepare()) fire();
+        },
+        true);
+  }
   virtual void cancel() = 0;
 };
 

@@ -173,21 +173,32 @@ class WatchedClaims final : public ClaimSource {
 };
 
 class AsioTimer final : public Timer {
+  static constexpr auto kSpin = std::chrono::microseconds(1500);
+
  public:
   explicit AsioTimer(boost::asio::io_context& io) : t_(io) {}
   void armAt(TimePoint when, std::function<void()> fire, bool precise) override {
     // Waking kSpin early and spinning the rest keeps the VM's wake-up latency (up to
     // ~2 ms here after seconds of idle) out of the failover time, for at most kSpin
     // of CPU per failover: a backup's timers fire only when the master has gone,
-    // since every advert re-arms them before this early wake-up.
-    constexpr auto kSpin = std::chrono::microseconds(1500);
+    // since every advert re-arms them before this early wake-up (adverts that waited
+    // in the queue are read by `prepare`, before the spin).
+    armAtPrepared(when, precise ? std::function<bool()>([] { return true; }) : nullptr,
+                  std::move(fire));
+  }
+  void armAtPrepared(TimePoint when, std::function<bool()> prepare,
+                     std::function<void()> fire) override {
+    const bool precise = prepare != nullptr;
     const auto wake = precise && when - Clock::now() > kSpin ? when - kSpin : when;
     t_.expires_at(wake);
-    t_.async_wait([fire = std::move(fire), precise, when](const boost::system::error_code& ec) {
+    t_.async_wait([prepare = std::move(prepare), fire = std::move(fire), precise,
+                   when](const boost::system::error_code& ec) {
       if (ec) return;  // re-armed or cancelled: the deadline moved
       if (precise) {
+        if (!prepare()) return;
         while (Clock::now() < when) {
         }
+        if (!prepare()) return;  // what came in during the spin
       }
       fire();
     });

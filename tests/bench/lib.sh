@@ -9,6 +9,10 @@
 #                                 logging to NAME.log (pid in LAB_PID)
 #   bench_capture NS FILE ARGS... tcpdump ARGS... writing FILE, started and listening
 #                                 (pid in LAB_PID)
+#   bench_pids DAEMON NAME        the pids of the daemon bench_daemon started as NAME,
+#                                 one a line (keepalived: the parent and its children)
+#   bench_cpu_ns PID...           ns on a CPU, all threads of all PIDs (schedstat)
+#   bench_mem_kib FIELD PID...    Rss or Pss (smaps_rollup), KiB, summed
 
 HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 source "$HERE/../lab/lib.sh"
@@ -29,7 +33,8 @@ bench_daemon() {
   local daemon=$1 ns=$2 name=$3
   if [ "$daemon" = holdfast ]; then
     lab_spawn "$ns" "$LAB_DIR/$name.log" "$HOLDFASTD" -l --no-syslog -f "$LAB_DIR/$name.conf" \
-      --pid-file "$LAB_DIR/$name.pid" --control-socket "$LAB_DIR/$name.sock"
+      --pid-file "$LAB_DIR/$name.pid" --control-socket "$LAB_DIR/$name.sock" \
+      --state-dir "$LAB_DIR/$name.state"
   else
     lab_spawn "$ns" "$LAB_DIR/$name.log" keepalived -n -l -G -P -f "$LAB_DIR/$name.conf" \
       -p "$LAB_DIR/$name.pid" -r "$LAB_DIR/$name-vrrp.pid"
@@ -43,4 +48,32 @@ bench_capture() {
   local pid=$LAB_PID
   lab_wait "capture to start" 5 grep -q listening "$file.txt"
   LAB_PID=$pid
+}
+
+bench_pids() {
+  local pid
+  pid=$(cat "$LAB_DIR/$2.pid" 2>/dev/null) || return 1
+  echo "$pid"
+  [ "$1" = keepalived ] && cat "/proc/$pid/task/"*/children 2>/dev/null | tr -s ' ' '\n' | grep .
+  return 0
+}
+
+bench_cpu_ns() {
+  local t=0 p f ns
+  for p in "$@"; do
+    for f in /proc/"$p"/task/*/schedstat; do
+      read -r ns _ <"$f" 2>/dev/null && t=$((t + ns))
+    done
+  done
+  echo "$t"
+}
+
+bench_mem_kib() {
+  local field=$1 t=0 p v
+  shift
+  for p in "$@"; do
+    v=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
 }

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# What VRRP costs, holdfastd beside keepalived 2.2.7 in the same run: N instances
+# (VRIDs 1..N, VRRPv3, advert_int 0.1, one /32 or /128 VIP each) on one LAN of
+# NODES routers; r1 (priority 200) is master of all, the others (100, 99) back up.
+# Both daemons read the same keepalived.conf. After the master holds every VIP and
+# 3 s of settling, SECONDS of steady state are measured:
+#   adverts   packets r1's eth0 sent / r2's eth0 received (kernel counters)
+#   cpu/1k    CPU ms per 1,000 adverts, all threads of all the daemon's processes
+#             (keepalived: parent + VRRP child), from /proc/PID/task/*/schedstat
+#   rss, pss  KiB, summed over the daemon's processes (smaps_rollup)
+#   moves     state changes logged during the window (must be 0)
+# Last, the floor of holdfastd's memory: a program that does nothing but load the
+# shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
+# A report, not a test.
+#   tests/bench/vrrp_cost.sh [SECONDS] [CASE...]   CASE = NODES:N:FAMILY (4|6)
+#   default: 20 s, 2:10:4 2:100:4 2:255:4 2:100:6 3:10:4 3:100:4 3:255:4
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SECONDS_RUN=${1:-20}
+shift || true
+CASES=("$@")
+[ ${#CASES[@]} -gt 0 ] || CASES=(2:10:4 2:100:4 2:255:4 2:100:6 3:10:4 3:100:4 3:255:4)
+source "$HERE/lib.sh"
+bench_init vrrp_cost keepalived
+lab_switch
+lab_router 1
+lab_router 2
+lab_router 3
+
+conf() { # FILE N FAMILY PRIORITY
+  local file=$1 n=$2 family=$3 prio=$4 i vip
+  printf 'global_defs {\n    vrrp_version 3\n}\n' >"$file"
+  for ((i = 1; i <= n; i++)); do
+    if [ "$family" = 6 ]; then vip="2001:db8:100::$i/128"; else vip="198.51.100.$i/32"; fi
+    cat >>"$file" <<CONF
+vrrp_instance VI_$i {
+    state BACKUP
+    interface eth0
+    virtual_router_id $i
+    priority $prio
+    advert_int 0.1
+    virtual_ipaddress {
+        $vip
+    }
+}
+CONF
+  done
+}
+packets() { # NS DIR (rx|tx): eth0's packet counter
+  ip netns exec "$1" cat "/sys/class/net/eth0/statistics/$2_packets"
+}
+moves() { # DAEMON NODES
+  local n
+  n=$(cat "$LAB_DIR/$1"-r[1-"$2"].log 2>/dev/null | grep -ciE "entering (master|backup|fault)|-> (MASTER|BACKUP|FAULT)")
+  echo "${n:-0}"
+}
+last_vip() { # N FAMILY
+  if [ "$2" = 6 ]; then echo "2001:db8:100::$1"; else echo "198.51.100.$1"; fi
+}
+all_vips() { # NS N FAMILY: NS holds every VIP
+  local want=$2 got
+  got=$(ip -n "$1" -o addr show dev eth0 | grep -cE " (198\.51\.100\.|2001:db8:100::)")
+  [ "$got" -ge "$want" ]
+}
+
+printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' nodes N ip daemon sent recv \
+  "m cpu/1k" "b cpu/1k" "m rss" "b rss" "m pss" "b pss" moves
+for case in "${CASES[@]}"; do
+  IFS=: read -r nodes n family <<<"$case"
+  declare -A result=()
+  for daemon in holdfast keepalived; do
+    conf "$LAB_DIR/$daemon-r1.conf" "$n" "$family" 200
+    conf "$LAB_DIR/$daemon-r2.conf" "$n" "$family" 100
+    conf "$LAB_DIR/$daemon-r3.conf" "$n" "$family" 99
+    bench_daemon "$daemon" "$LAB-r1" "$daemon-r1"
+    lab_wait "$daemon r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
+    for ((r = 2; r <= nodes; r++)); do bench_daemon "$daemon" "$LAB-r$r" "$daemon-r$r"; done
+    sleep 4
+    lab_has_vip "$LAB-r1" "$(last_vip "$n" "$family")" || lab_fail "$daemon: r1 lost the VIPs"
+    m=$(bench_pids "$daemon" "$daemon-r1" | tr '\n' ' ')
+    b=$(bench_pids "$daemon" "$daemon-r2" | tr '\n' ' ')
+    mv0=$(moves "$daemon" "$nodes")
+    # shellcheck disable=SC2086
+    {
+      mc0=$(bench_cpu_ns $m) bc0=$(bench_cpu_ns $b)
+      tx0=$(packets "$LAB-r1" tx) rx0=$(packets "$LAB-r2" rx)
+      sleep "$SECONDS_RUN"
+      mc1=$(bench_cpu_ns $m) bc1=$(bench_cpu_ns $b)
+      tx1=$(packets "$LAB-r1" tx) rx1=$(packets "$LAB-r2" rx)
+      mr=$(bench_mem_kib Rss $m) br=$(bench_mem_kib Rss $b) mp=$(bench_mem_kib Pss $m) bp=$(bench_mem_kib Pss $b)
+    }
+    mv1=$(moves "$daemon" "$nodes")
+    sent=$((tx1 - tx0)) recv=$((rx1 - rx0))
+    mk=$(awk -v c=$((mc1 - mc0)) -v a="$sent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+    bk=$(awk -v c=$((bc1 - bc0)) -v a="$recv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+    printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" "$daemon" \
+      "$sent" "$recv" "$mk" "$bk" "$mr" "$br" "$mp" "$bp" "$((mv1 - mv0))"
+    result[$daemon]="$mk $bk $mr $br"
+    for ((r = nodes; r >= 1; r--)); do
+      pid=$(cat "$LAB_DIR/$daemon-r$r.pid" 2>/dev/null) && lab_stop "$pid"
+    done
+    sleep 1
+  done
+  read -r hm hb hr hbr <<<"${result[holdfast]}"
+  read -r km kb kr kbr <<<"${result[keepalived]}"
+  awk -v hm="$hm" -v hb="$hb" -v hr="$hr" -v hbr="$hbr" -v km="$km" -v kb="$kb" -v kr="$kr" -v kbr="$kbr" \
+    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx %8.2fx %8.2fx\n", "", "", "", "ratio", "", "",
+      km ? hm / km : 0, kb ? hb / kb : 0, kr ? hr / kr : 0, kbr ? hbr / kbr : 0}'
+done
+
+# The floor: what loading holdfastd's libraries costs a process that does nothing.
+libs=$(readelf -d "$HOLDFASTD" | sed -n 's/.*Shared library: \[lib\(.*\)\.so.*/-l:lib\1.so/p' | grep -v -e libstdc -e libgcc_s -e 'libc\.' -e libm\.)
+printf '#include <unistd.h>\nint main() { pause(); }\n' >"$LAB_DIR/floor.cc"
+# shellcheck disable=SC2086
+if g++ -O2 "$LAB_DIR/floor.cc" -o "$LAB_DIR/floor" -Wl,--no-as-needed $libs -lstdc++ 2>"$LAB_DIR/floor.err"; then
+  "$LAB_DIR/floor" &
+  FLOOR=$!
+  LAB_PIDS+=("$FLOOR")
+  sleep 0.5
+  printf 'floor: an empty program linked with holdfastd'"'"'s libraries: rss %s KiB, pss %s KiB\n' \
+    "$(bench_mem_kib Rss "$FLOOR")" "$(bench_mem_kib Pss "$FLOOR")"
+  lab_stop "$FLOOR"
+else
+  echo "floor: cannot build the empty program ($(head -1 "$LAB_DIR/floor.err"))"
+fi
