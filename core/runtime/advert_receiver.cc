@@ -53,8 +53,9 @@ std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
   return socket_.send(message, source, destination, ttl);
 }
 
-void AdvertChannel::startReading(Handler handler) {
+void AdvertChannel::startReading(Handler handler, std::function<void()> batchDone) {
   handler_ = std::move(handler);
+  batchDone_ = std::move(batchDone);
   ++generation_;
   wait();
   if (deferring_) sweepLater(kSweep);
@@ -66,6 +67,7 @@ void AdvertChannel::stopReading() {
   if (doorbellReadable_) doorbellReadable_->cancel();
   sweep_.cancel();
   handler_ = nullptr;
+  batchDone_ = nullptr;
 }
 
 void AdvertChannel::wait() {
@@ -96,21 +98,32 @@ void AdvertChannel::wait() {
 bool AdvertChannel::drain(int bound) {
   if (!handler_ || draining_) return false;
   draining_ = true;
+  lastDrain_ = Clock::now();
   const int read = socket_.receiveMany(
       bound, [this](const netio::ReceivedPacket& p) { handler_(*this, p, arrivalTime(p)); });
   draining_ = false;
+  if (batchDone_ && read > 0) batchDone_();
   if (routineChanged_) applyRoutine();
   return read == bound;
 }
 
 void AdvertChannel::catchUp() {
-  if (deferring_) drain(kCatchUpBound);
+  // Masters align their adverts, so a backup's instances often share one deadline:
+  // the first to reach it reads the queue for all.
+  if (deferring_ && Clock::now() - lastDrain_ >= kCatchUpFresh) drain(kCatchUpBound);
 }
 
 void AdvertChannel::sweepLater(std::chrono::milliseconds delay) {
   sweep_.expires_after(delay);
   sweep_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || !handler_) return;
+    // Only a queue nobody read for kSweep: a backup's deadlines usually come sooner.
+    // (Arming the timer again at every read would leave asio's timerfd set for the
+    // old time: a wake-up for nothing.)
+    if (deferring_ && Clock::now() - lastDrain_ < kSweep) {
+      sweepLater(std::chrono::ceil<std::chrono::milliseconds>(lastDrain_ + kSweep - Clock::now()));
+      return;
+    }
     const bool more = drain(kDrainBound);
     if (more) {
       sweepLater(std::chrono::milliseconds(0));
@@ -193,14 +206,15 @@ void AdvertChannel::applyRoutine() {
 TimePoint arrivalTime(const netio::ReceivedPacket& p) {
   // The RFC's timers start when the advert arrived, not when this thread got round
   // to it (after a second of idle that wake-up alone costs a few hundred µs; a
-  // routine advert may wait up to kSweep).
+  // routine advert may wait up to kSweep). Two seconds bound the error a slewing
+  // clock adds (at most 0.5 ms/s) and catch a step larger than that.
   const auto now = Clock::now();
   if (p.receivedRealtimeNs == 0) return now;
   const int64_t realNow = std::chrono::duration_cast<std::chrono::nanoseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
   const int64_t age = realNow - p.receivedRealtimeNs;
-  if (age < 0 || age > 1'000'000'000) return now;
+  if (age < 0 || age > 2'000'000'000) return now;
   return now - std::chrono::nanoseconds(age);
 }
 

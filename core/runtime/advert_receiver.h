@@ -6,9 +6,9 @@
 // While some instance on the socket is a backup whose master repeats itself, the
 // channel does not wake for those routine adverts (netio/doorbell_filter.h): they
 // wait in the queue, which is read when anything else arrives, when a backup's
-// timer falls due (catchUp), at a random one packet in kRingOneIn, and at least
-// every kSweep. Each is processed with the time the kernel stamped on it, so
-// Master_Down_Timer runs exactly as if it had been read at once.
+// timer falls due (catchUp), before a report, at a random one packet in
+// kRingOneIn, and when kSweep has passed since it was last read. Each is processed with the time
+// the kernel stamped on it, so Master_Down_Timer runs exactly as if it had been read at once.
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -31,10 +31,12 @@ class AdvertChannel final : public AdvertPort {
   using Handler = std::function<void(AdvertChannel&, const netio::ReceivedPacket&, TimePoint)>;
   // At most this many packets per wake-up; the rest wait for the next turn.
   static constexpr int kDrainBound = 256;
-  // Before a deadline is acted on, up to this many.
+  // Before a deadline is acted on, up to this many; a read this recent will do.
   static constexpr int kCatchUpBound = 4096;
-  // Routine adverts wait at most this long (arrivalTime trusts stamps up to 1 s old).
-  static constexpr std::chrono::milliseconds kSweep{250};
+  static constexpr std::chrono::microseconds kCatchUpFresh{100};
+  // Routine adverts wait at most about this long (arrivalTime trusts stamps up to
+  // 2 s old).
+  static constexpr std::chrono::milliseconds kSweep{1000};
   // One packet in this many rings the doorbell whatever it is: at a flood's rate the
   // queue is read every ~128 packets and never overflows.
   static constexpr unsigned kRingOneIn = 128;
@@ -55,7 +57,8 @@ class AdvertChannel final : public AdvertPort {
   // may come and go (a reload turning unicast into multicast, a new group).
   std::optional<std::string> join(const netio::IpAddress& group);
 
-  void startReading(Handler handler);
+  // `batchDone` after each read of the queue, once its packets are handed on.
+  void startReading(Handler handler, std::function<void()> batchDone = {});
   void stopReading();
 
   // Routine adverts wait now (tests and reports).
@@ -83,6 +86,7 @@ class AdvertChannel final : public AdvertPort {
   std::optional<boost::asio::posix::stream_descriptor> readable_;
   vrrp::Counters counters_;
   Handler handler_;
+  std::function<void()> batchDone_;
   std::vector<netio::IpAddress> joined_;
 
   // Per VRID the routine priority, -1 for none.
@@ -93,6 +97,7 @@ class AdvertChannel final : public AdvertPort {
   bool deferring_ = false;
   bool broken_ = false;      // the doorbell failed once: read every packet at once from then on
   uint64_t generation_ = 0;  // a wait of an older generation is stale
+  TimePoint lastDrain_{};    // backups sharing a deadline catch up once
   std::optional<netio::VrrpSocket> doorbell_;
   std::optional<boost::asio::posix::stream_descriptor> doorbellReadable_;
   boost::asio::steady_timer sweep_;
@@ -100,7 +105,7 @@ class AdvertChannel final : public AdvertPort {
 
 // The steady-clock time at which the kernel received `p` (its SO_TIMESTAMPNS), or
 // now when the stamp is missing or not to be trusted (from the future, or older than
-// a second: a clock step).
+// two seconds: a clock step).
 TimePoint arrivalTime(const netio::ReceivedPacket& p);
 
 }  // namespace holdfast::runtime

@@ -342,7 +342,8 @@ bool InstanceSet::notifiersIdle() const {
          std::all_of(groups_.begin(), groups_.end(), idle);
 }
 
-void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival) {
+void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
+                          bool batched) {
   if (p.truncated) {  // longer than any VRRP message
     port.counters().discard(vrrp::DiscardReason::kBadLength);
     return;
@@ -364,7 +365,14 @@ void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, Time
     port.counters().discard(vrrp::DiscardReason::kUnknownVrid);
     return;
   }
-  slot->receive(*advert, info, arrival);
+  if (batched) armAfterBatch_.push_back(slot);
+  slot->receive(*advert, info, arrival, !batched);
+}
+
+void InstanceSet::receiveDone() {
+  // Each slot once, however many of its adverts the batch held.
+  for (InstanceSlot* slot : armAfterBatch_) slot->armDeferred();
+  armAfterBatch_.clear();
 }
 
 void InstanceSet::linkEvent(const netio::LinkEvent& e) {

@@ -59,8 +59,11 @@ class InstanceSet final : public SlotEvents {
   std::expected<ReloadPlan, std::string> reconfigure(
       const config::Config& next, const std::map<std::string, TrackedHealth>& backends);
 
-  // A packet from `port`'s socket, received by the kernel at `arrival`.
-  void receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival);
+  // A packet from `port`'s socket, received by the kernel at `arrival`. `batched`:
+  // one of a queue read at once; receiveDone() follows the last.
+  void receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
+               bool batched = false);
+  void receiveDone();
   void linkEvent(const netio::LinkEvent& e);
   void backendChanged(const TrackedHealth& h);
 
@@ -171,8 +174,9 @@ class InstanceSet final : public SlotEvents {
   std::vector<std::unique_ptr<InstanceSlot>> slots_;
   std::vector<std::unique_ptr<InstanceSlot>> retired_;  // stopped by a reload; notify_stop may run
   std::vector<std::unique_ptr<SyncGroup>> groups_;
-  std::vector<VmacLink> retiredVmacs_;  // deleted by sweepVmacs unless reused
-  bool slotsStopped_ = false;           // stop(): no slot uses its VMAC any more
+  std::vector<VmacLink> retiredVmacs_;        // deleted by sweepVmacs unless reused
+  bool slotsStopped_ = false;                 // stop(): no slot uses its VMAC any more
+  std::vector<InstanceSlot*> armAfterBatch_;  // received in the batch being read
   std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
   std::unique_ptr<RouteKeeper> statics_;  // static_ipaddress, static_routes, static_rules
   std::unique_ptr<MailPort> mail_;

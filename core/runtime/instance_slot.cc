@@ -126,7 +126,7 @@ void InstanceSlot::stop() {
 }
 
 void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
-                           TimePoint arrival) {
+                           TimePoint arrival, bool rearm) {
   const bool wasMaster = state() == vrrp::State::kMaster && !instance_->handingOver();
   instance_->receive(advert, info, arrival);
   // Still master after another router's advert as master: two masters (a normal
@@ -136,7 +136,18 @@ void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& i
   }
   // The flag follows the last advert that was honoured.
   mismatch_.active = instance_->lastVipListDiffered();
+  if (rearm) {
+    arm();
+  } else {
+    armDue_ = true;
+  }
+}
+
+bool InstanceSlot::armDeferred() {
+  if (!armDue_) return false;
+  armDue_ = false;
   arm();
+  return true;
 }
 
 std::optional<std::string> InstanceSlot::ownFault() const {
@@ -254,6 +265,7 @@ void InstanceSlot::addOne(const netio::AddressSpec& v) {
 }
 
 void InstanceSlot::arm() {
+  armDue_ = false;
   if (ports_.adverts) {
     ports_.adverts->setRoutine(static_cast<uint8_t>(instance_->settings().vrid),
                                instance_->routinePriority());

@@ -76,7 +76,12 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void start(const std::optional<std::string>& fault);
   // A master advertises priority 0 and removes its VIPs.
   void stop();
-  void receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival);
+  // `rearm` false: the caller arms the timer once after a batch (armDeferred), so
+  // that a queue of adverts does not leave the loop's timer set for the first one.
+  void receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival,
+               bool rearm = true);
+  // After receive(..., false): arms the timer; false when it was not deferred.
+  bool armDeferred();
   // Applies a new score and fault verdict: FAULT entered or left, priority set (a
   // master advertises a change at once). Logs a priority change with its reason.
   void applyVerdict(scoring::Score score, const std::optional<std::string>& fault);
@@ -139,6 +144,7 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void handoverExpired(const vrrp::InstanceSettings& s) override;
 
   // Rearms the timer for the instance's next deadline (after anything that moved it).
+  bool armDue_ = false;
   void arm();
 
  private:

@@ -226,14 +226,20 @@ std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
   return k;
 }
 
-void NetioKernel::startReading(AdvertChannel::Handler handler) {
+void NetioKernel::startReading(AdvertChannel::Handler handler, std::function<void()> batchDone) {
   handler_ = std::move(handler);
-  for (auto& [key, c] : channels_) c->startReading(handler_);
+  batchDone_ = std::move(batchDone);
+  for (auto& [key, c] : channels_) c->startReading(handler_, batchDone_);
+}
+
+void NetioKernel::catchUp() {
+  for (auto& [key, c] : channels_) c->catchUp();
 }
 
 void NetioKernel::stopReading() {
   for (auto& [key, c] : channels_) c->stopReading();
   handler_ = nullptr;
+  batchDone_ = nullptr;
 }
 
 std::expected<netio::InterfaceInfo, std::string> NetioKernel::lookupInterface(
@@ -270,7 +276,7 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
   AdvertChannel* raw = c->get();
   channels_[key] = std::move(*c);
   channelIndex_[key] = ifindex;
-  if (handler_) raw->startReading(handler_);
+  if (handler_) raw->startReading(handler_, batchDone_);
   return raw;
 }
 

@@ -21,7 +21,9 @@ class NetioKernel final : public Kernel {
   static std::expected<std::unique_ptr<NetioKernel>, std::string> open(boost::asio::io_context& io);
 
   // Packets from every channel, opened now or later, go to `handler` from now on.
-  void startReading(AdvertChannel::Handler handler);
+  void startReading(AdvertChannel::Handler handler, std::function<void()> batchDone = {});
+  // Every channel hands on what waits in its queue (before a report).
+  void catchUp();
   void stopReading();
 
   TimePoint now() override { return Clock::now(); }
@@ -69,6 +71,7 @@ class NetioKernel final : public Kernel {
   std::map<std::string, std::unique_ptr<AnnouncePort>> announcers_;
   std::map<std::string, int> announcerIndex_;
   AdvertChannel::Handler handler_;  // set while reading
+  std::function<void()> batchDone_;
 };
 
 }  // namespace holdfast::runtime

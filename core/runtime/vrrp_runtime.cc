@@ -53,9 +53,9 @@ void VrrpRuntime::start() {
   });
   loop_.post([this] {
     set_->start();
-    kernel_->startReading([this](AdvertChannel& c, const netio::ReceivedPacket& p, TimePoint at) {
-      set_->receive(c, p, at);
-    });
+    kernel_->startReading([this](AdvertChannel& c, const netio::ReceivedPacket& p,
+                                 TimePoint at) { set_->receive(c, p, at, true); },
+                          [this] { set_->receiveDone(); });
     links_->start([this](const netio::LinkEvent& e) { set_->linkEvent(e); });
   });
 }
@@ -79,7 +79,10 @@ std::expected<ReloadPlan, std::string> VrrpRuntime::reconfigure(
 }
 
 void VrrpRuntime::inspect(std::function<void(std::vector<InstanceReport>)> done) {
-  loop_.post([this, done = std::move(done)] { done(set_->reports()); });
+  loop_.post([this, done = std::move(done)] {
+    kernel_->catchUp();  // counters and last adverts as of now
+    done(set_->reports());
+  });
 }
 
 void VrrpRuntime::handOver(std::vector<std::string> names, bool all, std::chrono::microseconds wait,
