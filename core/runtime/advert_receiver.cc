@@ -43,7 +43,8 @@ AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket, std
       family_(family),
       group_(group),
       readable_(std::in_place, io, ::dup(socket_.fd())),
-      sweep_(io) {
+      sweep_(io),
+      pause_(io) {
   routine_.fill(-1);
 }
 
@@ -66,23 +67,21 @@ void AdvertChannel::stopReading() {
   if (readable_) readable_->cancel();
   if (doorbellReadable_) doorbellReadable_->cancel();
   sweep_.cancel();
+  pause_.cancel();
+  pausing_ = false;
   handler_ = nullptr;
   batchDone_ = nullptr;
 }
 
 void AdvertChannel::wait() {
-  if (!handler_) return;
+  if (!handler_ || pausing_) return;
   const uint64_t gen = generation_;
   if (deferring_) {
+    if (!doorbellReadable_) doorbellReadable_.emplace(io_, ::dup(doorbell_->fd()));
     doorbellReadable_->async_wait(asio::posix::stream_descriptor::wait_read,
                                   [this, gen](const boost::system::error_code& ec) {
                                     if (ec || gen != generation_) return;
-                                    // The doorbell's packets are copies: what matters is in the
-                                    // queue.
-                                    doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
-                                    if (drain(kDrainBound))
-                                      sweepLater(std::chrono::milliseconds(0));
-                                    if (gen == generation_) wait();
+                                    woken();
                                   });
     return;
   }
@@ -90,9 +89,40 @@ void AdvertChannel::wait() {
   readable_->async_wait(asio::posix::stream_descriptor::wait_read,
                         [this, gen](const boost::system::error_code& ec) {
                           if (ec || gen != generation_) return;
-                          drain(kDrainBound);
-                          if (gen == generation_) wait();
+                          woken();
                         });
+}
+
+void AdvertChannel::woken() {
+  const TimePoint now = Clock::now();
+  if (now - lastWake_ < kCoalesce) {
+    // Packets keep coming (a flood): no wake-up per packet. Nothing is watched
+    // until kCoalesce after the last read (asio's epoll registration would wake the
+    // loop for every packet even with no wait pending), then the queue is read.
+    pausing_ = true;
+    ++generation_;
+    readable_.reset();
+    doorbellReadable_.reset();
+    pause_.expires_at(lastWake_ + kCoalesce);
+    pause_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      pausing_ = false;
+      lastWake_ = Clock::now();
+      readQueue();
+      wait();
+    });
+    return;
+  }
+  lastWake_ = now;
+  const uint64_t gen = generation_;
+  readQueue();
+  if (gen == generation_) wait();
+}
+
+void AdvertChannel::readQueue() {
+  // The doorbell's packets are copies: what matters is in the queue.
+  if (doorbell_) doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+  if (drain(kDrainBound)) sweepLater(std::chrono::milliseconds(0));  // more queued
 }
 
 bool AdvertChannel::drain(int bound) {

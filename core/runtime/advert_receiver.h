@@ -40,6 +40,9 @@ class AdvertChannel final : public AdvertPort {
   // One packet in this many rings the doorbell whatever it is: at a flood's rate the
   // queue is read every ~128 packets and never overflows.
   static constexpr unsigned kRingOneIn = 128;
+  // Packets wake the loop at most once per this: under a flood each wake-up reads
+  // many (an advert then waits at most this long, with its arrival time).
+  static constexpr std::chrono::microseconds kCoalesce{1000};
   // The queue while routine adverts wait in it (the kernel's default holds ~200).
   static constexpr int kDeferredQueueBytes = 4 << 20;
 
@@ -68,6 +71,8 @@ class AdvertChannel final : public AdvertPort {
   AdvertChannel(boost::asio::io_context& io, netio::VrrpSocket socket, std::string interface,
                 int ifindex, netio::Family family, netio::IpAddress group);
   void wait();
+  void woken();
+  void readQueue();
   // Reads up to `bound` packets; true when more are queued.
   bool drain(int bound);
   void applyRoutine();
@@ -101,6 +106,9 @@ class AdvertChannel final : public AdvertPort {
   std::optional<netio::VrrpSocket> doorbell_;
   std::optional<boost::asio::posix::stream_descriptor> doorbellReadable_;
   boost::asio::steady_timer sweep_;
+  boost::asio::steady_timer pause_;
+  bool pausing_ = false;
+  TimePoint lastWake_{};
 };
 
 // The steady-clock time at which the kernel received `p` (its SO_TIMESTAMPNS), or
