@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# A backup sleeps through its master's routine adverts and still fails over:
+# 20 instances at advert_int 0.1 on a pair of holdfastd. Over 3 s the backup receives
+# about 600 adverts; its VRRP thread must have been switched in far fewer times (it
+# reads the queued adverts at its deadlines, not one wake-up each). The doorbell's
+# filter must have been taken by the kernel (no "every advert wakes" warning). Then
+# the master's priority drops (a reload): the backup preempts; the master is
+# SIGKILLed after taking the VIPs back: the backup takes all 20 VIPs. A report
+# (`holdfastctl vrrp`) counts the adverts that waited in the queue.
+set -uo pipefail
+HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
+CTL=${2:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
+source "$(dirname "$0")/lib.sh"
+
+lab_init routine_adverts 120
+lab_switch
+lab_router 1
+lab_router 2
+R1="$LAB-r1" R2="$LAB-r2"
+N=20
+
+write() { # NODE PRIORITY
+  printf 'global_defs {\n    vrrp_version 3\n}\n' >"$LAB_DIR/$1.conf"
+  local i
+  for ((i = 1; i <= N; i++)); do
+    cat >>"$LAB_DIR/$1.conf" <<CONF
+vrrp_instance VI_$i {
+    state BACKUP
+    interface eth0
+    virtual_router_id $i
+    priority $2
+    advert_int 0.1
+    virtual_ipaddress {
+        198.51.100.$i/32
+    }
+}
+CONF
+  done
+}
+holds_all() { # NS
+  local n
+  n=$(ip -n "$1" -o addr show dev eth0 | grep -c " 198\.51\.100\.")
+  [ "$n" -eq "$N" ]
+}
+holds_none() { ! ip -n "$1" -o addr show dev eth0 | grep -q " 198\.51\.100\."; }
+switches() { # PID: context switches of the VRRP thread (the last thread started)
+  local tid
+  tid=$(ls "/proc/$1/task" | sort -n | tail -1)
+  awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ {s += $2} END {print s}' \
+    "/proc/$1/task/$tid/status"
+}
+
+write r1 150
+write r2 100
+lab_holdfastd "$R1" r1
+A=$LAB_PID
+lab_wait "r1 to hold all $N VIPs" 10 holds_all "$R1"
+lab_holdfastd "$R2" r2
+B=$LAB_PID
+sleep 2
+lab_wait "r2 to be backup of all" 5 holds_none "$R2"
+
+s0=$(switches "$B")
+rx0=$(ip netns exec "$R2" cat /sys/class/net/eth0/statistics/rx_packets)
+sleep 3
+s1=$(switches "$B")
+rx1=$(ip netns exec "$R2" cat /sys/class/net/eth0/statistics/rx_packets)
+wakes=$((s1 - s0)) received=$((rx1 - rx0))
+echo "r2 received $received packets in 3 s; its VRRP thread was switched in $wakes times"
+[ "$received" -ge 500 ] || lab_fail "r2 received only $received packets (expected ~600 adverts)"
+[ "$wakes" -lt $((received / 4)) ] ||
+  lab_fail "r2's VRRP thread woke $wakes times for $received packets: routine adverts wake it"
+if grep -q "every advert wakes the daemon" "$LAB_DIR/r1.log" "$LAB_DIR/r2.log"; then
+  grep "every advert wakes" "$LAB_DIR"/r[12].log
+  lab_fail "the doorbell could not be set up"
+fi
+echo "ok: the backup sleeps through routine adverts"
+
+# The report reads the queue first: r2 counts what the kernel delivered, within a few.
+got=$(lab_vrrp r2 VI_1 counters.received) || lab_fail "no vrrp report from r2"
+[ "${got:-0}" -ge 40 ] || lab_fail "r2's VI_1 counted only $got adverts"
+echo "ok: the report counts the queued adverts (VI_1: $got)"
+
+# The master's priority drops below the backup's: a priority that differs rings the
+# doorbell, and r2 preempts (holdfast's fast preemption) on every instance.
+write r1 50
+kill -HUP "$A"
+lab_wait "r2 to take all VIPs after r1's priority drop" 3 holds_all "$R2"
+lab_expect_log "$LAB_DIR/r2.log" "VI_7: BACKUP -> MASTER" "VI_7 preempted"
+echo "ok: a changed priority is read"
+
+# Back, then the master dies: the timers the queued adverts re-armed run out.
+write r1 150
+kill -HUP "$A"
+lab_wait "r1 to take all VIPs back" 5 holds_all "$R1"
+lab_wait "r2 to release them" 5 holds_none "$R2"
+kill -KILL "$A"
+lab_wait "r2 to take all VIPs after r1 died" 3 holds_all "$R2"
+echo "ok: Master_Down_Timer runs out from the queued adverts' arrival"
+lab_stop "$B"
+echo "PASS routine_adverts"
