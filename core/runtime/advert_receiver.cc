@@ -108,8 +108,9 @@ void AdvertChannel::woken() {
       if (ec) return;
       pausing_ = false;
       lastWake_ = Clock::now();
+      const uint64_t gen = generation_;
       readQueue();
-      wait();
+      if (gen == generation_) wait();  // else the read switched modes and waits already
     });
     return;
   }
