@@ -120,9 +120,19 @@ void AdvertChannel::woken() {
   if (gen == generation_) wait();
 }
 
-void AdvertChannel::readQueue() {
+void AdvertChannel::clearDoorbell() {
   // The doorbell's packets are copies: what matters is in the queue.
-  if (doorbell_) doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+  doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+}
+
+void AdvertChannel::giveUpDoorbell(const std::string& why) {
+  log::warning("VRRP socket on " + interface_ + ": every advert wakes the daemon: " + why);
+  broken_ = true;
+  if (deferring_) leaveDeferred();
+}
+
+void AdvertChannel::readQueue() {
+  if (deferring_) clearDoorbell();
   if (drain(kDrainBound)) sweepLater(std::chrono::milliseconds(0));  // more queued
 }
 
@@ -206,11 +216,7 @@ void AdvertChannel::applyRoutine() {
     return;
   }
   if (!doorbell_) {
-    if (auto e = openDoorbell()) {
-      log::warning("VRRP socket on " + interface_ + ": every advert wakes the daemon: " + *e);
-      broken_ = true;
-      return;
-    }
+    if (auto e = openDoorbell()) return giveUpDoorbell(*e);
   }
   std::vector<netio::RoutineAdvert> routine;
   routine.reserve(static_cast<size_t>(routineCount_));
@@ -220,16 +226,13 @@ void AdvertChannel::applyRoutine() {
     }
   }
   if (auto e = doorbell_->setFilter(netio::doorbellProgram(family_, routine, kRingOneIn))) {
-    log::warning("VRRP socket on " + interface_ + ": every advert wakes the daemon: " + *e);
-    broken_ = true;
-    if (deferring_) leaveDeferred();
-    return;
+    return giveUpDoorbell(*e);
   }
   if (deferring_) return;
   deferring_ = true;
   ++generation_;
   readable_.reset();
-  doorbell_->receiveMany(8, [](const netio::ReceivedPacket&) {});
+  clearDoorbell();
   wait();
   if (handler_) sweepLater(kSweep);
 }

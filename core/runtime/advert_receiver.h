@@ -6,9 +6,10 @@
 // While some instance on the socket is a backup whose master repeats itself, the
 // channel does not wake for those routine adverts (netio/doorbell_filter.h): they
 // wait in the queue, which is read when anything else arrives, when a backup's
-// timer falls due (catchUp), before a report, at a random one packet in
-// kRingOneIn, and when kSweep has passed since it was last read. Each is processed with the time
-// the kernel stamped on it, so Master_Down_Timer runs exactly as if it had been read at once.
+// timer falls due (catchUp), before a report, at a random one packet in kRingOneIn,
+// and when kSweep has passed since it was last read. Each is processed with the
+// time the kernel stamped on it, so Master_Down_Timer runs exactly as if it had
+// been read at once.
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -64,9 +65,6 @@ class AdvertChannel final : public AdvertPort {
   void startReading(Handler handler, std::function<void()> batchDone = {});
   void stopReading();
 
-  // Routine adverts wait now (tests and reports).
-  bool deferring() const { return deferring_; }
-
  private:
   AdvertChannel(boost::asio::io_context& io, netio::VrrpSocket socket, std::string interface,
                 int ifindex, netio::Family family, netio::IpAddress group);
@@ -76,6 +74,8 @@ class AdvertChannel final : public AdvertPort {
   // Reads up to `bound` packets; true when more are queued.
   bool drain(int bound);
   void applyRoutine();
+  void clearDoorbell();
+  void giveUpDoorbell(const std::string& why);
   std::optional<std::string> openDoorbell();
   void sweepLater(std::chrono::milliseconds delay);
   void leaveDeferred();

@@ -143,11 +143,8 @@ void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& i
   }
 }
 
-bool InstanceSlot::armDeferred() {
-  if (!armDue_) return false;
-  armDue_ = false;
-  arm();
-  return true;
+void InstanceSlot::armDeferred() {
+  if (armDue_) arm();  // arm() clears the flag
 }
 
 std::optional<std::string> InstanceSlot::ownFault() const {

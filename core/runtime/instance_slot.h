@@ -80,8 +80,8 @@ class InstanceSlot final : public vrrp::InstanceIo {
   // that a queue of adverts does not leave the loop's timer set for the first one.
   void receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival,
                bool rearm = true);
-  // After receive(..., false): arms the timer; false when it was not deferred.
-  bool armDeferred();
+  // After receive(..., false): arms the timer (once, however many adverts).
+  void armDeferred();
   // Applies a new score and fault verdict: FAULT entered or left, priority set (a
   // master advertises a change at once). Logs a priority change with its reason.
   void applyVerdict(scoring::Score score, const std::optional<std::string>& fault);
@@ -144,10 +144,10 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void handoverExpired(const vrrp::InstanceSettings& s) override;
 
   // Rearms the timer for the instance's next deadline (after anything that moved it).
-  bool armDue_ = false;
   void arm();
 
  private:
+  bool armDue_ = false;  // receive(..., false) left the arming to armDeferred
   bool owned(const netio::IpAddress& a) const;
   void addOne(const netio::AddressSpec& v);
   void announceOne(const netio::IpAddress& vip, int ifindex);
