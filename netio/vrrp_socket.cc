@@ -96,6 +96,18 @@ std::optional<std::string> VrrpSocket::join(const IpAddress& group) {
   return std::nullopt;
 }
 
+// Complete before the first member that destroys batch_ (clang insists).
+struct VrrpSocket::Batch {
+  std::array<mmsghdr, kBatch> headers{};
+  std::array<iovec, kBatch> iov{};
+  std::array<sockaddr_storage, kBatch> from{};
+  // SO_TIMESTAMPNS, and on IPv6 the hop limit and packet info.
+  static constexpr size_t kControl = 128;
+  alignas(cmsghdr) std::array<std::array<char, kControl>, kBatch> control{};
+  // Not value-initialised: pages nobody has read into stay out of the RSS.
+  std::unique_ptr<uint8_t[]> data{new uint8_t[kBatch * kMaxPacket]};
+};
+
 VrrpSocket::VrrpSocket(VrrpSocket&& o) noexcept
     : fd_(o.fd_), ifindex_(o.ifindex_), family_(o.family_), batch_(std::move(o.batch_)) {
   o.fd_ = -1;
@@ -133,17 +145,6 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
   if (::sendmsg(fd_, &msg, 0) < 0) return err("sendmsg");
   return std::nullopt;
 }
-
-struct VrrpSocket::Batch {
-  std::array<mmsghdr, kBatch> headers{};
-  std::array<iovec, kBatch> iov{};
-  std::array<sockaddr_storage, kBatch> from{};
-  // SO_TIMESTAMPNS, and on IPv6 the hop limit and packet info.
-  static constexpr size_t kControl = 128;
-  alignas(cmsghdr) std::array<std::array<char, kControl>, kBatch> control{};
-  // Not value-initialised: pages nobody has read into stay out of the RSS.
-  std::unique_ptr<uint8_t[]> data{new uint8_t[kBatch * kMaxPacket]};
-};
 
 VrrpSocket::VrrpSocket(int fd, int ifindex, Family family)
     : fd_(fd), ifindex_(ifindex), family_(family) {}
