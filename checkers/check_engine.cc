@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "checkers/beast_http_checker.h"
 #include "checkers/http_checker.h"
 #include "checkers/icmp_checker.h"
 #include "checkers/schedule.h"
@@ -113,6 +114,7 @@ std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
     case CheckKind::kTcp:
       return std::make_unique<TcpChecker>(io, address, p);
     case CheckKind::kHttp:
+      if (!usesLibcurl(p)) return std::make_unique<BeastHttpChecker>(io, address, p);
       if (!shard.curl) shard.curl = std::make_unique<netio::CurlMulti>(io);
       return std::make_unique<HttpChecker>(*shard.curl, address, p);
     case CheckKind::kScript:

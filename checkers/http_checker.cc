@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "checkers/http_message.h"
 #include "netio/duration_text.h"
 
 namespace holdfast::checkers {
@@ -58,17 +59,7 @@ ProbeResult judgeHttp(const CheckParams& p, const std::optional<std::regex>& bod
     default:
       return fail(isTlsError(o.code) ? Failure::kTls : Failure::kProtocol, detail);
   }
-  if (!statusExpected(p.expectStatus, static_cast<int>(o.status))) {
-    return fail(Failure::kStatusMismatch, "status " + std::to_string(o.status) + ", expected " +
-                                              formatStatusSet(p.expectStatus));
-  }
-  if (!p.expectBody.empty() && o.body.find(p.expectBody) == std::string::npos) {
-    return fail(Failure::kBodyMismatch, "body without \"" + p.expectBody + "\"");
-  }
-  if (bodyRegex && !std::regex_search(o.body, *bodyRegex)) {
-    return fail(Failure::kBodyMismatch, "body does not match /" + p.expectBodyRegex + "/");
-  }
-  return ProbeResult::success(latency);
+  return judgeHttpReply(p, bodyRegex, static_cast<int>(o.status), o.body, latency);
 }
 
 HttpChecker::HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, CheckParams p)
@@ -133,8 +124,8 @@ HttpChecker::~HttpChecker() {
 size_t HttpChecker::onBody(char* data, size_t size, size_t n, void* self) {
   auto* c = static_cast<HttpChecker*>(self);
   const size_t bytes = size * n;
-  if (c->keepBody_ && c->body_.size() < kMaxBody) {
-    c->body_.append(data, std::min(bytes, kMaxBody - c->body_.size()));
+  if (c->keepBody_ && c->body_.size() < kMaxHttpBody) {
+    c->body_.append(data, std::min(bytes, kMaxHttpBody - c->body_.size()));
   }
   return bytes;  // the rest is read and dropped: the server sees a normal client
 }

@@ -1,9 +1,10 @@
 #pragma once
-// HTTP(S) (L5) through libcurl's multi interface on the checker loop (one easy
-// handle per check, reused; a fresh connection per probe unless reuse_connection):
-// method GET or HEAD, path, Host and extra headers, expected status set, expected
-// body substring or regex, TLS with verify on/off, SNI and CA file, redirects only
-// when asked.
+// HTTP(S) (L5) through libcurl's multi interface on the checker loop, for the
+// checks that need it (usesLibcurl: TLS, redirects, kept-alive connections; plain
+// HTTP goes through BeastHttpChecker). One easy handle per probe in flight; a
+// fresh connection per probe unless reuse_connection: method GET or HEAD, path,
+// Host and extra headers, expected status set, expected body substring or regex,
+// TLS with verify on/off, SNI and CA file, redirects only when asked.
 
 #include <curl/curl.h>
 
@@ -23,7 +24,7 @@ struct HttpOutcome {
   CURLcode code = CURLE_OK;
   long osErrno = 0;  // CURLINFO_OS_ERRNO
   long status = 0;
-  std::string body;       // what was kept of it (see kMaxBody)
+  std::string body;       // what was kept of it (see kMaxHttpBody)
   std::string curlError;  // CURLOPT_ERRORBUFFER
 };
 ProbeResult judgeHttp(const CheckParams& p, const std::optional<std::regex>& bodyRegex,
@@ -31,8 +32,6 @@ ProbeResult judgeHttp(const CheckParams& p, const std::optional<std::regex>& bod
 
 class HttpChecker : public Checker {
  public:
-  static constexpr size_t kMaxBody = 64 * 1024;
-
   HttpChecker(netio::CurlMulti& multi, netio::IpAddress address, CheckParams p);
   ~HttpChecker() override;
   void probe(Done done) override;

@@ -31,6 +31,8 @@ class TcpClient {
   void read(Received done);
   // Abortive close; pending operations complete with an error the caller ignores.
   void close();
+  // For protocol code that reads and writes on its own (Beast).
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
 
  private:
   boost::asio::ip::tcp::socket socket_;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Each checker against real servers: a real nginx in its own namespace for HTTP
-# (status, body, Host) and TCP (open port, closed port -> refused, an address
+# (status, body, Host, a header, HEAD, an empty reply, a connect timeout: plain
+# HTTP through Boost.Beast; HTTPS through libcurl) and TCP (open port, closed port -> refused, an address
 # nobody holds -> timeout, an unreachable route -> unreachable), ICMP to a
 # namespace whose link then goes down, IPv6 for each; the layer ladder's cause;
 # identical checks run once; notify_up / notify_down run in order.
@@ -61,6 +62,18 @@ backend http_body {
 backend http_head {
     address 192.0.2.13
     check http { port 8080  path /health  method HEAD  $T }
+}
+backend http_header {
+    address 192.0.2.13
+    check http { port 8080  path /header  header "X-Probe: holdfast"  expect_body HEADER  $T }
+}
+backend http_empty {
+    address 192.0.2.13
+    check http { port 8080  path /empty  $T }
+}
+backend http_timeout {
+    address 192.0.2.14
+    check http { port 8080  path /  $T }
 }
 backend tcp_open {
     address 192.0.2.13
@@ -141,13 +154,13 @@ up() { grep -qF "backend $1: up" "$LOG"; }
 down() { grep -qF "backend $1: down ($2)" "$LOG"; }
 
 # ladder shares its icmp check with icmp4 and its tcp check with tcp_open.
-lab_wait "the check count" 5 grep -qF "checks: 25 declared, 23 distinct, on 2 checker threads" "$LOG"
-for b in http_ok http_host http_status_set http_head tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted \
+lab_wait "the check count" 5 grep -qF "checks: 28 declared, 26 distinct, on 2 checker threads" "$LOG"
+for b in http_ok http_host http_status_set http_head http_header tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted \
   https_insecure https_verified; do
   lab_wait "backend $b up" 10 up "$b"
 done
 lab_wait "group web up" 5 grep -qF "backend_group web: up" "$LOG"
-echo "ok: HTTP (status set, Host, HEAD), HTTPS (verify off; SNI + CA file), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
+echo "ok: HTTP (status set, Host, HEAD, header), HTTPS (verify off; SNI + CA file), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
 
 touch "$LAB_DIR/script-down"
 lab_wait "the script check down" 5 down scripted "script: exited with status 1"
@@ -159,13 +172,13 @@ echo "ok: a script check follows its command's exit status"
 # initial state).
 kill -HUP "$(cat "$LAB_DIR/h.pid")"
 lab_wait "the reload" 5 grep -qF "reload applied: VRRP instances and backends unchanged; they keep running" "$LOG"
-[ "$(grep -cF "checks: 25 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
+[ "$(grep -cF "checks: 28 declared" "$LOG")" = 1 ] || lab_fail "the reload restarted the checks"
 echo "ok: an unchanged reload keeps the checks running"
 
 # Down from the start: said once with the reason, never "up".
 lab_expect_log "$LOG" "backend http_status: down (L5: not checked yet) until its checks pass" "initial down"
 sleep 1.5 # several intervals: the failing ones stay down and no flapping
-for b in http_status http_body tcp_refused tcp_timeout tcp_unreachable tcp6_refused ladder_dead \
+for b in http_status http_body http_empty http_timeout tcp_refused tcp_timeout tcp_unreachable tcp6_refused ladder_dead \
   https_untrusted https_wrong_name; do
   up "$b" && lab_fail "backend $b came up"
 done
@@ -173,6 +186,8 @@ echo "ok: failing backends never came up"
 
 lab_wait "http_status's reason" 5 grep -qF "backend http_status: still down (L5: status 503, expected 200-299 301)" "$LOG"
 lab_wait "http_body's reason" 5 grep -qF "backend http_body: still down (L5: body does not match /status: (ok|fine)/)" "$LOG"
+lab_wait "http_empty's reason" 5 grep -qF "backend http_empty: still down (L5: Empty reply from server)" "$LOG"
+lab_wait "http_timeout's reason" 5 grep -qF "backend http_timeout: still down (L5: no connection in 300ms)" "$LOG"
 lab_wait "tcp_refused's reason" 5 grep -qF "backend tcp_refused: still down (L4: connection refused)" "$LOG"
 lab_wait "tcp6_refused's reason" 5 grep -qF "backend tcp6_refused: still down (L4: connection refused)" "$LOG"
 lab_wait "tcp_timeout's reason" 5 grep -qF "backend tcp_timeout: still down (L4: no connection in 300ms)" "$LOG"
@@ -180,7 +195,7 @@ lab_wait "tcp_unreachable's reason" 5 grep -qF "backend tcp_unreachable: still d
 lab_wait "ladder_dead's reason" 5 grep -qF "backend ladder_dead: still down (L3: no echo reply in 300ms)" "$LOG"
 lab_wait "https_untrusted's reason" 5 grep -qF "backend https_untrusted: still down (L5: SSL certificate problem: self-signed certificate)" "$LOG"
 lab_wait "https_wrong_name's reason" 5 grep -qF "backend https_wrong_name: still down (L5: SSL: no alternative certificate subject name matches target host name '2001:db8::13')" "$LOG"
-echo "ok: every failure cause named: status, body regex, refused (v4, v6), timeout, unreachable, L3, untrusted and misnamed certificates"
+echo "ok: every failure cause named: status, body regex, empty reply, HTTP connect timeout, refused (v4, v6), timeout, unreachable, L3, untrusted and misnamed certificates"
 
 # nginx stops: the HTTP checks fail at L5, the ladder names L4 (its TCP check) as
 # the cause, and the group loses its quorum.

@@ -333,6 +333,13 @@ http {
         location = /status/301 { return 301 /health; }
         location = /status/503 { return 503 "status 503\n"; }
         location = /body { return 200 "status: degraded\n"; }
+        # Closes the connection without a reply.
+        location = /empty { return 444; }
+        # 200 only when the check sent its configured header.
+        location = /header {
+            if (\$http_x_probe != "holdfast") { return 400 "no X-Probe\n"; }
+            return 200 "HEADER\n";
+        }
     }
     server {
         listen $port;
