@@ -13,6 +13,7 @@
 #include "checkers/tcp_checker.h"
 #include "netio/await_reply.h"
 #include "netio/curl_multi.h"
+#include "netio/probe_reactor.h"
 
 namespace holdfast::checkers {
 
@@ -97,6 +98,14 @@ CheckEngine::~CheckEngine() {
   stop();
 }
 
+std::expected<void, std::string> CheckEngine::probeReactor(Shard& shard) {
+  if (shard.probes) return {};
+  auto reactor = netio::ProbeReactor::create(shard.loop.context());
+  if (!reactor) return std::unexpected(reactor.error());
+  shard.probes = std::move(*reactor);
+  return {};
+}
+
 std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
     Shard& shard, int shardIndex, const CheckParams& p, const netio::IpAddress& address,
     const netio::ScriptIdentity& who) {
@@ -112,11 +121,15 @@ std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
       return std::make_unique<IcmpChecker>(io, *pinger, address, p.timeout);
     }
     case CheckKind::kTcp:
-      return std::make_unique<TcpChecker>(io, address, p);
+      if (auto r = probeReactor(shard); !r) return std::unexpected(r.error());
+      return std::make_unique<TcpChecker>(io, *shard.probes, address, p);
     case CheckKind::kHttp:
-      if (!usesLibcurl(p)) return std::make_unique<BeastHttpChecker>(io, address, p);
-      if (!shard.curl) shard.curl = std::make_unique<netio::CurlMulti>(io);
-      return std::make_unique<HttpChecker>(*shard.curl, address, p);
+      if (usesLibcurl(p)) {
+        if (!shard.curl) shard.curl = std::make_unique<netio::CurlMulti>(io);
+        return std::make_unique<HttpChecker>(*shard.curl, address, p);
+      }
+      if (auto r = probeReactor(shard); !r) return std::unexpected(r.error());
+      return std::make_unique<BeastHttpChecker>(io, *shard.probes, address, p);
     case CheckKind::kScript:
       return std::make_unique<ScriptChecker>(io, p.script, who, p.timeout);
   }

@@ -28,7 +28,8 @@
 
 namespace holdfast::netio {
 class CurlMulti;
-}
+class ProbeReactor;
+}  // namespace holdfast::netio
 
 namespace holdfast::checkers {
 
@@ -134,7 +135,8 @@ class CheckEngine {
     std::thread thread;
     std::mt19937_64 random{std::random_device{}()};
     std::unique_ptr<netio::CurlMulti> curl;
-    std::unique_ptr<IcmpPinger> ping4, ping6;  // destroyed before the loop they use
+    std::unique_ptr<netio::ProbeReactor> probes;  // TCP and plain HTTP connections
+    std::unique_ptr<IcmpPinger> ping4, ping6;     // destroyed before the loop they use
   };
   // What the home thread knows of each check: a copy, never the runner itself.
   struct CheckView {
@@ -157,6 +159,8 @@ class CheckEngine {
   };
 
   CheckEngine() = default;
+  // The shard's ProbeReactor, made at its first TCP or plain HTTP check.
+  static std::expected<void, std::string> probeReactor(Shard& shard);
   std::expected<std::unique_ptr<Checker>, std::string> makeChecker(
       Shard& shard, int shardIndex, const CheckParams& p, const netio::IpAddress& address,
       const netio::ScriptIdentity& who);

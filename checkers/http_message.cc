@@ -1,6 +1,7 @@
 #include "checkers/http_message.h"
 
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/write.hpp>
 #include <limits>
 #include <sstream>
@@ -48,13 +49,31 @@ std::string buildHttpRequest(const CheckParams& p, const netio::IpAddress& addre
   return out.str();
 }
 
-void prepareReplyParser(ReplyParser& parser, const CheckParams& p) {
-  parser.header_limit(64 * 1024);
+ReplyParser::ReplyParser(const CheckParams& p)
+    : keep_(!p.expectBody.empty() || !p.expectBodyRegex.empty()) {
+  header_limit(64 * 1024);
   // Not body_limit(boost::none): Boost 1.74 compares a Content-Length with the
   // empty optional and refuses every body ("body limit exceeded").
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  parser.get().body().keep = !p.expectBody.empty() || !p.expectBodyRegex.empty();
-  if (p.method == "HEAD") parser.skip(true);  // a HEAD reply has no body
+  body_limit(std::numeric_limits<std::uint64_t>::max());
+  eager(true);
+  if (p.method == "HEAD") skip(true);  // a HEAD reply has no body
+}
+
+void ReplyParser::on_response_impl(int code, string_view, int, error_code& ec) {
+  ec = {};
+  status_ = code;
+}
+
+size_t ReplyParser::on_body_impl(string_view body, error_code& ec) {
+  ec = {};
+  if (keep_ && body_.size() < kMaxHttpBody) {
+    body_.append(body.data(), std::min(body.size(), kMaxHttpBody - body_.size()));
+  }
+  return body.size();
+}
+
+size_t ReplyParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) {
+  return on_body_impl(body, ec);
 }
 
 ProbeResult judgeHttpReply(const CheckParams& p, const std::optional<std::regex>& bodyRegex,

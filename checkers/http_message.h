@@ -1,14 +1,13 @@
 #pragma once
 // The two ends of a plain HTTP check, free of I/O: the request bytes a check
-// sends (built once, by Boost.Beast's serializer), the body type its reply is
-// parsed into (keeps the first kMaxHttpBody bytes, reads and drops the rest, as a
-// normal client would), and what a reply's status and body mean for the check.
+// sends (built once, by Boost.Beast's serializer), the parser its reply goes
+// through (Beast's, keeping the status and the first kMaxHttpBody bytes of the
+// body; the rest is read and dropped, as a normal client would), and what a
+// reply's status and body mean for the check.
 // Shared by both HTTP paths (Beast for plain HTTP, libcurl for TLS).
 
-#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/optional.hpp>
 #include <chrono>
 #include <optional>
@@ -32,44 +31,37 @@ inline constexpr size_t kMaxHttpBody = 64 * 1024;
 // either side.
 std::string buildHttpRequest(const CheckParams& p, const netio::IpAddress& address);
 
-// A Beast body that keeps at most kMaxHttpBody bytes (all of them only when
-// `keep` is set by the caller before reading) and consumes everything.
-struct CappedBody {
-  struct value_type {
-    bool keep = false;
-    std::string text;
-  };
-  class reader {
-   public:
-    template <bool isRequest, class Fields>
-    reader(boost::beast::http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
-    void init(const boost::optional<std::uint64_t>&, boost::beast::error_code& ec) { ec = {}; }
-    template <class ConstBufferSequence>
-    size_t put(const ConstBufferSequence& buffers, boost::beast::error_code& ec) {
-      ec = {};
-      size_t n = 0;
-      for (const auto b : boost::beast::buffers_range_ref(buffers)) {
-        if (body_.keep && body_.text.size() < kMaxHttpBody) {
-          body_.text.append(static_cast<const char*>(b.data()),
-                            std::min(b.size(), kMaxHttpBody - body_.text.size()));
-        }
-        n += b.size();
-      }
-      return n;
-    }
-    void finish(boost::beast::error_code& ec) { ec = {}; }
+// Beast's HTTP/1.1 response parser, made to keep what a check judges and no
+// more: the status, and the body's first kMaxHttpBody bytes only when an
+// expectation reads it (the rest is parsed and dropped). No header field is
+// stored (a response_parser allocates every one). Feed it with put() and, at the
+// peer's end, put_eof(); it is done when is_done().
+class ReplyParser : public boost::beast::http::basic_parser<false> {
+ public:
+  // Headers up to 64 KiB (curl takes 100 KiB, Beast's default is 8 KiB), no body
+  // limit (the whole body is read, as curl does), nothing expected after HEAD.
+  explicit ReplyParser(const CheckParams& p);
+  int status() const { return status_; }
+  const std::string& body() const { return body_; }
 
-   private:
-    value_type& body_;
-  };
+ private:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+  void on_request_impl(boost::beast::http::verb, string_view, string_view, int,
+                       error_code&) override {}
+  void on_response_impl(int code, string_view, int, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field, string_view, string_view, error_code&) override {}
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  size_t on_body_impl(string_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override;
+  void on_finish_impl(error_code&) override {}
+
+  bool keep_ = false;
+  int status_ = 0;
+  std::string body_;
 };
-
-using ReplyParser = boost::beast::http::response_parser<CappedBody>;
-
-// Readies a parser for a check's reply: headers up to 64 KiB (curl takes 100 KiB,
-// Beast's default is 8 KiB), no body limit (the whole body is read, as curl
-// does), the body kept when an expectation reads it, none expected after HEAD.
-void prepareReplyParser(ReplyParser& parser, const CheckParams& p);
 
 // A reply that arrived: its status against expect_status, its body against
 // expect_body and expect_body_regex.

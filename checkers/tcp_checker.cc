@@ -8,8 +8,9 @@ namespace {
 constexpr size_t kMaxReply = 64 * 1024;  // an `expect` must show up in the first 64 KiB
 }
 
-TcpChecker::TcpChecker(boost::asio::io_context& io, netio::IpAddress address, const CheckParams& p)
-    : io_(io),
+TcpChecker::TcpChecker(boost::asio::io_context& io, netio::ProbeReactor& reactor,
+                       netio::IpAddress address, const CheckParams& p)
+    : reactor_(reactor),
       address_(address),
       port_(p.port),
       send_(p.send),
@@ -27,7 +28,7 @@ void TcpChecker::probe(Done done) {
   started_ = std::chrono::steady_clock::now();
   received_.clear();
   connected_ = false;
-  client_ = std::make_unique<netio::TcpClient>(io_);
+  client_ = std::make_unique<netio::TcpClient>(reactor_);
   timer_.expires_after(timeout_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;

@@ -17,7 +17,8 @@ namespace holdfast::checkers {
 
 class TcpChecker : public Checker {
  public:
-  TcpChecker(boost::asio::io_context& io, netio::IpAddress address, const CheckParams& p);
+  TcpChecker(boost::asio::io_context& io, netio::ProbeReactor& reactor, netio::IpAddress address,
+             const CheckParams& p);
   ~TcpChecker() override { cancel(); }
   void probe(Done done) override;
   void cancel() override;
@@ -28,7 +29,7 @@ class TcpChecker : public Checker {
   void finish(ProbeResult r);
   std::chrono::microseconds elapsed() const;
 
-  boost::asio::io_context& io_;
+  netio::ProbeReactor& reactor_;
   netio::IpAddress address_;
   int port_;
   std::string send_;
