@@ -12,6 +12,7 @@
 #include "checkers/script_checker.h"
 #include "checkers/tcp_checker.h"
 #include "netio/await_reply.h"
+#include "netio/cpu_affinity.h"
 #include "netio/curl_multi.h"
 #include "netio/probe_reactor.h"
 
@@ -55,6 +56,8 @@ std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(Eng
                           ? spec.threads
                           : autoThreads(distinct.size(), std::thread::hardware_concurrency());
   for (int i = 0; i < threads; ++i) e->shards_.push_back(std::make_unique<Shard>());
+  e->cpus_ = spec.cpus;
+  e->warn_ = spec.warn;
   for (size_t i = 0; i < distinct.size(); ++i) {
     const size_t si = i % e->shards_.size();
     Shard& shard = *e->shards_[si];
@@ -165,7 +168,13 @@ void CheckEngine::start(OnChange onChange) {
   onChange_ = std::move(onChange);
   for (size_t i = 0; i < shards_.size(); ++i) {
     Shard& s = *shards_[i];
-    s.thread = std::thread([&s] { s.loop.run(); });
+    s.thread = std::thread([this, &s, i] {
+      if (auto why = netio::pinThisThread(cpus_); why && warn_) {
+        warn_("checker thread " + std::to_string(i) + " not pinned to CPUs " +
+              netio::formatCpus(cpus_) + ": " + *why);
+      }
+      s.loop.run();
+    });
     s.loop.post([this, i] { startShard(i); });
   }
 }

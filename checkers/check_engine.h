@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <expected>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,6 +61,10 @@ struct EngineSpec {
   std::vector<GroupSpec> groups;
   netio::ScriptIdentity scriptUser;  // for script checks
   int threads = 0;                   // 0: one per kChecksPerThread distinct checks, up to the cores
+  std::vector<int> cpus;             // checker_cpu_affinity; empty: any CPU
+  // Told what went wrong on a checker thread that the engine cannot return
+  // (a thread that could not be pinned); called from that thread.
+  std::function<void(const std::string&)> warn;
 };
 
 // Where one checker thread is comfortably within a core (HTTP checks at 1 s).
@@ -180,6 +185,8 @@ class CheckEngine {
   // Runners (their checkers hold curl handles and pinger references) are
   // declared after the shards, so they are destroyed first.
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<int> cpus_;  // the threads' CPUs (checker_cpu_affinity)
+  std::function<void(const std::string&)> warn_;
   std::vector<std::unique_ptr<CheckRunner>> runners_;
   std::vector<size_t> shardOf_;   // by runner index
   std::vector<CheckView> views_;  // by runner index; home thread only

@@ -4,6 +4,10 @@
 #include "core/config/build_context.h"
 #include "core/config/values.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
 #include <limits>
 #include <regex>
 
@@ -16,6 +20,35 @@ const std::set<std::string_view> kHoldfastGlobals{"metrics_listen", "lock_memory
 
 void setIf(auto& field, const auto& value) {
   if (value) field = *value;
+}
+
+// vrrp_cpu_affinity / checker_cpu_affinity CPU...: as keepalived, each a CPU of
+// this machine (0 to the count less one); one bad value, or none, is a warning
+// and no affinity at all.
+std::vector<int> cpuList(BuildContext& ctx, const Node& c) {
+  const std::string& k = c.keyword.text;
+  if (c.args.empty()) {
+    ctx.diags().warning(c.where(), k + ": no CPU given; the threads may run on any CPU");
+    return {};
+  }
+  const long cpus = std::max(1L, ::sysconf(_SC_NPROCESSORS_CONF));
+  std::vector<int> out;
+  for (const Token& a : c.args) {
+    int cpu = -1;
+    const auto [end, ec] = std::from_chars(a.text.data(), a.text.data() + a.text.size(), cpu);
+    std::string why;
+    if (ec != std::errc() || end != a.text.data() + a.text.size()) {
+      why = "invalid number '" + a.text + "'";
+    } else if (cpu < 0 || cpu >= cpus) {
+      why = "CPU " + a.text + " outside range [0, " + std::to_string(cpus - 1) + "]";
+    }
+    if (!why.empty()) {
+      ctx.diags().warning(a.where, k + ": " + why + "; no affinity set, as keepalived");
+      return {};
+    }
+    if (std::find(out.begin(), out.end(), cpu) == out.end()) out.push_back(cpu);
+  }
+  return out;
 }
 
 // nftables, nftables_priority, nftables_counters and vrrp_iptables (keepalived's
@@ -92,6 +125,10 @@ void buildGlobalDefs(BuildContext& ctx, const Node& n, GlobalDefs& g) {
       setIf(g.vrrpVersion, ctx.integer(c, 2, 3));
     } else if (k == "vrrp_rt_priority") {
       setIf(g.vrrpRtPriority, ctx.integer(c, 0, 99));
+    } else if (k == "vrrp_cpu_affinity") {
+      g.vrrpCpus = cpuList(ctx, c);
+    } else if (k == "checker_cpu_affinity") {
+      g.checkerCpus = cpuList(ctx, c);
     } else if (k == "lock_memory") {
       setIf(g.lockMemory, ctx.boolean(c));
     } else if (k == "metrics_listen") {

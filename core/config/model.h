@@ -53,6 +53,10 @@ struct GlobalDefs {
   // SCHED_FIFO priority of the VRRP thread (keepalived's keyword); 0: the normal
   // class. On by default so that busy checks or a loaded host never delay adverts.
   int vrrpRtPriority = 10;
+  // CPUs the VRRP thread and the checker threads may run on (keepalived's
+  // vrrp_cpu_affinity / checker_cpu_affinity, which pin its processes); empty: any.
+  std::vector<int> vrrpCpus;
+  std::vector<int> checkerCpus;
   bool skipCheckAdvAddr = false;
   bool strict = false;
   // no_accept's drop rules (netio/nft_filter.h): nftables [TABLE], nftables_priority,

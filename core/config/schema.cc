@@ -161,6 +161,8 @@ constexpr std::array kGlobalKeywords{
     KeywordSpec{"vrrp_mcast_group6", 1, 1, "an IPv6 multicast address"},
     KeywordSpec{"checker_threads", 1, 1, "a count 0-64 (0: automatic)"},
     KeywordSpec{"vrrp_rt_priority", 1, 1, "a real-time priority 1-99, or 0 for none"},
+    KeywordSpec{"vrrp_cpu_affinity", 0, U, "CPU numbers"},
+    KeywordSpec{"checker_cpu_affinity", 0, U, "CPU numbers"},
     KeywordSpec{"metrics_listen", 1, 1, "ADDR:PORT for Prometheus metrics"},
     KeywordSpec{"lock_memory", 1, 1, "on or off"},
     KeywordSpec{"vrrp_lower_prio_no_advert", 0, 1, "optionally 'true' or 'false'"},
@@ -205,7 +207,8 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"rs_init_notifies", kLvs},
     {"no_checker_emails", kLvs},
     // keepalived runs a parent and vrrp, checker and bfd children; these name and tune
-    // them. holdfastd's VRRP thread has vrrp_rt_priority.
+    // them. holdfastd's VRRP thread has vrrp_rt_priority and vrrp_cpu_affinity, its
+    // checker threads checker_cpu_affinity.
     {"process_names", kDaemon},
     {"process_name", kDaemon},
     {"vrrp_process_name", kDaemon},
@@ -218,8 +221,6 @@ constexpr auto kGlobalUnimplemented = std::to_array<UnimplementedSpec>({
     {"vrrp_no_swap", kDefault},
     {"checker_no_swap", kDefault},
     {"bfd_no_swap", kDaemon},
-    {"vrrp_cpu_affinity", kDaemon},
-    {"checker_cpu_affinity", kDaemon},
     {"bfd_cpu_affinity", kDaemon},
     {"checker_rt_priority", kDaemon},
     {"bfd_rt_priority", kDaemon},

@@ -5,6 +5,7 @@
 #include "core/runtime/script_tracker.h"
 #include "core/runtime/transition_effects.h"
 #include "netio/await_reply.h"
+#include "netio/cpu_affinity.h"
 
 namespace holdfast::runtime {
 
@@ -35,7 +36,8 @@ std::string healthSignature(const config::Config& cfg) {
     sig += "}";
   }
   return sig + cfg.global.scriptUser + "|" + cfg.global.scriptGroup + "|" +
-         std::to_string(cfg.global.checkerThreads);
+         std::to_string(cfg.global.checkerThreads) + "|" +
+         netio::formatCpus(cfg.global.checkerCpus);
 }
 
 std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create(
@@ -44,6 +46,9 @@ std::expected<std::unique_ptr<HealthMonitor>, std::string> HealthMonitor::create
   checkers::EngineSpec spec;
   spec.carried = carried;
   spec.threads = cfg.global.checkerThreads;
+  spec.cpus = cfg.global.checkerCpus;
+  m->cpus_ = cfg.global.checkerCpus;
+  spec.warn = [](const std::string& what) { log::warning(what); };
   bool scripts = false;
   for (const auto& b : cfg.backends) {
     checkers::BackendSpec bs{b.name, toNetio(b.address), {}};
@@ -99,7 +104,8 @@ void HealthMonitor::start(Forward forward) {
   log::info("checks: " + std::to_string(engine_->declaredChecks()) + " declared, " +
             std::to_string(engine_->distinctChecks()) + " distinct, on " +
             std::to_string(engine_->threads()) + " checker thread" +
-            (engine_->threads() == 1 ? "" : "s"));
+            (engine_->threads() == 1 ? "" : "s") +
+            (cpus_.empty() ? "" : " pinned to CPUs " + netio::formatCpus(cpus_)));
   size_t down = 0;
   for (const auto& [name, h] : initial_) down += h.up ? 0 : 1;
   if (down > kDetailedStartLines) {

@@ -54,6 +54,7 @@ class HealthMonitor {
   std::optional<checkers::EngineReport> report();
 
   std::unique_ptr<checkers::CheckEngine> engine_;
+  std::vector<int> cpus_;  // checker_cpu_affinity, as logged
   std::map<std::string, checkers::HealthChange> initial_;
   std::map<std::string, Notify> notify_;  // by backend name, only those with scripts
   Forward forward_;

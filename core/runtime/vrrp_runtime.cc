@@ -7,6 +7,7 @@
 
 #include "core/log/logger.h"
 #include "netio/await_reply.h"
+#include "netio/cpu_affinity.h"
 #include "netio/duration_text.h"
 
 namespace holdfast::runtime {
@@ -30,6 +31,7 @@ std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
   if (!set) return std::unexpected(set.error());
   rt->set_ = std::move(*set);
   rt->rtPriority_ = cfg.global.vrrpRtPriority;
+  rt->cpus_ = cfg.global.vrrpCpus;
   return rt;
 }
 
@@ -37,6 +39,12 @@ void VrrpRuntime::start() {
   if (started_) return;
   started_ = true;
   thread_ = std::thread([this] {
+    // Before the real-time class: a SCHED_FIFO thread on a CPU it may not keep.
+    if (auto why = netio::pinThisThread(cpus_)) {
+      log::warning("VRRP thread not pinned to CPUs " + netio::formatCpus(cpus_) + ": " + *why);
+    } else if (!cpus_.empty()) {
+      log::info("VRRP thread pinned to CPUs " + netio::formatCpus(cpus_) + " (vrrp_cpu_affinity)");
+    }
     if (rtPriority_ > 0) {
       // Adverts and failover timers must not wait behind checks, scripts or
       // anything else busy on the host (keepalived's "thread timer expired").

@@ -71,7 +71,8 @@ class VrrpRuntime {
   std::unique_ptr<InstanceSet> set_;
   boost::asio::steady_timer graceTimer_;
   bool started_ = false;
-  int rtPriority_ = 0;  // SCHED_FIFO priority of the thread; 0: normal class
+  int rtPriority_ = 0;     // SCHED_FIFO priority of the thread; 0: normal class
+  std::vector<int> cpus_;  // vrrp_cpu_affinity; empty: any CPU
 };
 
 }  // namespace holdfast::runtime

@@ -5,7 +5,9 @@
 # lo). From a capture: the distribution of the intervals between the
 # master's consecutive adverts and their deviation from 100 ms (p50, p99, max),
 # and any state change on either node (there must be none). Captured on the
-# master's eth0 (outgoing). A report, not a test.
+# master's eth0 (outgoing). Three phases: idle, loaded, and loaded with the VRRP
+# thread and the checker threads pinned to different CPUs (vrrp_cpu_affinity 0,
+# checker_cpu_affinity 1). A report, not a test.
 #
 # Usage: tests/bench/advert_timing.sh [N] [SECONDS]   (default 10000, 30)
 set -uo pipefail
@@ -22,8 +24,9 @@ R1="$LAB-r1" R2="$LAB-r2"
 ip netns exec "$R1" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 lab_nginx "$R1" web
 
-config() { # FILE STATE PRIORITY CHECKS
+config() { # FILE STATE PRIORITY CHECKS [GLOBAL_DEFS LINES]
   : >"$1"
+  [ -n "${5:-}" ] && printf 'global_defs {\n%s\n}\n' "$5" >>"$1"
   local i
   for ((i = 0; i < $4; i++)); do
     echo "backend b$i { address 127.1.$((i / 250)).$((i % 250 + 1))  check http { port 8080  path /health  interval 1s  timeout 1s  rise 1  fall 1 } }" >>"$1"
@@ -43,9 +46,9 @@ vrrp_instance VI_1 {
 CONF
 }
 
-phase() { # NAME CHECKS
+phase() { # NAME CHECKS [MASTER'S GLOBAL_DEFS LINES]
   local tag=$1
-  config "$LAB_DIR/m-$tag.conf" MASTER 150 "$2"
+  config "$LAB_DIR/m-$tag.conf" MASTER 150 "$2" "${3:-}"
   config "$LAB_DIR/b-$tag.conf" BACKUP 100 0
   bench_daemon holdfast "$R1" "m-$tag"
   local m=$LAB_PID
@@ -74,11 +77,12 @@ phase() { # NAME CHECKS
   changes=$(grep -hcE " -> (MASTER|BACKUP|FAULT): " "$LAB_DIR/m-$tag.log" "$LAB_DIR/b-$tag.log" | paste -sd+ | bc)
   # Expected: r1 INIT -> MASTER and r2 INIT -> BACKUP at start, then nothing.
   printf '%s checks=%d served=%d transitions=%d\n' "$tag" "$2" "$((a1 - a0))" "$changes"
+  grep -hE " -> (MASTER|BACKUP|FAULT): " "$LAB_DIR/m-$tag.log" "$LAB_DIR/b-$tag.log" | sed 's/^/    /'
   python3 - "$LAB_DIR/$tag.pcap" "$tag" <<'PY'
 import os, sys
 sys.path.insert(0, os.environ["HERE"])
 from failover_gap import adverts
-times = [t for t, s, p in adverts(sys.argv[1])]
+times = [a[0] for a in adverts(sys.argv[1])]
 iv = sorted(abs((b - a) * 1000 - 100.0) for a, b in zip(times, times[1:]))
 raw = sorted((b - a) * 1000 for a, b in zip(times, times[1:]))
 def pct(v, p): return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
@@ -93,4 +97,9 @@ echo "advert timing: advert_int 0.1, $SECONDS_RUN s per phase; load = $N HTTP ch
 echo "holdfastd: $("$HOLDFASTD" --version)"
 phase idle 0
 phase loaded "$N"
+# The VRRP thread and the checker threads on CPUs of their own: the checks'
+# softirq work (their traffic is handled on the CPU that sends it) stays off the
+# VRRP thread's CPU.
+phase pinned "$N" "    vrrp_cpu_affinity 0
+    checker_cpu_affinity 1"
 echo "transitions counts the start (r1 INIT -> MASTER, r2 INIT -> BACKUP): 2 means none spurious."

@@ -36,6 +36,7 @@ T="interval 200ms  timeout 300ms  rise 1  fall 2"
 cat >"$LAB_DIR/h.conf" <<CONF
 global_defs {
     checker_threads 2
+    checker_cpu_affinity 0
 }
 backend http_ok {
     address 192.0.2.13
@@ -154,7 +155,19 @@ up() { grep -qF "backend $1: up" "$LOG"; }
 down() { grep -qF "backend $1: down ($2)" "$LOG"; }
 
 # ladder shares its icmp check with icmp4 and its tcp check with tcp_open.
-lab_wait "the check count" 5 grep -qF "checks: 28 declared, 26 distinct, on 2 checker threads" "$LOG"
+lab_wait "the check count" 5 grep -qF "checks: 28 declared, 26 distinct, on 2 checker threads pinned to CPUs 0" "$LOG"
+# checker_cpu_affinity 0, read back from the kernel: the two checker threads (and
+# any short-lived thread they start, such as curl's resolver) may run on CPU 0
+# only, the main thread anywhere.
+if [ "$(nproc --all)" -lt 2 ]; then
+  echo "NOT CHECKED: checker_cpu_affinity on a machine with one CPU (nothing to tell apart)" >&2
+else
+  hpid=$(cat "$LAB_DIR/h.pid")
+  pinned=$(grep -h "^Cpus_allowed_list:" /proc/"$hpid"/task/*/status | awk '$2 == "0"' | wc -l)
+  [ "$pinned" -ge 2 ] || lab_fail "expected the 2 checker threads pinned to CPU 0, found $pinned threads"
+  grep -q "^Cpus_allowed_list:[[:space:]]*0$" "/proc/$hpid/status" && lab_fail "the main thread was pinned too"
+  echo "ok: checker_cpu_affinity 0 pins the 2 checker threads (kernel's Cpus_allowed_list)"
+fi
 for b in http_ok http_host http_status_set http_head http_header tcp_open tcp_expect icmp4 icmp6 http6 ladder scripted \
   https_insecure https_verified; do
   lab_wait "backend $b up" 10 up "$b"

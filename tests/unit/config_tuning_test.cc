@@ -153,3 +153,32 @@ TEST_CASE("a sync group's track_file and track_process reach every member") {
   CHECK_THAT(warningsOf(text).at(0), Catch::Contains("track_file 'nofile' names no track_file"));
   CHECK(noEffectOf(text).empty());
 }
+
+TEST_CASE("vrrp_cpu_affinity and checker_cpu_affinity are read as CPU lists, as keepalived") {
+  Config c = loadOrFail("global_defs {\n  vrrp_cpu_affinity 0\n  checker_cpu_affinity 0 0\n}\n" +
+                        instance(""));
+  CHECK(c.global.vrrpCpus == std::vector<int>{0});
+  CHECK(c.global.checkerCpus == std::vector<int>{0});
+  CHECK(noEffectOf("global_defs {\n  vrrp_cpu_affinity 0\n  checker_cpu_affinity 0\n}\n" +
+                   instance("")) == std::vector<std::string>{});
+}
+
+TEST_CASE("a bad CPU in an affinity list is a warning and no affinity at all, as keepalived") {
+  // keepalived 2.2.7: "number '7' outside range [0, 1]" / "invalid number 'abc'",
+  // then no affinity; the config still loads.
+  const std::string huge = "global_defs {\n  vrrp_cpu_affinity 0 100000\n}\n" + instance("");
+  auto w = warningsOf(huge);
+  REQUIRE(w.size() == 1);
+  CHECK_THAT(w[0], Catch::Contains("test.conf:2:23") && Catch::Contains("CPU 100000 outside"));
+  CHECK(loadOrFail(huge).global.vrrpCpus.empty());
+
+  const std::string word = "global_defs {\n  checker_cpu_affinity 0-1\n}\n" + instance("");
+  w = warningsOf(word);
+  REQUIRE(w.size() == 1);
+  CHECK_THAT(w[0], Catch::Contains("invalid number '0-1'"));
+  CHECK(loadOrFail(word).global.checkerCpus.empty());
+
+  w = warningsOf("global_defs {\n  vrrp_cpu_affinity\n}\n" + instance(""));
+  REQUIRE(w.size() == 1);
+  CHECK_THAT(w[0], Catch::Contains("no CPU given"));
+}
