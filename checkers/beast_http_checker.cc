@@ -119,6 +119,7 @@ void BeastHttpChecker::read() {
       ex->buffer.consume(used);
       if (ec == boost::beast::http::error::need_more) break;
       if (ec) return fail("bad reply: " + ec.message());
+      if (used == 0) break;  // nothing taken, no error: wait for more bytes
     }
     if (ex->parser.is_done()) break;
   }
