@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "checkers/http_message.h"
+#include "checkers/tcp_checker.h"
 #include "netio/duration_text.h"
 
 namespace holdfast::checkers {
@@ -69,15 +70,10 @@ void BeastHttpChecker::probe(Done done) {
 }
 
 void BeastHttpChecker::connected(netio::ConnectOutcome outcome, const std::string& error) {
-  switch (outcome) {
-    case netio::ConnectOutcome::kRefused:
-      return finish(ProbeResult::failed(Failure::kRefused, "connection refused", elapsed()));
-    case netio::ConnectOutcome::kUnreachable:
-      return finish(ProbeResult::failed(Failure::kUnreachable, error, elapsed()));
-    case netio::ConnectOutcome::kFailed:
-      return finish(ProbeResult::failed(Failure::kProtocol, "connect: " + error, elapsed()));
-    case netio::ConnectOutcome::kConnected:
-      break;
+  // A connect failure that is neither refused nor unreachable is a protocol
+  // failure, as with libcurl's checks.
+  if (auto f = connectFailure(outcome, error, elapsed(), Failure::kProtocol)) {
+    return finish(std::move(*f));
   }
   connected_ = true;
   // A fresh socket's send buffer takes a request of a few KiB whole; a short

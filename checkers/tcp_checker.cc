@@ -42,16 +42,24 @@ void TcpChecker::probe(Done done) {
                    [this](netio::ConnectOutcome o, const std::string& e) { connected(o, e); });
 }
 
-void TcpChecker::connected(netio::ConnectOutcome outcome, const std::string& error) {
+std::optional<ProbeResult> connectFailure(netio::ConnectOutcome outcome, const std::string& error,
+                                          std::chrono::microseconds latency, Failure other) {
   switch (outcome) {
     case netio::ConnectOutcome::kRefused:
-      return finish(ProbeResult::failed(Failure::kRefused, "connection refused", elapsed()));
+      return ProbeResult::failed(Failure::kRefused, "connection refused", latency);
     case netio::ConnectOutcome::kUnreachable:
-      return finish(ProbeResult::failed(Failure::kUnreachable, error, elapsed()));
+      return ProbeResult::failed(Failure::kUnreachable, error, latency);
     case netio::ConnectOutcome::kFailed:
-      return finish(ProbeResult::failed(Failure::kLocalError, "connect: " + error, elapsed()));
+      return ProbeResult::failed(other, "connect: " + error, latency);
     case netio::ConnectOutcome::kConnected:
       break;
+  }
+  return std::nullopt;
+}
+
+void TcpChecker::connected(netio::ConnectOutcome outcome, const std::string& error) {
+  if (auto f = connectFailure(outcome, error, elapsed(), Failure::kLocalError)) {
+    return finish(std::move(*f));
   }
   connected_ = true;
   if (expect_.empty() && send_.empty()) return finish(ProbeResult::success(elapsed()));

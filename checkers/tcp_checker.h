@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "checkers/check_params.h"
@@ -14,6 +15,11 @@
 #include "netio/tcp_client.h"
 
 namespace holdfast::checkers {
+
+// What a connect that did not succeed means for a check (nullopt: connected).
+// `other` is the failure kind of a cause that is neither refused nor unreachable.
+std::optional<ProbeResult> connectFailure(netio::ConnectOutcome outcome, const std::string& error,
+                                          std::chrono::microseconds latency, Failure other);
 
 class TcpChecker : public Checker {
  public:

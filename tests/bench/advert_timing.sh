@@ -75,7 +75,8 @@ phase() { # NAME CHECKS [MASTER'S GLOBAL_DEFS LINES]
   lab_stop "$m"
   local changes
   changes=$(grep -hcE " -> (MASTER|BACKUP|FAULT): " "$LAB_DIR/m-$tag.log" "$LAB_DIR/b-$tag.log" | paste -sd+ | bc)
-  # Expected: r1 INIT -> MASTER and r2 INIT -> BACKUP at start, then nothing.
+  # Expected: r1 INIT -> BACKUP -> MASTER (state MASTER waits one advert_int for a
+  # master, as keepalived) and r2 INIT -> BACKUP at start, then nothing.
   printf '%s checks=%d served=%d transitions=%d\n' "$tag" "$2" "$((a1 - a0))" "$changes"
   grep -hE " -> (MASTER|BACKUP|FAULT): " "$LAB_DIR/m-$tag.log" "$LAB_DIR/b-$tag.log" | sed 's/^/    /'
   python3 - "$LAB_DIR/$tag.pcap" "$tag" <<'PY'
@@ -102,4 +103,4 @@ phase loaded "$N"
 # VRRP thread's CPU.
 phase pinned "$N" "    vrrp_cpu_affinity 0
     checker_cpu_affinity 1"
-echo "transitions counts the start (r1 INIT -> MASTER, r2 INIT -> BACKUP): 2 means none spurious."
+echo "transitions counts the start (r1 INIT -> BACKUP -> MASTER, r2 INIT -> BACKUP): 3 means none spurious."

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 
 using holdfast::netio::ProbeReactor;
 using namespace std::chrono_literals;
@@ -42,16 +43,26 @@ void runFor(boost::asio::io_context& io, std::chrono::milliseconds d) {
   io.restart();
   io.run_for(d);
 }
-}  // namespace
 
-TEST_CASE("a watched socket's readiness reaches its watcher", "[probe_reactor]") {
+// A reactor on its own loop, watching one end of a socket pair.
+struct OneWatch {
   boost::asio::io_context io;
-  auto reactor = ProbeReactor::create(io);
-  REQUIRE(reactor);
+  std::unique_ptr<ProbeReactor> reactor;
   Pair p;
   Recorder w;
   uint64_t id = 0;
-  REQUIRE((*reactor)->watch(p.fd[0], w, id) == 0);
+  OneWatch() {
+    auto r = ProbeReactor::create(io);
+    REQUIRE(r);
+    reactor = std::move(*r);
+    REQUIRE(reactor->watch(p.fd[0], w, id) == 0);
+  }
+};
+}  // namespace
+
+TEST_CASE("a watched socket's readiness reaches its watcher", "[probe_reactor]") {
+  OneWatch t;
+  auto& [io, reactor, p, w, id] = t;
   runFor(io, 50ms);
   CHECK((w.events & EPOLLOUT) != 0);  // writable at once
   CHECK((w.events & EPOLLIN) == 0);
@@ -60,8 +71,8 @@ TEST_CASE("a watched socket's readiness reaches its watcher", "[probe_reactor]")
   runFor(io, 50ms);
   CHECK((w.events & EPOLLIN) != 0);
   CHECK(w.calls == before + 1);  // edge-triggered: one event for the new bytes
-  (*reactor)->unwatch(id);
-  CHECK((*reactor)->watching() == 0);
+  reactor->unwatch(id);
+  CHECK(reactor->watching() == 0);
 }
 
 TEST_CASE("events of a watch ended before they were handed out are dropped", "[probe_reactor]") {
@@ -96,15 +107,10 @@ TEST_CASE("events of a watch ended before they were handed out are dropped", "[p
 }
 
 TEST_CASE("no watcher is called after unwatch, even with bytes pending", "[probe_reactor]") {
-  boost::asio::io_context io;
-  auto reactor = ProbeReactor::create(io);
-  REQUIRE(reactor);
-  Pair p;
-  Recorder w;
-  uint64_t id = 0;
-  REQUIRE((*reactor)->watch(p.fd[0], w, id) == 0);
+  OneWatch t;
+  auto& [io, reactor, p, w, id] = t;
   p.send();
-  (*reactor)->unwatch(id);
+  reactor->unwatch(id);
   runFor(io, 50ms);
   CHECK(w.calls == 0);
 }
