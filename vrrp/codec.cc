@@ -80,6 +80,13 @@ uint32_t onesComplementSum(std::span<const uint8_t> data, uint32_t sum) {
 }
 
 std::expected<Advert, DiscardReason> decode(std::span<const uint8_t> m, const PacketInfo& info) {
+  Advert a;
+  if (auto ok = decodeInto(m, info, a); !ok) return std::unexpected(ok.error());
+  return a;
+}
+
+std::expected<void, DiscardReason> decodeInto(std::span<const uint8_t> m, const PacketInfo& info,
+                                              Advert& a) {
   if (m.size() < kHeaderLength) return std::unexpected(DiscardReason::kTooShort);
   // RFC 5798 7.1 for multicast adverts; a unicast one may cross routers (keepalived's
   // unicast_ttl), so its TTL is checked by the instance (checkAdvert).
@@ -87,7 +94,9 @@ std::expected<Advert, DiscardReason> decode(std::span<const uint8_t> m, const Pa
     return std::unexpected(DiscardReason::kBadTtl);
   }
 
-  Advert a;
+  a.addresses.clear();
+  a.authType = AuthType::kNone;
+  a.authData = {};
   a.version = m[0] >> 4;
   if (a.version != 2 && a.version != 3) return std::unexpected(DiscardReason::kBadVersion);
   if ((m[0] & 0x0f) != kAdvertisementType) return std::unexpected(DiscardReason::kBadType);
@@ -127,12 +136,19 @@ std::expected<Advert, DiscardReason> decode(std::span<const uint8_t> m, const Pa
     a.addresses.push_back(addr);
   }
   if (a.version == 2) std::copy(p, p + kV2AuthDataLength, a.authData.begin());
-  return a;
+  return {};
 }
 
 std::vector<uint8_t> encode(const Advert& a, const IpAddress& source, const IpAddress& destination,
                             ChecksumForm form) {
-  std::vector<uint8_t> m(kHeaderLength);
+  std::vector<uint8_t> m;
+  encodeInto(a, source, destination, form, m);
+  return m;
+}
+
+void encodeInto(const Advert& a, const IpAddress& source, const IpAddress& destination,
+                ChecksumForm form, std::vector<uint8_t>& m) {
+  m.assign(kHeaderLength, 0);
   m[0] = static_cast<uint8_t>((a.version << 4) | kAdvertisementType);
   m[1] = static_cast<uint8_t>(a.vrid);
   m[2] = static_cast<uint8_t>(a.priority);
@@ -153,7 +169,6 @@ std::vector<uint8_t> encode(const Advert& a, const IpAddress& source, const IpAd
   const auto sum = static_cast<uint16_t>(~messageSum(m, a.version, source, destination, form));
   m[6] = static_cast<uint8_t>(sum >> 8);
   m[7] = static_cast<uint8_t>(sum & 0xff);
-  return m;
 }
 
 }  // namespace holdfast::vrrp

@@ -18,14 +18,22 @@ void Instance::buildAdvert() {
   for (const Vip& v : settings_.vips) advert_.addresses.push_back(v.address);
   advert_.authType = settings_.receive.authType;
   advert_.authData = settings_.receive.authData;
+  wirePriority_ = -1;
 }
 
 void Instance::apply(const Output& out, TimePoint now) {
   for (int priority : out.adverts) {
-    advert_.priority = priority;
-    // Encoded per destination: the v3 checksum covers it (pseudo-header).
-    for (const IpAddress& dst : settings_.destinations) {
-      io_.sendAdvert(settings_, encode(advert_, settings_.source, dst, settings_.checksum), dst);
+    if (priority != wirePriority_) {
+      advert_.priority = priority;
+      wire_.resize(settings_.destinations.size());
+      for (size_t i = 0; i < wire_.size(); ++i) {
+        encodeInto(advert_, settings_.source, settings_.destinations[i], settings_.checksum,
+                   wire_[i]);
+      }
+      wirePriority_ = priority;
+    }
+    for (size_t i = 0; i < wire_.size(); ++i) {
+      io_.sendAdvert(settings_, wire_[i], settings_.destinations[i]);
       ++counters_.sent;
     }
   }

@@ -116,7 +116,11 @@ class Instance {
   InstanceIo& io_;
   StateMachine machine_;
   Counters counters_;
-  Advert advert_;                       // our advert, built once; priority set per send
+  Advert advert_;  // our advert, built once; priority set per send
+  // advert_ encoded per destination (the v3 checksum covers it) at wirePriority_:
+  // re-encoded only when the priority or the advert changes.
+  std::vector<std::vector<uint8_t>> wire_;
+  int wirePriority_ = -1;
   std::vector<TimePoint> announceDue_;  // sorted
   bool lastVipListDiffered_ = false;
   TimePoint lowerPrioPending_{};  // the last announcement planned for a lower priority

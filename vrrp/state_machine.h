@@ -11,6 +11,7 @@
 //    once (after preempt_delay), instead of waiting out Master_Down_Interval.
 //    `strictPreempt` restores the RFC's wait.
 
+#include <boost/container/static_vector.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -69,7 +70,9 @@ struct Transition {
 // What the caller must do now. Entering Master means: add the VIPs, send gratuitous
 // ARP / unsolicited NA; leaving Master means: remove the VIPs.
 struct Output {
-  std::vector<int> adverts;  // send one advert per entry, with that priority
+  // Send one advert per entry, with that priority. In place: an advert's way out
+  // allocates nothing (a transition's output holds at most three).
+  boost::container::static_vector<int, 4> adverts;
   std::optional<Transition> transition;
   // As master, an advert of lower priority was heard (another router thinks it is
   // master): keepalived re-announces the VIPs (garp_lower_prio_repeat).

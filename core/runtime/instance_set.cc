@@ -349,24 +349,24 @@ void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, Time
     return;
   }
   vrrp::PacketInfo info{p.source, p.destination, p.ttl};
-  auto advert = vrrp::decode(p.payload, info);
-  if (!advert) {
-    port.counters().discard(advert.error());
+  auto decoded = vrrp::decodeInto(p.payload, info, received_);
+  if (!decoded) {
+    port.counters().discard(decoded.error());
     // Built only when wanted: under a flood this runs for every packet.
     if (log::enabled(log::Level::kDebug)) {
       log::debug("discarded VRRP packet from " + p.source.str() + ": " +
-                 vrrp::toString(advert.error()));
+                 vrrp::toString(decoded.error()));
     }
     return;
   }
   auto it = byVrid_.find(&port);
-  InstanceSlot* slot = it == byVrid_.end() ? nullptr : it->second[advert->vrid];
+  InstanceSlot* slot = it == byVrid_.end() ? nullptr : it->second[received_.vrid];
   if (!slot) {
     port.counters().discard(vrrp::DiscardReason::kUnknownVrid);
     return;
   }
   if (batched) armAfterBatch_.push_back(slot);
-  slot->receive(*advert, info, arrival, !batched);
+  slot->receive(received_, info, arrival, !batched);
 }
 
 void InstanceSet::receiveDone() {

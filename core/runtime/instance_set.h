@@ -178,6 +178,9 @@ class InstanceSet final : public SlotEvents {
   bool slotsStopped_ = false;                 // stop(): no slot uses its VMAC any more
   std::vector<InstanceSlot*> armAfterBatch_;  // received in the batch being read
   std::unordered_map<const AdvertPort*, std::array<InstanceSlot*, 256>> byVrid_;
+  // Every received advert is decoded into this one (its VIP list keeps its
+  // capacity): nothing is allocated per packet.
+  vrrp::Advert received_;
   std::unique_ptr<RouteKeeper> statics_;  // static_ipaddress, static_routes, static_rules
   std::unique_ptr<MailPort> mail_;
   std::vector<std::thread> mailReapers_;  // replaced mailers finishing their queue

@@ -384,7 +384,12 @@ void InstanceSlot::transitioned(const vrrp::InstanceSettings&, const vrrp::Trans
   if (t.to == vrrp::State::kMaster) {
     std::vector<netio::IpAddress> held;
     for (const auto& v : vips_) held.push_back(v.address);
-    conflicts_->becameMaster(held, ourMacs());
+    const auto& machine = instance_->settings().machine;
+    conflicts_->becameMaster(
+        held, ourMacs(),
+        machine.alignAdverts
+            ? std::chrono::duration_cast<std::chrono::microseconds>(machine.advertInterval)
+            : std::chrono::microseconds(0));
   } else if (t.from == vrrp::State::kMaster) {
     conflicts_->leftMaster();
   }

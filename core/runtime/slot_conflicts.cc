@@ -19,10 +19,12 @@ void SlotConflicts::setAction(config::ConflictAction a) {
 }
 
 void SlotConflicts::becameMaster(const std::vector<netio::IpAddress>& vips,
-                                 const std::set<netio::MacAddress>& ours) {
+                                 const std::set<netio::MacAddress>& ours,
+                                 std::chrono::microseconds grid) {
   if (action_ == config::ConflictAction::kOff) return;
   detector_.setOwned(vips, ours);
-  nextProbe_ = kernel_.now() + kFirstProbe;
+  grid_ = grid;
+  nextProbe_ = onGrid(kernel_.now() + kFirstProbe);
   arm();
 }
 
@@ -93,7 +95,7 @@ void SlotConflicts::fire() {
   }
   if (nextProbe_ && *nextProbe_ <= now) {
     if (detector_.owning()) {
-      nextProbe_ = now + kProbeEvery;  // first: an answer may ask for an earlier one
+      nextProbe_ = onGrid(now + kProbeEvery);  // first: an answer may ask for an earlier one
       hooks_.probeAll();
     } else {
       nextProbe_.reset();  // never left due: the timer would fire again at once
@@ -122,6 +124,14 @@ void SlotConflicts::arm() {
   }
   timer_->armAt(
       *next, [this] { fire(); }, false);
+}
+
+TimePoint SlotConflicts::onGrid(TimePoint t) const {
+  // Rounded up: a probe is at most one advert interval late, never early.
+  if (grid_.count() <= 0) return t;
+  const auto since = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
+  const auto steps = (since.count() + grid_.count() - 1) / grid_.count();
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(grid_ * steps));
 }
 
 void SlotConflicts::fill(InstanceReport& r) const {

@@ -40,8 +40,11 @@ class SlotConflicts {
 
   void setAction(config::ConflictAction a);
   config::ConflictAction action() const { return action_; }
+  // `grid`: the master's advert interval when its adverts are aligned to it (else
+  // zero). Routine probes go at multiples of it, in the wake-up that sends the
+  // adverts rather than in one of their own.
   void becameMaster(const std::vector<netio::IpAddress>& vips,
-                    const std::set<netio::MacAddress>& ours);
+                    const std::set<netio::MacAddress>& ours, std::chrono::microseconds grid);
   void leftMaster();
   void claim(const vrrp::AddressClaim& c);
   void otherMaster(const netio::IpAddress& source, int priority);
@@ -52,6 +55,7 @@ class SlotConflicts {
   void handle(const std::optional<ConflictDetector::Verdict>& v);
   void fire();
   void arm();
+  TimePoint onGrid(TimePoint t) const;
 
   std::string instance_;
   Kernel& kernel_;
@@ -60,6 +64,7 @@ class SlotConflicts {
   ConflictDetector detector_;
   std::unique_ptr<Timer> timer_;
   std::optional<TimePoint> nextProbe_, nextAnnounce_;
+  std::chrono::microseconds grid_{0};
 };
 
 }  // namespace holdfast::runtime

@@ -177,3 +177,30 @@ TEST_CASE("every field survives an encode/decode round trip") {
     }
   }
 }
+
+TEST_CASE("decoding into one advert again and again keeps its address list: no allocation") {
+  CapturedPacket v2 = firstOf("keepalived-v2-ipv4-pass.pcap");
+  Advert a;
+  REQUIRE(decodeInto(v2.message, v2.info, a).has_value());
+  REQUIRE_FALSE(a.addresses.empty());
+  const IpAddress* storage = a.addresses.data();
+  const auto first = a;
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(decodeInto(v2.message, v2.info, a).has_value());
+    CHECK(a.addresses.data() == storage);
+    CHECK(a == first);  // nothing of the previous decode left over
+  }
+  CHECK(decode(v2.message, v2.info).value() == first);
+}
+
+TEST_CASE("encoding into one buffer gives decode's bytes back and keeps the buffer") {
+  CapturedPacket v2 = firstOf("keepalived-v2-ipv4-pass.pcap");
+  Advert a = decode(v2.message, v2.info).value();
+  std::vector<uint8_t> wire;
+  encodeInto(a, v2.info.source, v2.info.destination, ChecksumForm::kPseudoHeader, wire);
+  CHECK(wire == std::vector<uint8_t>(v2.message.begin(), v2.message.end()));
+  const uint8_t* storage = wire.data();
+  encodeInto(a, v2.info.source, v2.info.destination, ChecksumForm::kPseudoHeader, wire);
+  CHECK(wire.data() == storage);
+  CHECK(wire == encode(a, v2.info.source, v2.info.destination));
+}

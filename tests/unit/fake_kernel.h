@@ -124,6 +124,7 @@ class FakeNode final : public runtime::Kernel {
     std::expected<void, std::string> probe(const netio::InterfaceInfo&,
                                            const netio::IpAddress& vip) override {
       node->journal.push_back("probe " + vip.str());
+      node->probedAt.push_back(node->now());
       node->answersTo(vip);
       return {};
     }
@@ -133,6 +134,8 @@ class FakeNode final : public runtime::Kernel {
     std::string interface;
     ~Claims() override { node->claimWatchers.erase(interface); }
   };
+  // When each conflict probe went out.
+  std::vector<TimePoint> probedAt;
   // Claim watches by interface (watchClaims).
   std::map<std::string, std::function<void(const vrrp::AddressClaim&)>> claimWatchers;
   void claimToOthers(const netio::IpAddress& vip, const netio::MacAddress& mac,

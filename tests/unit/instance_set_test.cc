@@ -564,6 +564,21 @@ TEST_CASE("split brain: with the adverts cut both masters report the other withi
   CHECK(p.r1.report("VI_1").conflictsStarted.at("address") == 1);
 }
 
+TEST_CASE("a master's conflict probes go out in the wake-up of its adverts, every 2 s") {
+  Pair p;
+  p.r1.probedAt.clear();
+  p.lan.advance(7s);
+  REQUIRE(p.r1.probedAt.size() >= 3);
+  for (size_t i = 0; i < p.r1.probedAt.size(); ++i) {
+    // Adverts go at multiples of advert_int (0.1 s) on the steady clock; so do the
+    // probes, rather than waking the loop at times of their own.
+    const auto at =
+        std::chrono::duration_cast<std::chrono::microseconds>(p.r1.probedAt[i].time_since_epoch());
+    CHECK(at.count() % 100'000 == 0);
+    if (i > 0) CHECK(p.r1.probedAt[i] - p.r1.probedAt[i - 1] == 2s);
+  }
+}
+
 TEST_CASE(
     "split brain: a normal takeover is no conflict, and conflict_action off watches nothing") {
   Pair p;

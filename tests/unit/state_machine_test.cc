@@ -306,7 +306,7 @@ TEST_CASE("sync group following: a backup follows to master, a master hands over
   auto back = net[a].sm.followToBackup("sync group G: VI_2 became BACKUP", net.now());
   REQUIRE(back.transition);
   CHECK(back.transition->to == State::kBackup);
-  CHECK(back.adverts == std::vector<int>{0});
+  CHECK(std::vector<int>(back.adverts.begin(), back.adverts.end()) == std::vector<int>{0});
   // Other states are left alone.
   CHECK_FALSE(net[a].sm.followToBackup("again", net.now()).transition);
 }
@@ -409,7 +409,8 @@ TEST_CASE("higher_prio_send_advert: a master sends its own advert before yieldin
     Output out = net[a].sm.onAdvert(higher, IpAddress::parse("192.0.2.12").value(), net.now());
     REQUIRE(out.transition);
     CHECK(out.transition->to == State::kBackup);
-    CHECK(out.adverts == (send ? std::vector<int>{100} : std::vector<int>{}));
+    CHECK(std::vector<int>(out.adverts.begin(), out.adverts.end()) ==
+          (send ? std::vector<int>{100} : std::vector<int>{}));
     CHECK_FALSE(out.lowerPriorityHeard);
   }
 }
