@@ -151,7 +151,15 @@ bool AdvertChannel::drain(int bound) {
 void AdvertChannel::catchUp() {
   // Masters align their adverts, so a backup's instances often share one deadline:
   // the first to reach it reads the queue for all.
-  if (deferring_ && Clock::now() - lastDrain_ >= kCatchUpFresh) drain(kCatchUpBound);
+  if (deferring_ && Clock::now() - lastDrain_ >= kCatchUpFresh) {
+    drain(kCatchUpBound);
+    // The queue was just read: the sweep waits kSweep from now. Moved here, while a
+    // deadline's catch-up runs, it is not the loop's earliest timer (the deadline,
+    // re-armed after this read, is), so moving it later costs asio no timerfd update
+    // and the loop no wake-up for nothing: the sweep then only wakes the loop when
+    // no deadline read the queue for kSweep.
+    if (handler_ && deferring_) sweepLater(kSweep);
+  }
 }
 
 void AdvertChannel::sweepLater(std::chrono::milliseconds delay) {
