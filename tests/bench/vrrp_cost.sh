@@ -9,6 +9,10 @@
 #             (keepalived: parent + VRRP child), from /proc/PID/task/*/schedstat
 #   rss, pss  KiB, summed over the daemon's processes (smaps_rollup)
 #   moves     state changes logged during the window (must be 0)
+#   floor     (IPv4 cases) the kernel's cost of the master's part: advert_floor.c, a
+#             program that sends the same N adverts on the same aligned grid with one
+#             periodic timerfd and N sendto per wake-up and nothing else, in r1's place,
+#             to holdfastd backups; its row has the master's columns only
 # Last, the floor of holdfastd's memory: a program that does nothing but load the
 # shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
 # A report, not a test.
@@ -22,6 +26,7 @@ CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(2:10:4 2:100:4 2:255:4 2:100:6 3:10:4 3:100:4 3:255:4)
 source "$HERE/lib.sh"
 bench_init vrrp_cost keepalived
+cc -O2 -o "$LAB_DIR/advert_floor" "$HERE/advert_floor.c" || lab_fail "advert_floor.c does not build"
 lab_switch
 lab_router 1
 lab_router 2
@@ -106,6 +111,32 @@ for case in "${CASES[@]}"; do
   awk -v hm="$hm" -v hb="$hb" -v hr="$hr" -v hbr="$hbr" -v km="$km" -v kb="$kb" -v kr="$kr" -v kbr="$kbr" \
     'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx %8.2fx %8.2fx\n", "", "", "", "ratio", "", "",
       km ? hm / km : 0, kb ? hb / kb : 0, kr ? hr / kr : 0, kbr ? hbr / kbr : 0}'
+  [ "$family" = 4 ] || continue
+  # The floor in r1's place, holdfastd backing up as in the holdfast row.
+  src=$(ip -n "$LAB-r1" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -1)
+  lab_spawn "$LAB-r1" "$LAB_DIR/floor-r1.log" "$LAB_DIR/advert_floor" eth0 "$src" "$n" 100 200 \
+    $((SECONDS_RUN + 10))
+  FLOOR_PID=$LAB_PID
+  for ((r = 2; r <= nodes; r++)); do
+    cp "$LAB_DIR/holdfast-r$r.conf" "$LAB_DIR/floor-r$r.conf"
+    bench_daemon holdfast "$LAB-r$r" "floor-r$r"
+  done
+  sleep 4
+  fc0=$(bench_cpu_ns "$FLOOR_PID") ftx0=$(packets "$LAB-r1" tx)
+  sleep "$SECONDS_RUN"
+  fc1=$(bench_cpu_ns "$FLOOR_PID") ftx1=$(packets "$LAB-r1" tx)
+  fmv=$(cat "$LAB_DIR"/floor-r[2-"$nodes"].log 2>/dev/null | grep -ciE "entering master|-> MASTER")
+  for ((r = nodes; r >= 2; r--)); do
+    pid=$(cat "$LAB_DIR/floor-r$r.pid" 2>/dev/null) && lab_stop "$pid"
+  done
+  lab_stop "$FLOOR_PID"
+  fsent=$((ftx1 - ftx0))
+  fk=$(awk -v c=$((fc1 - fc0)) -v a="$fsent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
+    "$fsent" - "$fk" - - - - - "${fmv:-0}"
+  awk -v f="$fk" -v k="$km" -v h="$hm" 'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx  (holdfastd / floor %.2fx)\n",
+    "", "", "", "floor/ka", "", "", k ? f / k : 0, f ? h / f : 0}'
+  sleep 1
 done
 
 # The floor: what loading holdfastd's libraries costs a process that does nothing.
