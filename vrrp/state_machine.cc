@@ -52,12 +52,17 @@ Microseconds StateMachine::advertInterval() const {
   return std::chrono::duration_cast<Microseconds>(config_.advertInterval);
 }
 
+TimePoint onGrid(TimePoint t, Microseconds step) {
+  if (step.count() <= 0) return t;
+  const auto since = std::chrono::duration_cast<Microseconds>(t.time_since_epoch());
+  const auto steps = (since.count() + step.count() - 1) / step.count();
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(step * steps));
+}
+
 TimePoint StateMachine::nextAdvertAfter(TimePoint now) const {
   const auto interval = advertInterval();
   if (!config_.alignAdverts || interval.count() <= 0) return now + interval;
-  const auto since = std::chrono::duration_cast<Microseconds>(now.time_since_epoch());
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      interval * (since.count() / interval.count() + 1)));
+  return onGrid(now + Microseconds(1), interval);  // strictly after now
 }
 
 std::optional<TimePoint> StateMachine::nextDeadline() const {

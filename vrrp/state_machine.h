@@ -25,6 +25,11 @@ namespace holdfast::vrrp {
 using TimePoint = std::chrono::steady_clock::time_point;
 using Microseconds = std::chrono::microseconds;
 
+// The first multiple of `step` on the steady clock at or after `t` (`t` itself when
+// `step` is not positive): the grid aligned adverts go on (alignAdverts), and what
+// else is timed to go out in their wake-up.
+TimePoint onGrid(TimePoint t, Microseconds step);
+
 // How long a router handing over keeps its VIPs after the taker's first advert: the
 // taker adds the VIPs and sends its gratuitous ARPs / NAs right after that advert;
 // until then clients still send to this router. Both holding the VIPs for a moment

@@ -2,6 +2,7 @@
 
 #include "core/log/event_log.h"
 #include "core/log/logger.h"
+#include "vrrp/state_machine.h"
 
 namespace holdfast::runtime {
 
@@ -24,7 +25,7 @@ void SlotConflicts::becameMaster(const std::vector<netio::IpAddress>& vips,
   if (action_ == config::ConflictAction::kOff) return;
   detector_.setOwned(vips, ours);
   grid_ = grid;
-  nextProbe_ = onGrid(kernel_.now() + kFirstProbe);
+  nextProbe_ = vrrp::onGrid(kernel_.now() + kFirstProbe, grid_);
   arm();
 }
 
@@ -95,7 +96,8 @@ void SlotConflicts::fire() {
   }
   if (nextProbe_ && *nextProbe_ <= now) {
     if (detector_.owning()) {
-      nextProbe_ = onGrid(now + kProbeEvery);  // first: an answer may ask for an earlier one
+      nextProbe_ =
+          vrrp::onGrid(now + kProbeEvery, grid_);  // first: an answer may ask for an earlier one
       hooks_.probeAll();
     } else {
       nextProbe_.reset();  // never left due: the timer would fire again at once
@@ -124,14 +126,6 @@ void SlotConflicts::arm() {
   }
   timer_->armAt(
       *next, [this] { fire(); }, false);
-}
-
-TimePoint SlotConflicts::onGrid(TimePoint t) const {
-  // Rounded up: a probe is at most one advert interval late, never early.
-  if (grid_.count() <= 0) return t;
-  const auto since = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
-  const auto steps = (since.count() + grid_.count() - 1) / grid_.count();
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(grid_ * steps));
 }
 
 void SlotConflicts::fill(InstanceReport& r) const {

@@ -41,8 +41,8 @@ class SlotConflicts {
   void setAction(config::ConflictAction a);
   config::ConflictAction action() const { return action_; }
   // `grid`: the master's advert interval when its adverts are aligned to it (else
-  // zero). Routine probes go at multiples of it, in the wake-up that sends the
-  // adverts rather than in one of their own.
+  // zero). Routine probes go at multiples of it (vrrp::onGrid: at most one interval
+  // late, never early), in the wake-up that sends the adverts.
   void becameMaster(const std::vector<netio::IpAddress>& vips,
                     const std::set<netio::MacAddress>& ours, std::chrono::microseconds grid);
   void leftMaster();
@@ -55,7 +55,6 @@ class SlotConflicts {
   void handle(const std::optional<ConflictDetector::Verdict>& v);
   void fire();
   void arm();
-  TimePoint onGrid(TimePoint t) const;
 
   std::string instance_;
   Kernel& kernel_;
