@@ -13,6 +13,7 @@
 #include "checkers/tcp_checker.h"
 #include "netio/await_reply.h"
 #include "netio/cpu_affinity.h"
+#include "netio/curl_library.h"
 #include "netio/curl_multi.h"
 #include "netio/probe_reactor.h"
 
@@ -24,8 +25,6 @@ int autoThreads(size_t distinctChecks, unsigned cores) {
 }
 
 std::expected<std::unique_ptr<CheckEngine>, std::string> CheckEngine::create(EngineSpec spec) {
-  static const bool curlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!curlReady) return std::unexpected("libcurl failed to initialise");
   std::unique_ptr<CheckEngine> e(new CheckEngine());
 
   // First the distinct checks, to know how many threads they need.
@@ -128,6 +127,9 @@ std::expected<std::unique_ptr<Checker>, std::string> CheckEngine::makeChecker(
       return std::make_unique<TcpChecker>(io, *shard.probes, address, p);
     case CheckKind::kHttp:
       if (usesLibcurl(p)) {
+        if (auto r = netio::loadCurl(); !r) {
+          return std::unexpected("HTTP check of " + p.path + " needs libcurl: " + r.error());
+        }
         if (!shard.curl) shard.curl = std::make_unique<netio::CurlMulti>(io);
         return std::make_unique<HttpChecker>(*shard.curl, address, p);
       }

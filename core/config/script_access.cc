@@ -171,6 +171,9 @@ std::string defaultScriptUser() {
 namespace detail {
 
 void disableInaccessibleScripts(BuildContext& ctx, Config& cfg) {
+  // No scripts, no user lookup: getpwnam loads the NSS modules (and their
+  // libraries) into the daemon for good.
+  if (cfg.scripts.empty()) return;
   // keepalived's default: scripts run as root when neither script_user nor the user
   // keepalived_script exists (it logs a SECURITY VIOLATION); say so once.
   const bool defaultRoot = cfg.global.scriptUser.empty() && !cfg.global.enableScriptSecurity &&

@@ -1,7 +1,5 @@
 #include "core/control/metrics.h"
 
-#include <httplib.h>
-
 #include <sstream>
 
 #include "core/log/logger.h"
@@ -50,11 +48,6 @@ std::string inst(const runtime::InstanceReport& r) {
 }
 
 // "127.0.0.1:9650", "[::1]:9650"
-std::string hostPort(const std::string& address, int port) {
-  const bool v6 = address.find(':') != std::string::npos;
-  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
-}
-
 std::string checkLabels(const checkers::CheckReport& c) {
   return "kind=\"" + std::string(checkers::toString(c.kind)) + "\",target=\"" + esc(c.target) +
          "\"";
@@ -206,59 +199,6 @@ std::string renderMetrics(const std::vector<runtime::InstanceReport>& instances,
     }
   }
   return p.str();
-}
-
-std::expected<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
-    const std::string& address, int port, Collect collect) {
-  std::unique_ptr<MetricsServer> m(new MetricsServer());
-  m->server_ = std::make_unique<httplib::Server>();
-  m->server_->Get("/metrics", [collect](const httplib::Request&, httplib::Response& res) {
-    auto page = collect();
-    if (!page) {
-      res.status = 503;
-      res.set_content("holdfastd did not answer in time\n", "text/plain");
-      return;
-    }
-    res.set_content(*page, "text/plain; version=0.0.4; charset=utf-8");
-  });
-  // Two workers: scrapes are rare, and each waits for the daemon's report.
-  m->server_->new_task_queue = [] { return new httplib::ThreadPool(2); };
-  m->server_->set_read_timeout(5, 0);
-  m->server_->set_write_timeout(5, 0);
-  m->server_->set_keep_alive_max_count(10);
-  m->where_ = hostPort(address, port);
-  if (address.find(':') != std::string::npos) m->server_->set_address_family(AF_INET6);
-  if (!m->server_->bind_to_port(address, port)) {
-    return std::unexpected("metrics_listen " + m->where_ + ": cannot listen (address in use or " +
-                           "not on this host)");
-  }
-  httplib::Server* s = m->server_.get();
-  m->thread_ = std::thread([s] { s->listen_after_bind(); });
-  return m;
-}
-
-MetricsServer::~MetricsServer() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
-
-std::expected<void, std::string> serveMetrics(std::unique_ptr<MetricsServer>& server,
-                                              const std::optional<config::Endpoint>& listen,
-                                              MetricsServer::Collect collect) {
-  if (!listen) {
-    if (server) log::info("metrics: no longer served (" + server->where() + ")");
-    server.reset();
-    return {};
-  }
-  const std::string address = listen->address.to_string();
-  const std::string where = hostPort(address, listen->port);
-  if (server && server->where() == where) return {};
-  server.reset();  // frees the port first: a move often keeps it
-  auto m = MetricsServer::start(address, listen->port, std::move(collect));
-  if (!m) return std::unexpected(m.error());
-  server = std::move(*m);
-  log::info("metrics: serving http://" + where + "/metrics");
-  return {};
 }
 
 }  // namespace holdfast::control

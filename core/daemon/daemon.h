@@ -16,6 +16,7 @@
 #include "core/config/model.h"
 #include "core/control/control_server.h"
 #include "core/control/metrics.h"
+#include "core/control/metrics_server.h"
 #include "core/daemon/options.h"
 #include "core/runtime/health_monitor.h"
 #include "core/runtime/maintenance.h"

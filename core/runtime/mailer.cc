@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/log/logger.h"
+#include "netio/curl_library.h"
 
 namespace holdfast::runtime {
 
@@ -25,7 +26,6 @@ MailSettings mailSettings(const config::GlobalDefs& g) {
 }
 
 Mailer::Mailer(MailSettings settings) : settings_(std::move(settings)) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -102,6 +102,10 @@ bool Mailer::deliver(const std::string& subject, const std::string& body) {
   Payload payload{"Date: " + std::string(date) + "\r\nFrom: " + settings_.from + "\r\nTo: " + to +
                   "\r\nSubject: " + subject + "\r\n\r\n" + body + "\r\n"};
 
+  if (auto loaded = netio::loadCurl(); !loaded) {
+    log::error("alert mail not sent: " + loaded.error());
+    return false;
+  }
   CURL* curl = curl_easy_init();
   if (!curl) return false;
   curl_slist* rcpt = nullptr;

@@ -197,6 +197,21 @@ grep -qE '^holdfast_check_results_total\{kind="tcp",target="tcp 127.0.0.1:8080",
   lab_fail "metrics: refused results not counted"
 grep -qE '^holdfast_vrrp_transitions_total\{vrrp_instance="VI_1"\} [2-9]' "$LAB_DIR/metrics.txt" || lab_fail "metrics: transitions"
 echo "ok: /metrics: state, priority, backend, checks by result, latency histogram, discards"
+# The HTTP server itself (Boost.Beast): other paths and methods, keep-alive, idle close.
+code() { ip netns exec "$R1" curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
+[ "$(code http://127.0.0.1:9650/)" = 404 ] || lab_fail "metrics: / is not 404"
+[ "$(code -X POST http://127.0.0.1:9650/metrics)" = 405 ] || lab_fail "metrics: POST is not 405"
+[ "$(code -I http://127.0.0.1:9650/metrics)" = 200 ] || lab_fail "metrics: HEAD is not 200"
+reused=$(ip netns exec "$R1" curl -sv --max-time 5 -o /dev/null -o /dev/null http://127.0.0.1:9650/metrics \
+  http://127.0.0.1:9650/metrics 2>&1 | grep -c "Re-using existing connection")
+[ "$reused" = 1 ] || lab_fail "metrics: the second request did not reuse the connection"
+start_idle=$(date +%s%N)
+ip netns exec "$R1" timeout 15 python3 -c '
+import socket; s = socket.create_connection(("127.0.0.1", 9650)); s.settimeout(14)
+assert s.recv(1) == b"", "the server sent something to a silent client"' || lab_fail "metrics: a silent client was not closed within 14 s"
+idle_ms=$((($(date +%s%N) - start_idle) / 1000000))
+[ "$idle_ms" -ge 4000 ] || lab_fail "metrics: a silent client was closed after ${idle_ms} ms, before its 5 s"
+echo "ok: /metrics server: / 404, POST 405, HEAD 200, keep-alive reused, a silent client closed after ${idle_ms} ms"
 
 # --- sniff live, from r2: r1 advertising VRID 51
 ip netns exec "$R2" "$CTL" sniff eth0 --seconds 1.5 --json >"$LAB_DIR/sniff-live.json"
