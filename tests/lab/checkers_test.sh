@@ -174,6 +174,9 @@ for b in http_ok http_host http_status_set http_head http_header tcp_open tcp_ex
 done
 lab_wait "group web up" 5 grep -qF "backend_group web: up" "$LOG"
 echo "ok: HTTP (status set, Host, HEAD, header), HTTPS (verify off; SNI + CA file), TCP (open, send/expect), ICMP, script, IPv4 and IPv6 all up"
+grep -q "/libcurl\.so\.4" "/proc/$(cat "$LAB_DIR/h.pid")/maps" ||
+  lab_fail "HTTPS checks are up, but libcurl.so.4 is not in holdfastd's maps (loaded on demand)"
+echo "ok: the HTTPS checks loaded libcurl.so.4 on demand"
 
 touch "$LAB_DIR/script-down"
 lab_wait "the script check down" 5 down scripted "script: exited with status 1"

@@ -212,6 +212,11 @@ assert s.recv(1) == b"", "the server sent something to a silent client"' || lab_
 idle_ms=$((($(date +%s%N) - start_idle) / 1000000))
 [ "$idle_ms" -ge 4000 ] || lab_fail "metrics: a silent client was closed after ${idle_ms} ms, before its 5 s"
 echo "ok: /metrics server: / 404, POST 405, HEAD 200, keep-alive reused, a silent client closed after ${idle_ms} ms"
+# libcurl (and its OpenSSL) is loaded only for HTTPS/redirect/kept-alive checks and mail:
+# this daemon's plain HTTP check and /metrics need neither.
+loaded=$(grep -oE "lib(curl|ssl|crypto)[^ ]*\.so[^ ]*" "/proc/$(cat "$LAB_DIR/a.pid")/maps" | sort -u | tr '\n' ' ')
+[ -z "$loaded" ] || lab_fail "a plain HTTP check and /metrics loaded: $loaded"
+echo "ok: a plain HTTP check and /metrics load neither libcurl nor OpenSSL"
 
 # --- sniff live, from r2: r1 advertising VRID 51
 ip netns exec "$R2" "$CTL" sniff eth0 --seconds 1.5 --json >"$LAB_DIR/sniff-live.json"
