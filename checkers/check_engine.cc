@@ -1,7 +1,5 @@
 #include "checkers/check_engine.h"
 
-#include <curl/curl.h>
-
 #include <mutex>
 #include <unordered_map>
 

@@ -34,11 +34,11 @@ struct Api {
   void (*slist_free_all)(curl_slist*);
 };
 
+// The first symbol missing is the error.
 template <class F>
-bool resolve(void* lib, const char* name, F& out, std::string& error) {
+void resolve(void* lib, const char* name, F& out, std::string& error) {
   out = reinterpret_cast<F>(::dlsym(lib, name));
   if (!out && error.empty()) error = std::string(kSoname) + ": no symbol " + name;
-  return out != nullptr;
 }
 
 Api load() {

@@ -3,7 +3,8 @@
 # instance on a missing interface refuses to start (exit 1) with its config line and
 # leaves no VIP behind; a VIP on a missing interface is left out and a script whose
 # user does not exist is disabled, each with a warning at its line, while the rest
-# runs; an unsafe notify script is refused with its line while the rest runs.
+# runs; an unsafe notify script is refused with its line while the rest runs; an HTTPS
+# check without a loadable libcurl refuses the start and names the library.
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd}
 source "$(dirname "$0")/lib.sh"
@@ -35,6 +36,21 @@ refuses no-interface \
   virtual_router_id 1
   virtual_ipaddress { 192.0.2.100/24 }
 }'
+
+# An HTTPS check needs libcurl, which holdfastd loads only then (netio/curl_library.h):
+# when it cannot be loaded, the daemon refuses to start and says why. An empty file
+# stands in for a broken libcurl.so.4.
+mkdir -p "$LAB_DIR/badlib" && : >"$LAB_DIR/badlib/libcurl.so.4"
+printf '%s\n' 'backend web {' '  address 192.0.2.2' '  check http {' '    tls' '    interval 1s' '  }' '}' \
+  >"$LAB_DIR/no-libcurl.conf"
+out=$(timeout 10 ip netns exec "$NS" env LD_LIBRARY_PATH="$LAB_DIR/badlib" "$HOLDFASTD" -l --no-syslog \
+  -f "$LAB_DIR/no-libcurl.conf" --pid-file "$LAB_DIR/no-libcurl.pid" 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] || lab_fail "no-libcurl: started without a loadable libcurl: $out"
+want="cannot start checks: backend web: HTTP check of / needs libcurl: cannot load libcurl.so.4: $LAB_DIR/badlib/libcurl.so.4"
+grep -qF -- "$want" <<<"$out" || lab_fail "no-libcurl: expected '$want' in:
+$out"
+echo "ok: no-libcurl refused (exit $rc): an HTTPS check names the libcurl it cannot load"
 
 # runs CASE WARNING CONFIG: holdfastd starts, takes 192.0.2.100, logs WARNING (a
 # tolerated mistake), and removes the VIP at stop.
