@@ -117,33 +117,72 @@ VrrpSocket::~VrrpSocket() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void VrrpSocket::address(msghdr& msg, iovec& iov, sockaddr_storage& to, char* control,
+                         const OutgoingAdvert& a) const {
+  iov = {const_cast<uint8_t*>(a.message.data()), a.message.size()};
+  msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  to = {};
+  if (family_ == Family::kIPv4) {
+    auto& sin = reinterpret_cast<sockaddr_in&>(to);
+    sin.sin_family = AF_INET;
+    std::memcpy(&sin.sin_addr, a.destination.bytes.data(), 4);
+    msg.msg_namelen = sizeof sin;
+  } else {
+    auto& sin6 = reinterpret_cast<sockaddr_in6&>(to);
+    sin6.sin6_family = AF_INET6;
+    std::memcpy(&sin6.sin6_addr, a.destination.bytes.data(), 16);
+    sin6.sin6_scope_id = static_cast<uint32_t>(ifindex_);
+    msg.msg_namelen = sizeof sin6;
+  }
+  msg.msg_name = &to;
+  // The source: RFC 5798 5.1.1.1 the interface's primary IPv4 address (or the
+  // configured mcast_src_ip / unicast_src_ip); 5.1.2.1 its IPv6 link-local address.
+  setPacketInfo(msg, control, ifindex_, a.source, a.ttl);
+}
+
 std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
                                             const IpAddress& source, const IpAddress& destination,
                                             int ttl) {
-  iovec iov{const_cast<uint8_t*>(message.data()), message.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  sockaddr_in sin{};
-  sockaddr_in6 sin6{};
-  if (family_ == Family::kIPv4) {
-    sin.sin_family = AF_INET;
-    std::memcpy(&sin.sin_addr, destination.bytes.data(), 4);
-    msg.msg_name = &sin;
-    msg.msg_namelen = sizeof sin;
-  } else {
-    sin6.sin6_family = AF_INET6;
-    std::memcpy(&sin6.sin6_addr, destination.bytes.data(), 16);
-    sin6.sin6_scope_id = static_cast<uint32_t>(ifindex_);
-    msg.msg_name = &sin6;
-    msg.msg_namelen = sizeof sin6;
-  }
-  // The source: RFC 5798 5.1.1.1 the interface's primary IPv4 address (or the
-  // configured mcast_src_ip / unicast_src_ip); 5.1.2.1 its IPv6 link-local address.
+  msghdr msg;
+  iovec iov;
+  sockaddr_storage to;
   alignas(cmsghdr) char control[kPacketInfoSpace];
-  setPacketInfo(msg, control, ifindex_, source, ttl);
+  address(msg, iov, to, control, {message, source, destination, ttl});
   if (::sendmsg(fd_, &msg, 0) < 0) return err("sendmsg");
   return std::nullopt;
+}
+
+struct VrrpSocket::SendBatch {
+  std::array<mmsghdr, kBatch> headers{};
+  std::array<iovec, kBatch> iov{};
+  std::array<sockaddr_storage, kBatch> to{};
+  alignas(cmsghdr) std::array<std::array<char, kPacketInfoSpace>, kBatch> control{};
+};
+
+void VrrpSocket::sendMany(std::span<const OutgoingAdvert> adverts,
+                          const std::function<void(size_t, const std::string&)>& failed) {
+  if (!sendBatch_) sendBatch_ = std::make_unique<SendBatch>();
+  SendBatch& b = *sendBatch_;
+  size_t next = 0;
+  while (next < adverts.size()) {
+    const size_t count = std::min(adverts.size() - next, static_cast<size_t>(kBatch));
+    for (size_t i = 0; i < count; ++i) {
+      b.headers[i].msg_len = 0;
+      address(b.headers[i].msg_hdr, b.iov[i], b.to[i], b.control[i].data(), adverts[next + i]);
+    }
+    // sendmmsg stops at the first message the kernel refuses and reports only those
+    // before it (the error is lost): the refused one then goes first in the next
+    // call, which fails with its error.
+    const int sent = ::sendmmsg(fd_, b.headers.data(), static_cast<unsigned>(count), 0);
+    if (sent > 0) {
+      next += static_cast<size_t>(sent);
+      continue;
+    }
+    failed(next, err("sendmmsg"));
+    ++next;
+  }
 }
 
 VrrpSocket::VrrpSocket(int fd, int ifindex, Family family)

@@ -5,9 +5,11 @@
 // packet (RFC 5798 7.1). Non-blocking; the caller polls fd().
 
 #include <linux/filter.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -31,6 +33,14 @@ struct ReceivedPacket {
   bool truncated = false;
 };
 
+// One advert to send: what send() takes.
+struct OutgoingAdvert {
+  std::span<const uint8_t> message;
+  IpAddress source;
+  IpAddress destination;
+  int ttl = -1;
+};
+
 class VrrpSocket {
  public:
   static std::expected<VrrpSocket, std::string> open(const std::string& interface, int ifindex,
@@ -47,6 +57,10 @@ class VrrpSocket {
   // socket's 255 when negative). Returns an error text on failure.
   std::optional<std::string> send(std::span<const uint8_t> message, const IpAddress& source,
                                   const IpAddress& destination, int ttl = -1);
+  // Sends each of `adverts` as send() does, kBatch per system call (sendmmsg), and
+  // calls `failed(index, error text)` for each one the kernel refused.
+  void sendMany(std::span<const OutgoingAdvert> adverts,
+                const std::function<void(size_t, const std::string&)>& failed);
   // Joins multicast `group` on the socket's interface (a second multicast group, or
   // the first one for a socket that a unicast instance opened). Error text on failure.
   std::optional<std::string> join(const IpAddress& group);
@@ -81,14 +95,20 @@ class VrrpSocket {
 
  private:
   struct Batch;
+  struct SendBatch;
   VrrpSocket(int fd, int ifindex, Family family);
+  // Points `msg` at `a`'s message, destination (in `to`) and packet info (`control`,
+  // kPacketInfoSpace bytes).
+  void address(msghdr& msg, iovec& iov, sockaddr_storage& to, char* control,
+               const OutgoingAdvert& a) const;
   int readBatch(int count);
   std::optional<ReceivedPacket> parse(int index);
 
   int fd_ = -1;
   int ifindex_ = 0;
   Family family_;
-  std::unique_ptr<Batch> batch_;  // made at the first read
+  std::unique_ptr<Batch> batch_;          // made at the first read
+  std::unique_ptr<SendBatch> sendBatch_;  // made at the first sendMany
 };
 
 }  // namespace holdfast::netio

@@ -12,12 +12,12 @@ namespace holdfast::runtime {
 namespace asio = boost::asio;
 
 std::expected<std::unique_ptr<AdvertChannel>, std::string> AdvertChannel::open(
-    asio::io_context& io, const std::string& interface, netio::Family family, int ifindex,
-    const netio::IpAddress& group, bool join) {
+    asio::io_context& io, std::unique_ptr<Timer> sweep, const std::string& interface,
+    netio::Family family, int ifindex, const netio::IpAddress& group, bool join) {
   auto sock = netio::VrrpSocket::open(interface, ifindex, family, group, false);
   if (!sock) return std::unexpected(sock.error());
   std::unique_ptr<AdvertChannel> c(
-      new AdvertChannel(io, std::move(*sock), interface, ifindex, family, group));
+      new AdvertChannel(io, std::move(sweep), std::move(*sock), interface, ifindex, family, group));
   if (join) {
     if (auto e = c->join(group)) return std::unexpected(*e);
   }
@@ -34,8 +34,9 @@ std::optional<std::string> AdvertChannel::join(const netio::IpAddress& group) {
   return std::nullopt;
 }
 
-AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket, std::string interface,
-                             int ifindex, netio::Family family, netio::IpAddress group)
+AdvertChannel::AdvertChannel(asio::io_context& io, std::unique_ptr<Timer> sweep,
+                             netio::VrrpSocket socket, std::string interface, int ifindex,
+                             netio::Family family, netio::IpAddress group)
     : io_(io),
       socket_(std::move(socket)),
       interface_(std::move(interface)),
@@ -43,7 +44,7 @@ AdvertChannel::AdvertChannel(asio::io_context& io, netio::VrrpSocket socket, std
       family_(family),
       group_(group),
       readable_(std::in_place, io, ::dup(socket_.fd())),
-      sweep_(io),
+      sweep_(std::move(sweep)),
       pause_(io) {
   routine_.fill(-1);
 }
@@ -52,6 +53,44 @@ std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
                                                const netio::IpAddress& source,
                                                const netio::IpAddress& destination, int ttl) {
   return socket_.send(message, source, destination, ttl);
+}
+
+AdvertChannel::~AdvertChannel() {
+  releaseRoutine();  // a channel replaced mid-turn still sends what it held
+}
+
+std::optional<std::string> AdvertChannel::sendRoutine(std::span<const uint8_t> message,
+                                                      const netio::IpAddress& source,
+                                                      const netio::IpAddress& destination, int ttl,
+                                                      const std::string& sender) {
+  if (!holding_) return send(message, source, destination, ttl);
+  if (heldCount_ == held_.size()) held_.emplace_back();
+  Held& h = held_[heldCount_++];
+  h.offset = heldBytes_.size();
+  h.size = message.size();
+  h.source = source;
+  h.destination = destination;
+  h.ttl = ttl;
+  h.sender.assign(sender);
+  heldBytes_.insert(heldBytes_.end(), message.begin(), message.end());
+  return std::nullopt;
+}
+
+void AdvertChannel::releaseRoutine() {
+  holding_ = false;
+  if (heldCount_ == 0) return;
+  outgoing_.clear();
+  for (size_t i = 0; i < heldCount_; ++i) {
+    const Held& h = held_[i];
+    outgoing_.push_back({std::span<const uint8_t>(heldBytes_).subspan(h.offset, h.size), h.source,
+                         h.destination, h.ttl});
+  }
+  socket_.sendMany(outgoing_, [this](size_t i, const std::string& error) {
+    log::warning(held_[i].sender + ": cannot send advert to " + held_[i].destination.str() + ": " +
+                 error);
+  });
+  heldCount_ = 0;
+  heldBytes_.clear();
 }
 
 void AdvertChannel::startReading(Handler handler, std::function<void()> batchDone) {
@@ -66,7 +105,7 @@ void AdvertChannel::stopReading() {
   ++generation_;
   if (readable_) readable_->cancel();
   if (doorbellReadable_) doorbellReadable_->cancel();
-  sweep_.cancel();
+  sweep_->cancel();
   pause_.cancel();
   pausing_ = false;
   handler_ = nullptr;
@@ -154,32 +193,32 @@ void AdvertChannel::catchUp() {
   if (deferring_ && Clock::now() - lastDrain_ >= kCatchUpFresh) {
     drain(kCatchUpBound);
     // The queue was just read: the sweep waits kSweep from now. Moved here, while a
-    // deadline's catch-up runs, it is not the loop's earliest timer (the deadline,
-    // re-armed after this read, is), so moving it later costs asio no timerfd update
-    // and the loop no wake-up for nothing: the sweep then only wakes the loop when
-    // no deadline read the queue for kSweep.
+    // deadline's timer fires, it costs nothing (the loop's timers are set once at the
+    // end of the turn, timer_driver.h): the sweep then only wakes the loop when no
+    // deadline read the queue for kSweep.
     if (handler_ && deferring_) sweepLater(kSweep);
   }
 }
 
 void AdvertChannel::sweepLater(std::chrono::milliseconds delay) {
-  sweep_.expires_after(delay);
-  sweep_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || !handler_) return;
-    // Only a queue nobody read for kSweep: a backup's deadlines usually come sooner.
-    // (Arming the timer again at every read would leave asio's timerfd set for the
-    // old time: a wake-up for nothing.)
-    if (deferring_ && Clock::now() - lastDrain_ < kSweep) {
-      sweepLater(std::chrono::ceil<std::chrono::milliseconds>(lastDrain_ + kSweep - Clock::now()));
-      return;
-    }
-    const bool more = drain(kDrainBound);
-    if (more) {
-      sweepLater(std::chrono::milliseconds(0));
-    } else if (deferring_) {
-      sweepLater(kSweep);
-    }
-  });
+  sweep_->armAt(
+      Clock::now() + delay,
+      [this] {
+        if (!handler_) return;
+        // Only a queue nobody read for kSweep: a backup's deadlines usually come sooner.
+        if (deferring_ && Clock::now() - lastDrain_ < kSweep) {
+          sweepLater(
+              std::chrono::ceil<std::chrono::milliseconds>(lastDrain_ + kSweep - Clock::now()));
+          return;
+        }
+        const bool more = drain(kDrainBound);
+        if (more) {
+          sweepLater(std::chrono::milliseconds(0));
+        } else if (deferring_) {
+          sweepLater(kSweep);
+        }
+      },
+      false);
 }
 
 void AdvertChannel::setRoutine(uint8_t vrid, std::optional<int> priority) {

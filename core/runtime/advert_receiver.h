@@ -50,12 +50,19 @@ class AdvertChannel final : public AdvertPort {
   // The queue while routine adverts wait in it (the kernel's default holds ~200).
   static constexpr int kDeferredQueueBytes = 4 << 20;
 
+  ~AdvertChannel() override;
+
+  // `sweep`: a timer of the loop (Kernel::timer()) for the sweep.
   static std::expected<std::unique_ptr<AdvertChannel>, std::string> open(
-      boost::asio::io_context& io, const std::string& interface, netio::Family family, int ifindex,
-      const netio::IpAddress& group, bool join);
+      boost::asio::io_context& io, std::unique_ptr<Timer> sweep, const std::string& interface,
+      netio::Family family, int ifindex, const netio::IpAddress& group, bool join);
 
   std::optional<std::string> send(std::span<const uint8_t> message, const netio::IpAddress& source,
                                   const netio::IpAddress& destination, int ttl) override;
+  std::optional<std::string> sendRoutine(std::span<const uint8_t> message,
+                                         const netio::IpAddress& source,
+                                         const netio::IpAddress& destination, int ttl,
+                                         const std::string& sender) override;
   vrrp::Counters& counters() override { return counters_; }
   void setRoutine(uint8_t vrid, std::optional<int> priority) override;
   void catchUp() override;
@@ -64,13 +71,19 @@ class AdvertChannel final : public AdvertPort {
   // may come and go (a reload turning unicast into multicast, a new group).
   std::optional<std::string> join(const netio::IpAddress& group);
 
+  // From holdRoutine() to releaseRoutine() (a wake-up's timers firing) routine
+  // adverts wait; releaseRoutine() sends them, kBatch per system call: masters on one
+  // grid cost one sendmmsg a wake-up where each advert was a sendmsg.
+  void holdRoutine() { holding_ = true; }
+  void releaseRoutine();
+
   // `batchDone` after each read of the queue, once its packets are handed on.
   void startReading(Handler handler, std::function<void()> batchDone = {});
   void stopReading();
 
  private:
-  AdvertChannel(boost::asio::io_context& io, netio::VrrpSocket socket, std::string interface,
-                int ifindex, netio::Family family, netio::IpAddress group);
+  AdvertChannel(boost::asio::io_context& io, std::unique_ptr<Timer> sweep, netio::VrrpSocket socket,
+                std::string interface, int ifindex, netio::Family family, netio::IpAddress group);
   void wait();
   void woken();
   void readQueue();
@@ -82,6 +95,16 @@ class AdvertChannel final : public AdvertPort {
   std::optional<std::string> openDoorbell();
   void sweepLater(std::chrono::milliseconds delay);
   void leaveDeferred();
+
+  // A routine advert held (sendRoutine); its bytes are in heldBytes_.
+  struct Held {
+    size_t offset = 0;
+    size_t size = 0;
+    netio::IpAddress source;
+    netio::IpAddress destination;
+    int ttl = 0;
+    std::string sender;
+  };
 
   boost::asio::io_context& io_;
   netio::VrrpSocket socket_;
@@ -108,10 +131,17 @@ class AdvertChannel final : public AdvertPort {
   TimePoint lastDrain_{};    // backups sharing a deadline catch up once
   std::optional<netio::VrrpSocket> doorbell_;
   std::optional<boost::asio::posix::stream_descriptor> doorbellReadable_;
-  boost::asio::steady_timer sweep_;
+  std::unique_ptr<Timer> sweep_;
   boost::asio::steady_timer pause_;
   bool pausing_ = false;
   TimePoint lastWake_{};
+  // Held routine adverts: the first heldCount_ of held_ (kept, with their storage,
+  // so that holding allocates nothing once warm).
+  bool holding_ = false;
+  std::vector<Held> held_;
+  size_t heldCount_ = 0;
+  std::vector<uint8_t> heldBytes_;
+  std::vector<netio::OutgoingAdvert> outgoing_;
 };
 
 // The steady-clock time at which the kernel received `p` (its SO_TIMESTAMPNS), or

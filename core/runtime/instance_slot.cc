@@ -275,7 +275,11 @@ void InstanceSlot::arm() {
   // A backup's timers (Master_Down_Interval, Skew_Time, preemption) decide when a
   // failover happens: they are armed precise.
   auto fire = [this] {
+    // A master's Adver_Timer: its advert may wait for the other timers of this
+    // wake-up and go out with theirs (AdvertPort::sendRoutine).
+    routineFire_ = instance_->state() == vrrp::State::kMaster;
     instance_->onTimer(kernel_.now());
+    routineFire_ = false;
     arm();
   };
   if (instance_->state() != vrrp::State::kBackup) {
@@ -295,7 +299,12 @@ void InstanceSlot::arm() {
 void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const uint8_t> message,
                               const netio::IpAddress& destination) {
   const int ttl = destination.multicast() ? vrrp::kRequiredTtl : s.unicastTtl;
-  if (auto e = ports_.adverts->send(message, s.source, destination, ttl)) {
+  // Routine: sent from a master's timer, and not the priority 0 advert of a master
+  // that gives up (it goes out at once, before its VIPs are removed).
+  const bool routine = routineFire_ && message.size() > 2 && message[2] != 0;
+  auto e = routine ? ports_.adverts->sendRoutine(message, s.source, destination, ttl, s.name)
+                   : ports_.adverts->send(message, s.source, destination, ttl);
+  if (e) {
     log::warning(s.name + ": cannot send advert to " + destination.str() + ": " + *e);
   }
 }

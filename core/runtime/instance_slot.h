@@ -147,7 +147,8 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void arm();
 
  private:
-  bool armDue_ = false;  // receive(..., false) left the arming to armDeferred
+  bool armDue_ = false;       // receive(..., false) left the arming to armDeferred
+  bool routineFire_ = false;  // in a master's timer: its advert is routine
   bool owned(const netio::IpAddress& a) const;
   void addOne(const netio::AddressSpec& v);
   void announceOne(const netio::IpAddress& vip, int ifindex);

@@ -36,6 +36,17 @@ class AdvertPort {
   virtual std::optional<std::string> send(std::span<const uint8_t> message,
                                           const netio::IpAddress& source,
                                           const netio::IpAddress& destination, int ttl) = 0;
+  // A master's routine advert (its Adver_Timer fired). The port may hold it until
+  // every timer due at this wake-up has fired, and send what it holds in one system
+  // call; it then logs a refusal under `sender`. An error text only for a send made
+  // at once.
+  virtual std::optional<std::string> sendRoutine(std::span<const uint8_t> message,
+                                                 const netio::IpAddress& source,
+                                                 const netio::IpAddress& destination, int ttl,
+                                                 const std::string& sender) {
+    (void)sender;
+    return send(message, source, destination, ttl);
+  }
   // Discards before an instance is known (structural, unknown VRID).
   virtual vrrp::Counters& counters() = 0;
   // The priority of the routine advert for `vrid` (vrrp::Instance::routinePriority),

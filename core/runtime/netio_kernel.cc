@@ -2,8 +2,6 @@
 
 #include <net/if.h>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "core/log/logger.h"
 #include "core/runtime/accept_filter.h"
 #include "core/runtime/claim_watch.h"
@@ -172,44 +170,12 @@ class WatchedClaims final : public ClaimSource {
   std::unique_ptr<ClaimWatch> w_;
 };
 
-class AsioTimer final : public Timer {
-  static constexpr auto kSpin = std::chrono::microseconds(1500);
-
- public:
-  explicit AsioTimer(boost::asio::io_context& io) : t_(io) {}
-  void armAt(TimePoint when, std::function<void()> fire, bool precise) override {
-    // Waking kSpin early and spinning the rest keeps the VM's wake-up latency (up to
-    // ~2 ms here after seconds of idle) out of the failover time, for at most kSpin
-    // of CPU per failover: a backup's timers fire only when the master has gone,
-    // since every advert re-arms them before this early wake-up (adverts that waited
-    // in the queue are read by `prepare`, before the spin).
-    armAtPrepared(when, precise ? std::function<bool()>([] { return true; }) : nullptr,
-                  std::move(fire));
-  }
-  void armAtPrepared(TimePoint when, std::function<bool()> prepare,
-                     std::function<void()> fire) override {
-    const bool precise = prepare != nullptr;
-    const auto wake = precise && when - Clock::now() > kSpin ? when - kSpin : when;
-    t_.expires_at(wake);
-    t_.async_wait([prepare = std::move(prepare), fire = std::move(fire), precise,
-                   when](const boost::system::error_code& ec) {
-      if (ec) return;  // re-armed or cancelled: the deadline moved
-      if (precise) {
-        if (!prepare()) return;
-        while (Clock::now() < when) {
-        }
-        if (!prepare()) return;  // what came in during the spin
-      }
-      fire();
-    });
-  }
-  void cancel() override { t_.cancel(); }
-
- private:
-  boost::asio::steady_timer t_;
-};
-
 }  // namespace
+
+NetioKernel::~NetioKernel() {
+  // Timers still held by instances must not reach the channels once they are gone.
+  if (timers_) timers_->setTurnHooks(nullptr, nullptr);
+}
 
 std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
     boost::asio::io_context& io) {
@@ -271,7 +237,7 @@ std::expected<AdvertPort*, std::string> NetioKernel::advertPort(const std::strin
     }
     return it->second.get();
   }
-  auto c = AdvertChannel::open(io_, interface, family, ifindex, group, join);
+  auto c = AdvertChannel::open(io_, timer(), interface, family, ifindex, group, join);
   if (!c) return std::unexpected(c.error());
   AdvertChannel* raw = c->get();
   channels_[key] = std::move(*c);
@@ -300,7 +266,18 @@ VipFilter& NetioKernel::vipFilter() {
 }
 
 std::unique_ptr<Timer> NetioKernel::timer() {
-  return std::make_unique<AsioTimer>(io_);
+  if (!timers_) {
+    timers_ = std::make_shared<TimerDriver>(io_);
+    // Routine adverts sent while a wake-up's timers fire go out together at its end.
+    timers_->setTurnHooks(
+        [this] {
+          for (auto& [key, c] : channels_) c->holdRoutine();
+        },
+        [this] {
+          for (auto& [key, c] : channels_) c->releaseRoutine();
+        });
+  }
+  return timers_->timer();
 }
 
 std::expected<netio::ScriptIdentity, std::string> NetioKernel::scriptUser(

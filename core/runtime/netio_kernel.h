@@ -1,7 +1,8 @@
 #pragma once
 // kernel.h over the real kernel: VRRP sockets (advert_receiver.h), VIPs through
-// rtnetlink (netio/address_manager.h), GARP/NA through packet sockets, asio timers
-// on the VRRP loop, notify and vrrp_script processes, SMTP alerts.
+// rtnetlink (netio/address_manager.h), GARP/NA through packet sockets, timers on one
+// asio timer of the VRRP loop (timer_driver.h), notify and vrrp_script processes, SMTP
+// alerts.
 
 #include <boost/asio/io_context.hpp>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "core/runtime/advert_receiver.h"
 #include "core/runtime/kernel.h"
+#include "core/runtime/timer_driver.h"
 #include "netio/address_manager.h"
 #include "netio/announcer.h"
 
@@ -19,6 +21,7 @@ namespace holdfast::runtime {
 class NetioKernel final : public Kernel {
  public:
   static std::expected<std::unique_ptr<NetioKernel>, std::string> open(boost::asio::io_context& io);
+  ~NetioKernel() override;
 
   // Packets from every channel, opened now or later, go to `handler` from now on.
   void startReading(AdvertChannel::Handler handler, std::function<void()> batchDone = {});
@@ -72,6 +75,8 @@ class NetioKernel final : public Kernel {
   std::map<std::string, int> announcerIndex_;
   AdvertChannel::Handler handler_;  // set while reading
   std::function<void()> batchDone_;
+  // Every timer() on one asio timer; its turns hold the channels' routine adverts.
+  std::shared_ptr<TimerDriver> timers_;
 };
 
 }  // namespace holdfast::runtime

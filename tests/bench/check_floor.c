@@ -24,7 +24,10 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
-static void on_term(int s) { (void)s; stop = 1; }
+static void on_term(int s) {
+  (void)s;
+  stop = 1;
+}
 
 static long long now_ms(void) {
   struct timespec t;
@@ -32,10 +35,18 @@ static long long now_ms(void) {
   return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
-struct probe { int fd; int sent; long long due; struct sockaddr_in to; };
+struct probe {
+  int fd;
+  int sent;
+  long long due;
+  struct sockaddr_in to;
+};
 
 int main(int argc, char** argv) {
-  if (argc != 4) { fprintf(stderr, "usage: %s N tcp|http PORT\n", argv[0]); return 2; }
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s N tcp|http PORT\n", argv[0]);
+    return 2;
+  }
   const int n = atoi(argv[1]);
   const int http = strcmp(argv[2], "http") == 0;
   const int port = atoi(argv[3]);
@@ -69,7 +80,8 @@ int main(int argc, char** argv) {
         if (connect(q->fd, (struct sockaddr*)&q->to, sizeof q->to) != 0 && errno != EINPROGRESS) {
           close(q->fd), q->fd = -1, ++failed;
         } else {
-          struct epoll_event e = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.u32 = (unsigned)next};
+          struct epoll_event e = {.events = EPOLLIN | EPOLLOUT | EPOLLET,
+                                  .data.u32 = (unsigned)next};
           epoll_ctl(ep, EPOLL_CTL_ADD, q->fd, &e);
         }
       }

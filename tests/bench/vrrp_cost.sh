@@ -9,10 +9,12 @@
 #             (keepalived: parent + VRRP child), from /proc/PID/task/*/schedstat
 #   rss, pss  KiB, summed over the daemon's processes (smaps_rollup)
 #   moves     state changes logged during the window (must be 0)
-#   floor     (IPv4 cases) the kernel's cost of the master's part: advert_floor.c, a
+#   floor     (IPv4 cases) the kernel's cost of each part. Master: advert_floor.c, a
 #             program that sends the same N adverts on the same aligned grid with one
-#             periodic timerfd and N sendto per wake-up and nothing else, in r1's place,
-#             to holdfastd backups; its row has the master's columns only
+#             periodic timerfd and one sendmmsg per wake-up and nothing else, in r1's
+#             place, to holdfastd backups. Backup: backup_floor.c, a program that
+#             wakes once per Master_Down_Interval (360 ms) and drains the queue with
+#             recvmmsg, in r2's place, holdfastd the master
 # Last, the floor of holdfastd's memory: a program that does nothing but load the
 # shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
 # A report, not a test.
@@ -27,6 +29,7 @@ CASES=("$@")
 source "$HERE/lib.sh"
 bench_init vrrp_cost keepalived
 cc -O2 -o "$LAB_DIR/advert_floor" "$HERE/advert_floor.c" || lab_fail "advert_floor.c does not build"
+cc -O2 -o "$LAB_DIR/backup_floor" "$HERE/backup_floor.c" || lab_fail "backup_floor.c does not build"
 lab_switch
 lab_router 1
 lab_router 2
@@ -132,10 +135,32 @@ for case in "${CASES[@]}"; do
   lab_stop "$FLOOR_PID"
   fsent=$((ftx1 - ftx0))
   fk=$(awk -v c=$((fc1 - fc0)) -v a="$fsent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  sleep 1
+  # The backup's floor in r2's place, holdfastd the master (and r3) as in the holdfast
+  # row; it looks once per Master_Down_Interval at priority 100: 3 x 100 ms + skew.
+  for ((r = 1; r <= nodes; r++)); do
+    [ "$r" = 2 ] && continue
+    cp "$LAB_DIR/holdfast-r$r.conf" "$LAB_DIR/bfloor-r$r.conf"
+    bench_daemon holdfast "$LAB-r$r" "bfloor-r$r"
+    [ "$r" = 1 ] && lab_wait "holdfastd r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
+  done
+  lab_spawn "$LAB-r2" "$LAB_DIR/bfloor-r2.log" "$LAB_DIR/backup_floor" eth0 360 $((SECONDS_RUN + 10))
+  BFLOOR_PID=$LAB_PID
+  sleep 4
+  bc0=$(bench_cpu_ns "$BFLOOR_PID") brx0=$(packets "$LAB-r2" rx)
+  sleep "$SECONDS_RUN"
+  bc1=$(bench_cpu_ns "$BFLOOR_PID") brx1=$(packets "$LAB-r2" rx)
+  lab_stop "$BFLOOR_PID"
+  for ((r = nodes; r >= 1; r--)); do
+    pid=$(cat "$LAB_DIR/bfloor-r$r.pid" 2>/dev/null) && lab_stop "$pid"
+  done
+  brecv=$((brx1 - brx0))
+  bfk=$(awk -v c=$((bc1 - bc0)) -v a="$brecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
   printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
-    "$fsent" - "$fk" - - - - - "${fmv:-0}"
-  awk -v f="$fk" -v k="$km" -v h="$hm" 'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx  (holdfastd / floor %.2fx)\n",
-    "", "", "", "floor/ka", "", "", k ? f / k : 0, f ? h / f : 0}'
+    "$fsent" "$brecv" "$fk" "$bfk" - - - - "${fmv:-0}"
+  awk -v f="$fk" -v k="$km" -v h="$hm" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
+    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx)\n",
+    "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0}'
   sleep 1
 done
 

@@ -6,7 +6,8 @@
 # filter must have been taken by the kernel (no "every advert wakes" warning). Then
 # the master's priority drops (a reload): the backup preempts; the master is
 # SIGKILLed after taking the VIPs back: the backup takes all 20 VIPs. A report
-# (`holdfastctl vrrp`) counts the adverts that waited in the queue.
+# (`holdfastctl vrrp`) counts the adverts that waited in the queue. The master sends
+# the 20 adverts of each wake-up in one sendmmsg (strace counts its calls).
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
 CTL=${2:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
@@ -75,6 +76,18 @@ if grep -q "every advert wakes the daemon" "$LAB_DIR/r1.log" "$LAB_DIR/r2.log"; 
   lab_fail "the doorbell could not be set up"
 fi
 echo "ok: the backup sleeps through routine adverts"
+
+# The master hands the 20 adverts of a wake-up to the kernel in one sendmmsg, not a
+# sendmsg each: strace counts the calls of r1's VRRP thread for 2 s.
+command -v strace >/dev/null || lab_fail "strace is missing (tools/install-deps installs it)"
+tid=$(ls "/proc/$A/task" | sort -n | tail -1)
+timeout -s INT 2 strace -c -e trace=sendmsg,sendmmsg -o "$LAB_DIR/r1.strace" -p "$tid" 2>/dev/null
+calls() { awk -v s="$1" '$NF == s {print $4}' "$LAB_DIR/r1.strace"; }
+mm=$(calls sendmmsg) sm=$(calls sendmsg)
+echo "r1's VRRP thread in 2 s: ${mm:-0} sendmmsg, ${sm:-0} sendmsg"
+[ "${mm:-0}" -ge 5 ] || { cat "$LAB_DIR/r1.strace"; lab_fail "r1 sent its adverts without sendmmsg"; }
+[ "${sm:-0}" -le $((${mm:-0} / 4)) ] || lab_fail "r1 sent adverts one sendmsg each (${sm} against ${mm})"
+echo "ok: a wake-up's adverts go out in one system call"
 
 # The report reads the queue first: r2 counts what the kernel delivered, within a few.
 got=$(lab_vrrp r2 VI_1 counters.received) || lab_fail "no vrrp report from r2"

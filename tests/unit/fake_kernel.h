@@ -33,8 +33,17 @@ class FakeNode final : public runtime::Kernel {
     netio::Family family;
     vrrp::Counters c;
     std::vector<std::vector<uint8_t>> sent;
+    std::vector<bool> routine;  // per advert in `sent`: handed over by sendRoutine
     std::optional<std::string> send(std::span<const uint8_t> m, const netio::IpAddress& source,
                                     const netio::IpAddress& destination, int ttl) override;
+    std::optional<std::string> sendRoutine(std::span<const uint8_t> m,
+                                           const netio::IpAddress& source,
+                                           const netio::IpAddress& destination, int ttl,
+                                           const std::string&) override {
+      auto e = send(m, source, destination, ttl);
+      routine.back() = true;
+      return e;
+    }
     int lastTtl = 0;
     vrrp::Counters& counters() override { return c; }
   };
@@ -566,6 +575,7 @@ inline std::optional<std::string> FakeNode::Port::send(std::span<const uint8_t> 
                                                        const netio::IpAddress& destination,
                                                        int ttl) {
   sent.emplace_back(m.begin(), m.end());
+  routine.push_back(false);
   lastTtl = ttl;
   node->lan_.wire.push_back({node, wire, family, {m.begin(), m.end()}, source, destination});
   return std::nullopt;

@@ -344,6 +344,24 @@ TEST_CASE("a VIP removed behind a master's back is put back") {
   CHECK(p.r1.holds("192.0.2.100"));
 }
 
+TEST_CASE("a master's timed adverts may wait for the wake-up's others; priority 0 goes at once") {
+  Pair p;
+  auto& port = *p.r1.ports.at({"eth0", netio::Family::kIPv4});
+  port.sent.clear();
+  port.routine.clear();
+  p.lan.advance(1s);
+  REQUIRE(port.sent.size() == 10);
+  for (bool r : port.routine) CHECK(r);  // Adver_Timer: routine (AdvertPort::sendRoutine)
+  p.a.priority = 160;
+  reload(p.r1, p.a.text());
+  REQUIRE(port.sent.size() == 11);
+  CHECK_FALSE(port.routine.back());  // a changed priority is sent by the reload, at once
+  p.r1.set->linkEvent({netio::LinkEvent::Kind::kLinkChanged, 2, false, {}});
+  REQUIRE(port.sent.size() == 12);
+  CHECK(port.sent.back()[2] == 0);
+  CHECK_FALSE(port.routine.back());  // giving up: before the VIPs are removed
+}
+
 TEST_CASE("an interface going down faults its instance, which hands over with priority 0") {
   Pair p;
   p.r1.set->linkEvent({netio::LinkEvent::Kind::kLinkChanged, 2, false, {}});
