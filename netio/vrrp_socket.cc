@@ -108,6 +108,14 @@ struct VrrpSocket::Batch {
   std::unique_ptr<uint8_t[]> data{new uint8_t[kBatch * kMaxPacket]};
 };
 
+// Complete before the first member that destroys sendBatch_, as Batch.
+struct VrrpSocket::SendBatch {
+  std::array<mmsghdr, kBatch> headers{};
+  std::array<iovec, kBatch> iov{};
+  std::array<sockaddr_storage, kBatch> to{};
+  alignas(cmsghdr) std::array<std::array<char, kPacketInfoSpace>, kBatch> control{};
+};
+
 VrrpSocket::VrrpSocket(VrrpSocket&& o) noexcept
     : fd_(o.fd_), ifindex_(o.ifindex_), family_(o.family_), batch_(std::move(o.batch_)) {
   o.fd_ = -1;
@@ -153,13 +161,6 @@ std::optional<std::string> VrrpSocket::send(std::span<const uint8_t> message,
   if (::sendmsg(fd_, &msg, 0) < 0) return err("sendmsg");
   return std::nullopt;
 }
-
-struct VrrpSocket::SendBatch {
-  std::array<mmsghdr, kBatch> headers{};
-  std::array<iovec, kBatch> iov{};
-  std::array<sockaddr_storage, kBatch> to{};
-  alignas(cmsghdr) std::array<std::array<char, kPacketInfoSpace>, kBatch> control{};
-};
 
 void VrrpSocket::sendMany(std::span<const OutgoingAdvert> adverts,
                           const std::function<void(size_t, const std::string&)>& failed) {
