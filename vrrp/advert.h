@@ -3,6 +3,7 @@
 // and the reasons a received packet is discarded.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ inline constexpr int kRequiredTtl = 255;   // RFC 5798 5.1.1.3 / 5.1.2.3
 inline constexpr int kAdvertisementType = 1;
 inline constexpr int kOwnerPriority = 255;
 inline constexpr int kStopPriority = 0;
+inline constexpr size_t kPriorityOffset = 2;  // the priority's byte in the header (RFC 5798 5.1)
 
 enum class AuthType : uint8_t { kNone = 0, kSimplePassword = 1 };
 

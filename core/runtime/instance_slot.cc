@@ -301,7 +301,8 @@ void InstanceSlot::sendAdvert(const vrrp::InstanceSettings& s, std::span<const u
   const int ttl = destination.multicast() ? vrrp::kRequiredTtl : s.unicastTtl;
   // Routine: sent from a master's timer, and not the priority 0 advert of a master
   // that gives up (it goes out at once, before its VIPs are removed).
-  const bool routine = routineFire_ && message.size() > 2 && message[2] != 0;
+  const bool routine = routineFire_ && message.size() > vrrp::kPriorityOffset &&
+                       message[vrrp::kPriorityOffset] != vrrp::kStopPriority;
   auto e = routine ? ports_.adverts->sendRoutine(message, s.source, destination, ttl, s.name)
                    : ports_.adverts->send(message, s.source, destination, ttl);
   if (e) {
