@@ -21,8 +21,11 @@ class ClaimCapture {
   // too: Linux strips the tag before the filter runs, and libpcap puts it back into
   // the frame delivered (checked in the lab); the caller tells them by their tag.
   // ip6[40] is the ICMPv6 type when no extension header precedes it, as in every
-  // neighbour advertisement seen in practice.
-  static constexpr const char* kFilter = "arp or (icmp6 and ip6[40] == 136)";
+  // neighbour advertisement seen in practice. arp[14:4] is the ARP sender's IPv4
+  // address: 0.0.0.0 is a probe (RFC 5227 2.1.1), which claims nothing and stays in
+  // the kernel, so that a master's split-brain probes (every 2 s or so, one per VIP)
+  // do not wake every other node's loop to be read and thrown away.
+  static constexpr const char* kFilter = "(arp and arp[14:4] != 0) or (icmp6 and ip6[40] == 136)";
   // Enough for an NA with its options behind an 802.1Q tag (90 bytes).
   static constexpr int kSnapLength = 128;
 

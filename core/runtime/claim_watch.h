@@ -25,8 +25,9 @@ namespace holdfast::runtime {
 struct ClaimWatchCounters {
   uint64_t frames = 0;         // frames captured (ARP and NA, incoming)
   uint64_t decoded = 0;        // of them, frames that claimed an address
-  uint64_t undecodable = 0;    // of them, frames that claimed nothing: ARP probes, other
-                               // ARP hardware, truncated or malformed frames
+  uint64_t undecodable = 0;    // of them, frames that claimed nothing: other ARP
+                               // hardware, truncated or malformed frames (ARP probes
+                               // never get here: the capture's filter drops them)
   uint64_t otherVlan = 0;      // of the decoded, claims made in a VLAN of this interface
                                // (tagged frames), not delivered
   uint64_t captureErrors = 0;  // reads that failed (the interface was deleted, ...)

@@ -12,6 +12,8 @@
 #   bench_pids DAEMON NAME        the pids of the daemon bench_daemon started as NAME,
 #                                 one a line (keepalived: the parent and its children)
 #   bench_cpu_ns PID...           ns on a CPU, all threads of all PIDs (schedstat)
+#   bench_slices PID...           times a thread of the PIDs was put on a CPU, i.e.
+#                                 wake-ups, and preemptions (schedstat)
 #   bench_mem_kib FIELD PID...    Rss or Pss (smaps_rollup), KiB, summed
 
 HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
@@ -63,6 +65,16 @@ bench_cpu_ns() {
   for p in "$@"; do
     for f in /proc/"$p"/task/*/schedstat; do
       read -r ns _ <"$f" 2>/dev/null && t=$((t + ns))
+    done
+  done
+  echo "$t"
+}
+
+bench_slices() {
+  local t=0 p f n
+  for p in "$@"; do
+    for f in /proc/"$p"/task/*/schedstat; do
+      read -r _ _ n <"$f" 2>/dev/null && t=$((t + n))
     done
   done
   echo "$t"

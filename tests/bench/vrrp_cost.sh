@@ -13,8 +13,11 @@
 #             program that sends the same N adverts on the same aligned grid with one
 #             periodic timerfd and one sendmmsg per wake-up and nothing else, in r1's
 #             place, to holdfastd backups. Backup: backup_floor.c, a program that
-#             wakes once per Master_Down_Interval (360 ms) and drains the queue with
-#             recvmmsg, in r2's place, holdfastd the master
+#             sleeps until Master_Down_Interval (361 ms at priority 100) after the
+#             newest advert's kernel time stamp, as the protocol requires, and then
+#             drains the queue with recvmmsg, in r2's place, holdfastd the master
+#   wakes/s   (floor/ka line) how often each backup was put on a CPU, all threads:
+#             holdfastd, keepalived, the floor
 # Last, the floor of holdfastd's memory: a program that does nothing but load the
 # shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
 # A report, not a test.
@@ -75,7 +78,7 @@ printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' nodes N ip dae
   "m cpu/1k" "b cpu/1k" "m rss" "b rss" "m pss" "b pss" moves
 for case in "${CASES[@]}"; do
   IFS=: read -r nodes n family <<<"$case"
-  declare -A result=()
+  declare -A result=() wakes=()
   for daemon in holdfast keepalived; do
     conf "$LAB_DIR/$daemon-r1.conf" "$n" "$family" 200
     conf "$LAB_DIR/$daemon-r2.conf" "$n" "$family" 100
@@ -90,10 +93,10 @@ for case in "${CASES[@]}"; do
     mv0=$(moves "$daemon" "$nodes")
     # shellcheck disable=SC2086
     {
-      mc0=$(bench_cpu_ns $m) bc0=$(bench_cpu_ns $b)
+      mc0=$(bench_cpu_ns $m) bc0=$(bench_cpu_ns $b) bs0=$(bench_slices $b)
       tx0=$(packets "$LAB-r1" tx) rx0=$(packets "$LAB-r2" rx)
       sleep "$SECONDS_RUN"
-      mc1=$(bench_cpu_ns $m) bc1=$(bench_cpu_ns $b)
+      mc1=$(bench_cpu_ns $m) bc1=$(bench_cpu_ns $b) bs1=$(bench_slices $b)
       tx1=$(packets "$LAB-r1" tx) rx1=$(packets "$LAB-r2" rx)
       mr=$(bench_mem_kib Rss $m) br=$(bench_mem_kib Rss $b) mp=$(bench_mem_kib Pss $m) bp=$(bench_mem_kib Pss $b)
     }
@@ -104,6 +107,7 @@ for case in "${CASES[@]}"; do
     printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" "$daemon" \
       "$sent" "$recv" "$mk" "$bk" "$mr" "$br" "$mp" "$bp" "$((mv1 - mv0))"
     result[$daemon]="$mk $bk $mr $br"
+    wakes[$daemon]=$(awk -v n=$((bs1 - bs0)) -v s="$SECONDS_RUN" 'BEGIN {printf "%.1f", n / s}')
     for ((r = nodes; r >= 1; r--)); do
       pid=$(cat "$LAB_DIR/$daemon-r$r.pid" 2>/dev/null) && lab_stop "$pid"
     done
@@ -144,12 +148,12 @@ for case in "${CASES[@]}"; do
     bench_daemon holdfast "$LAB-r$r" "bfloor-r$r"
     [ "$r" = 1 ] && lab_wait "holdfastd r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
   done
-  lab_spawn "$LAB-r2" "$LAB_DIR/bfloor-r2.log" "$LAB_DIR/backup_floor" eth0 360 $((SECONDS_RUN + 10))
+  lab_spawn "$LAB-r2" "$LAB_DIR/bfloor-r2.log" "$LAB_DIR/backup_floor" eth0 361 $((SECONDS_RUN + 10))
   BFLOOR_PID=$LAB_PID
   sleep 4
-  bc0=$(bench_cpu_ns "$BFLOOR_PID") brx0=$(packets "$LAB-r2" rx)
+  bc0=$(bench_cpu_ns "$BFLOOR_PID") brx0=$(packets "$LAB-r2" rx) bfs0=$(bench_slices "$BFLOOR_PID")
   sleep "$SECONDS_RUN"
-  bc1=$(bench_cpu_ns "$BFLOOR_PID") brx1=$(packets "$LAB-r2" rx)
+  bc1=$(bench_cpu_ns "$BFLOOR_PID") brx1=$(packets "$LAB-r2" rx) bfs1=$(bench_slices "$BFLOOR_PID")
   lab_stop "$BFLOOR_PID"
   for ((r = nodes; r >= 1; r--)); do
     pid=$(cat "$LAB_DIR/bfloor-r$r.pid" 2>/dev/null) && lab_stop "$pid"
@@ -159,8 +163,9 @@ for case in "${CASES[@]}"; do
   printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
     "$fsent" "$brecv" "$fk" "$bfk" - - - - "${fmv:-0}"
   awk -v f="$fk" -v k="$km" -v h="$hm" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
-    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx)\n",
-    "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0}'
+    -v wh="${wakes[holdfast]}" -v wk="${wakes[keepalived]}" -v wf=$((bfs1 - bfs0)) -v s="$SECONDS_RUN" \
+    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx; backup wakes/s: holdfastd %s, keepalived %s, floor %.1f)\n",
+    "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0, wh, wk, wf / s}'
   sleep 1
 done
 

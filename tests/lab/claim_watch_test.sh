@@ -62,6 +62,10 @@ else
   garp_by=claim_probe
 fi
 lab_exec "$R2" "$CLAIM_PROBE" announce eth0 2001:db8::100 || lab_fail "unsolicited NA from r2"
+# An ARP probe (sender 0.0.0.0) claims nothing: the capture's filter keeps it in the
+# kernel, so it is not even counted as undecodable.
+lab_exec "$R2" "$CLAIM_PROBE" probe eth0 100 192.0.2.130 >"$LAB_DIR/r2probe.log" 2>&1 ||
+  lab_fail "ARP probe from r2: $(cat "$LAB_DIR/r2probe.log")"
 lab_exec "$R2" "$LAB_PYTHON" - <<'PY' || lab_fail "tagged gratuitous ARP from r2"
 import socket
 mac = bytes.fromhex(open("/sys/class/net/eth0/address").read().strip().replace(":", ""))
@@ -77,8 +81,8 @@ expect_line "$LAB_DIR/listen.log" "claim 192.0.2.100 $MAC2 gratuitous_arp" "r2's
 expect_line "$LAB_DIR/listen.log" "claim 2001:db8::100 $MAC2 unsolicited_na" "r2's unsolicited NA"
 expect_no "$LAB_DIR/listen.log" "^claim .* $MAC1 " "r1's own announcements seen as claims"
 expect_no "$LAB_DIR/listen.log" "^claim 192\.0\.2\.120 " "a claim made in VLAN 20 delivered"
-grep -qE '^counters .* other_vlan=1 capture_errors=0 ' "$LAB_DIR/listen.log" ||
+grep -qE '^counters .* undecodable=0 other_vlan=1 capture_errors=0 ' "$LAB_DIR/listen.log" ||
   lab_fail "counters: $(grep '^counters' "$LAB_DIR/listen.log")"
-echo "ok: r2's gratuitous ARP ($garp_by) and unsolicited NA are seen; r1's own and VLAN 20's are not"
+echo "ok: r2's gratuitous ARP ($garp_by) and unsolicited NA are seen; r1's own, VLAN 20's and r2's ARP probe are not"
 
 echo "PASS claim_watch"
