@@ -1,6 +1,6 @@
 #pragma once
 // A live libpcap capture of the frames that can claim an address on one interface:
-// ARP, and ICMPv6 neighbour advertisements. Incoming frames only, so that our own
+// ARP but for probes, and ICMPv6 neighbour advertisements. Incoming frames only, so that our own
 // probes and announcements are not seen (PACKET_IGNORE_OUTGOING: the kernel does
 // not even copy them to the capture). Non-blocking, in immediate mode: the caller
 // polls fd() and drains. The frames are decoded elsewhere (vrrp/address_claims.h).

@@ -1,6 +1,7 @@
 #pragma once
 // Address claims seen on one interface, delivered on an event loop: every ARP frame
-// and neighbour advertisement that arrives (netio/claim_capture.h) is decoded
+// but a probe, and every neighbour advertisement, that arrives (netio/claim_capture.h)
+// is decoded
 // (vrrp/address_claims.h) and each claim handed to a callback. Which claims are
 // conflicts with our VIPs is the caller's business. Here, and not in netio/,
 // because netio never depends on vrrp/ (docs/ARCHITECTURE.md: dependencies point

@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
   static _Alignas(struct cmsghdr) uint8_t control[kBatch][kControl];
   struct iovec iov[kBatch];
   struct mmsghdr msgs[kBatch];
+  memset(msgs, 0, sizeof msgs);
+  for (int i = 0; i < kBatch; ++i) {
+    iov[i] = (struct iovec){.iov_base = data[i], .iov_len = kPacket};
+    msgs[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1,
+                                      .msg_control = control[i], .msg_controllen = kControl};
+  }
 
   const int tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
   if (tfd < 0) return perror("timerfd_create"), 1;
@@ -75,12 +81,8 @@ int main(int argc, char** argv) {
     ++wakes;
     long long newest = 0;
     for (int calls = 0; calls < 1000; ++calls) { /* bounded: a flood cannot hold it */
-      memset(msgs, 0, sizeof msgs);
-      for (int i = 0; i < kBatch; ++i) {
-        iov[i] = (struct iovec){.iov_base = data[i], .iov_len = kPacket};
-        msgs[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1,
-                                          .msg_control = control[i], .msg_controllen = kControl};
-      }
+      /* The kernel wrote back how much control data each message got. */
+      for (int i = 0; i < kBatch; ++i) msgs[i].msg_hdr.msg_controllen = kControl;
       const int got = recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT, NULL);
       if (got <= 0) break;
       read_total += got;

@@ -57,6 +57,9 @@ vrrp_instance VI_$i {
 CONF
   done
 }
+per_second() { # COUNT: over the measured window, one decimal
+  awk -v n="$1" -v s="$SECONDS_RUN" 'BEGIN {printf "%.1f", n / s}'
+}
 packets() { # NS DIR (rx|tx): eth0's packet counter
   ip netns exec "$1" cat "/sys/class/net/eth0/statistics/$2_packets"
 }
@@ -107,7 +110,7 @@ for case in "${CASES[@]}"; do
     printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" "$daemon" \
       "$sent" "$recv" "$mk" "$bk" "$mr" "$br" "$mp" "$bp" "$((mv1 - mv0))"
     result[$daemon]="$mk $bk $mr $br"
-    wakes[$daemon]=$(awk -v n=$((bs1 - bs0)) -v s="$SECONDS_RUN" 'BEGIN {printf "%.1f", n / s}')
+    wakes[$daemon]=$(per_second $((bs1 - bs0)))
     for ((r = nodes; r >= 1; r--)); do
       pid=$(cat "$LAB_DIR/$daemon-r$r.pid" 2>/dev/null) && lab_stop "$pid"
     done
@@ -163,9 +166,9 @@ for case in "${CASES[@]}"; do
   printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
     "$fsent" "$brecv" "$fk" "$bfk" - - - - "${fmv:-0}"
   awk -v f="$fk" -v k="$km" -v h="$hm" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
-    -v wh="${wakes[holdfast]}" -v wk="${wakes[keepalived]}" -v wf=$((bfs1 - bfs0)) -v s="$SECONDS_RUN" \
-    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx; backup wakes/s: holdfastd %s, keepalived %s, floor %.1f)\n",
-    "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0, wh, wk, wf / s}'
+    -v wh="${wakes[holdfast]}" -v wk="${wakes[keepalived]}" -v wf="$(per_second $((bfs1 - bfs0)))" \
+    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx; backup wakes/s: holdfastd %s, keepalived %s, floor %s)\n",
+    "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0, wh, wk, wf}'
   sleep 1
 done
 
