@@ -49,6 +49,8 @@ std::expected<VrrpSocket, std::string> VrrpSocket::open(const std::string& inter
                static_cast<socklen_t>(interface.size()), "SO_BINDTODEVICE")))
     return std::unexpected(*e);
   if (v4) {
+    // No IP_PKTINFO: a received packet's IP header carries its destination and TTL
+    // (parse), and every control message asked for costs the kernel per packet.
     ip_mreqn mreq{};
     mreq.imr_ifindex = ifindex;
     std::memcpy(&mreq.imr_multiaddr, group.bytes.data(), 4);
@@ -56,8 +58,7 @@ std::expected<VrrpSocket, std::string> VrrpSocket::open(const std::string& inter
         (e = set(IPPROTO_IP, IP_TTL, &ttl, sizeof ttl, "IP_TTL")) ||
         (e = set(IPPROTO_IP, IP_TOS, &tos, sizeof tos, "IP_TOS")) ||
         (e = set(IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero, "IP_MULTICAST_LOOP")) ||
-        (e = set(IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq, "IP_MULTICAST_IF")) ||
-        (e = set(IPPROTO_IP, IP_PKTINFO, &one, sizeof one, "IP_PKTINFO")))
+        (e = set(IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq, "IP_MULTICAST_IF")))
       return std::unexpected(*e);
   } else {
     ipv6_mreq mreq{};
