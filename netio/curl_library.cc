@@ -3,9 +3,10 @@
 #include "netio/curl_library.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
+
+#include "netio/shared_library.h"
 
 namespace holdfast::netio {
 namespace {
@@ -34,40 +35,27 @@ struct Api {
   void (*slist_free_all)(curl_slist*);
 };
 
-// The first symbol missing is the error.
-template <class F>
-void resolve(void* lib, const char* name, F& out, std::string& error) {
-  out = reinterpret_cast<F>(::dlsym(lib, name));
-  if (!out && error.empty()) error = std::string(kSoname) + ": no symbol " + name;
-}
-
 Api load() {
   Api a{};
-  // RTLD_NODELETE: nothing unloads it; the process keeps it to the end.
-  void* lib = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-  if (!lib) {
-    const char* why = ::dlerror();
-    a.error = std::string("cannot load ") + kSoname + ": " + (why ? why : "dlopen failed");
-    return a;
-  }
+  SymbolResolver resolve(kSoname, a.error);
   std::string& e = a.error;
-  resolve(lib, "curl_global_init", a.global_init, e);
-  resolve(lib, "curl_easy_init", a.easy_init, e);
-  resolve(lib, "curl_easy_cleanup", a.easy_cleanup, e);
-  resolve(lib, "curl_easy_reset", a.easy_reset, e);
-  resolve(lib, "curl_easy_perform", a.easy_perform, e);
-  resolve(lib, "curl_easy_setopt", a.easy_setopt, e);
-  resolve(lib, "curl_easy_getinfo", a.easy_getinfo, e);
-  resolve(lib, "curl_easy_strerror", a.easy_strerror, e);
-  resolve(lib, "curl_multi_init", a.multi_init, e);
-  resolve(lib, "curl_multi_cleanup", a.multi_cleanup, e);
-  resolve(lib, "curl_multi_add_handle", a.multi_add_handle, e);
-  resolve(lib, "curl_multi_remove_handle", a.multi_remove_handle, e);
-  resolve(lib, "curl_multi_setopt", a.multi_setopt, e);
-  resolve(lib, "curl_multi_socket_action", a.multi_socket_action, e);
-  resolve(lib, "curl_multi_info_read", a.multi_info_read, e);
-  resolve(lib, "curl_slist_append", a.slist_append, e);
-  resolve(lib, "curl_slist_free_all", a.slist_free_all, e);
+  resolve("curl_global_init", a.global_init);
+  resolve("curl_easy_init", a.easy_init);
+  resolve("curl_easy_cleanup", a.easy_cleanup);
+  resolve("curl_easy_reset", a.easy_reset);
+  resolve("curl_easy_perform", a.easy_perform);
+  resolve("curl_easy_setopt", a.easy_setopt);
+  resolve("curl_easy_getinfo", a.easy_getinfo);
+  resolve("curl_easy_strerror", a.easy_strerror);
+  resolve("curl_multi_init", a.multi_init);
+  resolve("curl_multi_cleanup", a.multi_cleanup);
+  resolve("curl_multi_add_handle", a.multi_add_handle);
+  resolve("curl_multi_remove_handle", a.multi_remove_handle);
+  resolve("curl_multi_setopt", a.multi_setopt);
+  resolve("curl_multi_socket_action", a.multi_socket_action);
+  resolve("curl_multi_info_read", a.multi_info_read);
+  resolve("curl_slist_append", a.slist_append);
+  resolve("curl_slist_free_all", a.slist_free_all);
   if (!e.empty()) return a;
   if (const CURLcode rc = a.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
     e = "curl_global_init failed (code " + std::to_string(rc) + ")";
@@ -75,15 +63,9 @@ Api load() {
   return a;
 }
 
-const Api& loaded() {
-  static const Api a = load();
-  return a;
-}
-
 // The loaded library; nullptr when libcurl cannot be used.
 const Api* api() {
-  const Api& a = loaded();
-  return a.error.empty() ? &a : nullptr;
+  return LoadedApi<Api, load>::usable();
 }
 
 // curl_easy_setopt and curl_multi_setopt take one argument whose type the option's
@@ -107,8 +89,7 @@ R forwardOption(R (*set)(H, O, ...), H h, O option, va_list ap) {
 }  // namespace
 
 std::expected<void, std::string> loadCurl() {
-  if (const Api& a = loaded(); !a.error.empty()) return std::unexpected(a.error);
-  return {};
+  return LoadedApi<Api, load>::status();
 }
 
 }  // namespace holdfast::netio

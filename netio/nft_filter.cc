@@ -2,7 +2,15 @@
 
 #include <nftables/libnftables.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+
+#include "netio/nftables_library.h"
 
 namespace holdfast::netio {
 namespace {
@@ -122,19 +130,19 @@ std::string nftElementCommands(const NftFilterSpec& spec) {
   return o.str();
 }
 
-NftRunner::NftRunner() : ctx_(nft_ctx_new(NFT_CTX_DEFAULT)) {
-  if (ctx_) {
-    nft_ctx_buffer_output(ctx_);
-    nft_ctx_buffer_error(ctx_);
-  }
-}
-
 NftRunner::~NftRunner() {
   if (ctx_) nft_ctx_free(ctx_);
 }
 
 std::expected<void, std::string> NftRunner::run(const std::string& commands) {
-  if (!ctx_) return std::unexpected("libnftables: cannot create a context (out of memory)");
+  if (!ctx_) {
+    // The first table programmed loads libnftables (nftables_library.h).
+    if (auto loaded = loadNftables(); !loaded) return std::unexpected(loaded.error());
+    ctx_ = nft_ctx_new(NFT_CTX_DEFAULT);
+    if (!ctx_) return std::unexpected("libnftables: cannot create a context (out of memory)");
+    nft_ctx_buffer_output(ctx_);
+    nft_ctx_buffer_error(ctx_);
+  }
   const int rc = nft_run_cmd_from_buffer(ctx_, commands.c_str());
   std::string err = nft_ctx_get_error_buffer(ctx_) ? nft_ctx_get_error_buffer(ctx_) : "";
   // Reading a buffer resets it; the output buffer is read so that it does not grow.
@@ -147,8 +155,47 @@ std::expected<void, std::string> NftRunner::run(const std::string& commands) {
   return std::unexpected("nftables: " + (err.empty() ? std::string("transaction refused") : err));
 }
 
+NftVipFilter::NftVipFilter(std::string record) : record_(std::move(record)) {
+  if (record_.empty()) return;
+  const auto dir = std::filesystem::path(record_).parent_path();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (::access(dir.c_str(), W_OK) != 0) {
+    record_.clear();  // cannot keep one: remove at every start, as without
+    return;
+  }
+  std::ifstream in(record_);
+  mayExist_ = static_cast<bool>(std::getline(in, recorded_)) && !recorded_.empty();
+}
+
+void NftVipFilter::keepRecord(const std::string& table) {
+  mayExist_ = true;
+  if (record_.empty() || recorded_ == table) return;
+  // Written whole or not at all: to a temporary file, then renamed.
+  const std::string tmp = record_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << table << "\n";
+    if (!out.flush()) return;
+  }
+  if (std::rename(tmp.c_str(), record_.c_str()) == 0) recorded_ = table;
+}
+
+void NftVipFilter::dropRecord() {
+  mayExist_ = false;
+  if (record_.empty()) return;
+  if (std::remove(record_.c_str()) == 0 || errno == ENOENT) recorded_.clear();
+}
+
 std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) {
   if (applied_ && *applied_ == spec) return {};
+  if (!spec.any() && !mayExist_) {
+    // Neither this run nor one before it left a table: nothing to remove.
+    applied_ = std::make_unique<NftFilterSpec>(spec);
+    return {};
+  }
+  // A table a run that did not stop left under another name goes too.
+  const std::string left = recorded_ != spec.table ? recorded_ : "";
   std::string commands;
   if (!spec.any()) {
     commands = nftRemoveCommands(spec.table);
@@ -159,6 +206,8 @@ std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) 
     commands = nftReplaceCommands(spec);
     if (applied_ && applied_->table != spec.table) commands += nftRemoveCommands(applied_->table);
   }
+  if (!left.empty() && !(applied_ && applied_->table == left)) commands += nftRemoveCommands(left);
+  if (spec.any()) keepRecord(spec.table);
   auto r = runner_.run(commands);
   if (!r && applied_ && applied_->sameShape(spec)) {
     // The table was changed behind our back (deleted by hand): build it again.
@@ -170,6 +219,7 @@ std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) 
   }
   applied_ = std::make_unique<NftFilterSpec>(spec);
   installed_ = spec.any() ? spec.table : "";
+  if (!spec.any()) dropRecord();
   return {};
 }
 
@@ -177,7 +227,10 @@ std::expected<void, std::string> NftVipFilter::remove() {
   applied_.reset();
   if (installed_.empty()) return {};
   auto r = runner_.run(nftRemoveCommands(installed_));
-  if (r) installed_.clear();
+  if (r) {
+    installed_.clear();
+    dropRecord();
+  }
   return r;
 }
 

@@ -52,10 +52,11 @@ std::string nftElementCommands(const NftFilterSpec& spec);
 // Both families' tables named `table` gone (none there: no error).
 std::string nftRemoveCommands(const std::string& table);
 
-// Runs nft commands through libnftables in the caller's network namespace.
+// Runs nft commands through libnftables in the caller's network namespace; the
+// first run loads the library.
 class NftRunner {
  public:
-  NftRunner();
+  NftRunner() = default;
   ~NftRunner();
   NftRunner(const NftRunner&) = delete;
   NftRunner& operator=(const NftRunner&) = delete;
@@ -68,13 +69,29 @@ class NftRunner {
 
 // The table as last programmed: applies a new spec with the least change (only the
 // elements when the shape is the same) and removes the table at stop.
+//
+// `record` (a file under the state directory; empty: none) names the table while one
+// of ours may be in the kernel: written before a table is programmed, deleted once
+// none is. A run that did not stop leaves it, and the next start removes that table
+// even when no instance needs one; a start without the record has nothing of ours to
+// remove, so a configuration that never needs a table never loads libnftables.
+// Without a record (none given, or its directory not writable), every start
+// removes the table of the configured name, to be sure.
 class NftVipFilter {
  public:
+  explicit NftVipFilter(std::string record = {});
   std::expected<void, std::string> apply(const NftFilterSpec& spec);
   std::expected<void, std::string> remove();
 
  private:
+  // The record names `table` (written only when it does not already).
+  void keepRecord(const std::string& table);
+  void dropRecord();
+
   NftRunner runner_;
+  std::string record_;
+  std::string recorded_;                    // the table the record names; empty: no record
+  bool mayExist_ = true;                    // a table of ours may be in the kernel
   std::unique_ptr<NftFilterSpec> applied_;  // null: not known to be in the kernel
   std::string installed_;                   // the table that may be there (remove() deletes it)
 };

@@ -2,6 +2,8 @@
 
 #include <nftables/libnftables.h>
 
+#include "netio/nftables_library.h"
+
 namespace holdfast::netio {
 
 namespace {
@@ -50,6 +52,7 @@ VmacFirewall::~VmacFirewall() {
 
 std::expected<void, std::string> VmacFirewall::run(const std::string& commands) {
   if (!ctx_) {
+    if (auto loaded = loadNftables(); !loaded) return std::unexpected(loaded.error());
     ctx_ = nft_ctx_new(NFT_CTX_DEFAULT);
     if (!ctx_) return std::unexpected("nft_ctx_new failed");
     nft_ctx_buffer_error(ctx_);

@@ -74,12 +74,12 @@ void applyMemoryLock(bool wanted, bool& locked) {
 
 }  // namespace
 
-std::expected<Daemon::Runtimes, std::string> Daemon::build(const config::Config& cfg) {
+std::expected<Daemon::Runtimes, std::string> Daemon::build(const config::Config& cfg) const {
   Runtimes r;
   auto health = runtime::HealthMonitor::create(cfg);
   if (!health) return std::unexpected("cannot start checks: " + health.error());
   r.health = std::move(*health);
-  auto vrrp = runtime::VrrpRuntime::create(cfg, r.health->initial());
+  auto vrrp = runtime::VrrpRuntime::create(cfg, r.health->initial(), options_.stateDir);
   if (!vrrp) return std::unexpected("cannot start VRRP: " + vrrp.error());
   r.vrrp = std::move(*vrrp);
   return r;

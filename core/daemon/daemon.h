@@ -62,7 +62,7 @@ class Daemon {
     std::unique_ptr<runtime::HealthMonitor> health;
     std::unique_ptr<runtime::VrrpRuntime> vrrp;
   };
-  static std::expected<Runtimes, std::string> build(const config::Config& cfg);
+  std::expected<Runtimes, std::string> build(const config::Config& cfg) const;
   void startRuntimes(Runtimes r);
   void startHealth(std::unique_ptr<runtime::HealthMonitor> h);
   void stopRuntimes();

@@ -18,6 +18,7 @@ void addOnce(std::vector<T>& v, const T& x) {
 
 class NftKernelFilter final : public VipFilter {
  public:
+  explicit NftKernelFilter(const std::string& record) : filter_(record) {}
   std::expected<void, std::string> apply(const netio::NftFilterSpec& spec) override {
     return filter_.apply(spec);
   }
@@ -91,8 +92,8 @@ bool AcceptFilter::filtered(const netio::IpAddress& a) const {
                      [&](const auto& p) { return p.first == a; });
 }
 
-std::unique_ptr<VipFilter> makeNftVipFilter() {
-  return std::make_unique<NftKernelFilter>();
+std::unique_ptr<VipFilter> makeNftVipFilter(const std::string& record) {
+  return std::make_unique<NftKernelFilter>(record);
 }
 
 }  // namespace holdfast::runtime

@@ -51,7 +51,8 @@ class AcceptFilter {
   std::string lastError_;
 };
 
-// The real VipFilter (libnftables in holdfastd's namespace).
-std::unique_ptr<VipFilter> makeNftVipFilter();
+// The real VipFilter (libnftables in holdfastd's namespace); `record` as for
+// netio::NftVipFilter.
+std::unique_ptr<VipFilter> makeNftVipFilter(const std::string& record);
 
 }  // namespace holdfast::runtime

@@ -178,10 +178,11 @@ NetioKernel::~NetioKernel() {
 }
 
 std::expected<std::unique_ptr<NetioKernel>, std::string> NetioKernel::open(
-    boost::asio::io_context& io) {
+    boost::asio::io_context& io, const std::string& stateDir) {
   auto am = netio::AddressManager::open();
   if (!am) return std::unexpected(am.error());
   std::unique_ptr<NetioKernel> k(new NetioKernel(io));
+  if (!stateDir.empty()) k->filterRecord_ = stateDir + "/nftables-table";
   k->addresses_ = std::make_unique<NetlinkAddresses>(std::move(*am));
   auto routes = netio::RouteTable::open();
   if (!routes) return std::unexpected(routes.error());
@@ -261,7 +262,7 @@ std::expected<AnnouncePort*, std::string> NetioKernel::announcePort(const std::s
 }
 
 VipFilter& NetioKernel::vipFilter() {
-  if (!vipFilter_) vipFilter_ = makeNftVipFilter();
+  if (!vipFilter_) vipFilter_ = makeNftVipFilter(filterRecord_);
   return *vipFilter_;
 }
 

@@ -20,7 +20,9 @@ namespace holdfast::runtime {
 
 class NetioKernel final : public Kernel {
  public:
-  static std::expected<std::unique_ptr<NetioKernel>, std::string> open(boost::asio::io_context& io);
+  // `stateDir`: where the no_accept table's record is kept (empty: none).
+  static std::expected<std::unique_ptr<NetioKernel>, std::string> open(boost::asio::io_context& io,
+                                                                       const std::string& stateDir);
   ~NetioKernel() override;
 
   // Packets from every channel, opened now or later, go to `handler` from now on.
@@ -67,6 +69,7 @@ class NetioKernel final : public Kernel {
   boost::asio::io_context& io_;
   std::unique_ptr<AddressTable> addresses_;
   std::unique_ptr<VipFilter> vipFilter_;  // made on first use
+  std::string filterRecord_;              // its record (netio::NftVipFilter)
   std::unique_ptr<Routing> routing_;
   std::unique_ptr<VmacTable> vmacs_;
   std::map<std::pair<std::string, netio::Family>, std::unique_ptr<AdvertChannel>> channels_;

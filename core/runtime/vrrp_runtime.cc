@@ -19,9 +19,10 @@ VrrpRuntime::~VrrpRuntime() {
 }
 
 std::expected<std::unique_ptr<VrrpRuntime>, std::string> VrrpRuntime::create(
-    const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends) {
+    const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends,
+    const std::string& stateDir) {
   std::unique_ptr<VrrpRuntime> rt(new VrrpRuntime());
-  auto kernel = NetioKernel::open(rt->loop_.context());
+  auto kernel = NetioKernel::open(rt->loop_.context(), stateDir);
   if (!kernel) return std::unexpected(kernel.error());
   rt->kernel_ = std::move(*kernel);
   auto links = LinkWatch::open(rt->loop_.context());

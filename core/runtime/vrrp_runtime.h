@@ -30,8 +30,11 @@ class VrrpRuntime {
  public:
   // Resolves interfaces and opens sockets; an error names the instance and why.
   // `backends`: every backend's and group's state at start (HealthMonitor::initial).
+  // `stateDir`: where the record of a programmed nftables table is kept
+  // (netio::NftVipFilter); empty: none.
   static std::expected<std::unique_ptr<VrrpRuntime>, std::string> create(
-      const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends = {});
+      const config::Config& cfg, const std::map<std::string, TrackedHealth>& backends = {},
+      const std::string& stateDir = {});
   ~VrrpRuntime();
 
   // Starts the VRRP thread: removes VIPs a crashed run left behind, then starts

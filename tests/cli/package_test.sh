@@ -296,7 +296,7 @@ conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles) || fail "no
 relations=$(dpkg-deb -f "$deb" Conflicts Breaks Replaces Provides)
 ! grep -qi keepalived <<<"$relations" || fail "the package names keepalived: $relations"
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in procps libnl-route-3-200 libcurl4 libsystemd0; do
+for d in procps libnl-route-3-200 libcurl4 libnftables1 libsystemd0; do
   grep -q "\b$d\b" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 x="$work/extract"

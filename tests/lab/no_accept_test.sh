@@ -5,7 +5,9 @@
 # tables (ip/ip6 holdfast, read back with `nft -j`) hold the master's VIPs and follow
 # a failover; a table of another owner is never touched; SIGTERM removes them; after
 # SIGKILL the table left behind (with a stale element) is replaced at restart; a
-# reload to `accept` removes the tables and the VIPs answer.
+# reload to `accept` removes the tables and the VIPs answer; libnftables is loaded only
+# to program a table, and a restart into `accept` after SIGKILL removes the table
+# the crashed run left (its record under the state directory says there is one).
 set -uo pipefail
 HOLDFASTD=${1:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
 CTL=${2:?usage: $0 PATH/TO/holdfastd PATH/TO/holdfastctl}
@@ -189,3 +191,48 @@ other_untouched "reload"
 kill -TERM "$A" "$B"
 wait "$A" "$B"
 echo "ok: accept: the VIPs answer ping and TCP, no table"
+
+# --- libnftables only for a table; a crash's table goes when no instance needs one --
+# holdfastd loads libnftables when it first programs a table and keeps a record of
+# the table under its state directory while one may be in the kernel.
+REC="$LAB_DIR/r1.state/nftables-table"
+[ ! -e "$REC" ] || lab_fail "the record of r1's table outlived the table: $(cat "$REC")"
+write r1 150 no_accept
+lab_holdfastd "$R1" r1
+A=$LAB_PID
+lab_wait "r1's table to drop $V4" 10 eval '[ "$(table $R1 ip)" = "${EMPTY4}$V4" ]'
+grep -q "/libnftables\.so" "/proc/$A/maps" || lab_fail "r1 programmed a table, libnftables is not in its maps"
+[ "$(cat "$REC" 2>/dev/null)" = holdfast ] || lab_fail "no record of r1's table: '$(cat "$REC" 2>&1)'"
+kill -KILL "$A"
+wait "$A" 2>/dev/null
+write r1 150 accept
+lab_holdfastd "$R1" r1
+A=$LAB_PID
+lab_wait "the crashed run's tables to go" 5 eval '[ "$(holdfast_tables $R1)" = 0 ]'
+lab_wait "the record to go" 5 eval '[ ! -e "$REC" ]'
+other_untouched "restart after SIGKILL into accept"
+kill -TERM "$A"
+wait "$A"
+lab_holdfastd "$R1" r1
+A=$LAB_PID
+lab_wait "r1 master with accept" 10 eval '[ "$(lab_vrrp r1 VI_4 state)" = MASTER ]'
+loaded=$(grep -oE "lib(nftables|nftnl|jansson|gmp|xtables)[^ ]*\.so[^ ]*" "/proc/$A/maps" | sort -u | tr '\n' ' ')
+[ -z "$loaded" ] || lab_fail "accept only, no table left: holdfastd loaded $loaded"
+[ "$(holdfast_tables "$R1")" = 0 ] || lab_fail "accept only: r1 has $(holdfast_tables "$R1") holdfast tables"
+kill -TERM "$A"
+wait "$A"
+echo "ok: libnftables loaded for a table only; after SIGKILL a restart into accept removes the table"
+
+# --- no loadable libnftables: VRRP goes on, the log and the counter say why ---------
+# An empty file stands in for a broken libnftables.so.1.
+mkdir -p "$LAB_DIR/badlib" && : >"$LAB_DIR/badlib/libnftables.so.1"
+write r1 150 no_accept
+LD_LIBRARY_PATH="$LAB_DIR/badlib" lab_holdfastd "$R1" r1
+A=$LAB_PID
+lab_wait "r1 master without libnftables" 10 eval '[ "$(lab_vrrp r1 VI_4 state)" = MASTER ]'
+want="no_accept: cannot program nftables table 'holdfast': cannot load libnftables.so.1: $LAB_DIR/badlib/libnftables.so.1"
+lab_wait "the log to name the library" 5 grep -qF -- "$want" "$LAB_DIR/r1.log"
+[ "$(holdfast_tables "$R1")" = 0 ] || lab_fail "no libnftables, yet r1 has $(holdfast_tables "$R1") holdfast tables"
+kill -TERM "$A"
+wait "$A"
+echo "ok: without a loadable libnftables the master runs and logs which library it could not load"
