@@ -14,6 +14,11 @@
  * wake-ups, and exits.
  *
  * Usage: backup_floor IFACE DOWN_MS SECONDS
+ *        backup_floor --wake-only PERIOD_MS SECONDS
+ *
+ * With --wake-only PERIOD_MS SECONDS it reads nothing and only wakes every
+ * PERIOD_MS (a periodic timerfd, one read a wake-up): what the wake-ups alone cost,
+ * the part of the floor no program that must look at its queue can avoid.
  */
 #define _GNU_SOURCE /* recvmmsg */
 #include <arpa/inet.h>
@@ -32,7 +37,30 @@ enum { kBatch = 32, kPacket = 4160, kControl = 64 };
 
 static long long ns_of(struct timespec t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
 
+static int wake_only(int period_ms, int seconds) {
+  const int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+  if (tfd < 0) return perror("timerfd_create"), 1;
+  const struct timespec period = {.tv_sec = period_ms / 1000, .tv_nsec = period_ms % 1000 * 1000000L};
+  const struct itimerspec every = {.it_interval = period, .it_value = period};
+  if (timerfd_settime(tfd, 0, &every, NULL) != 0) return perror("timerfd"), 1;
+  long long wakes = 0;
+  for (long long end = seconds * 1000LL / period_ms; wakes < end; ++wakes) { /* bounded */
+    uint64_t expirations;
+    if (read(tfd, &expirations, sizeof expirations) != sizeof expirations) break;
+  }
+  printf("woke %lld times\n", wakes);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && strcmp(argv[1], "--wake-only") == 0) {
+    const int period_ms = atoi(argv[2]), seconds = atoi(argv[3]);
+    if (period_ms < 10 || seconds < 1 || seconds > 3600) {
+      fprintf(stderr, "backup_floor: bad arguments\n");
+      return 2;
+    }
+    return wake_only(period_ms, seconds);
+  }
   if (argc != 4) {
     fprintf(stderr, "usage: %s IFACE DOWN_MS SECONDS\n", argv[0]);
     return 2;

@@ -18,6 +18,9 @@
 #             drains the queue with recvmmsg, in r2's place, holdfastd the master
 #   wakes/s   (floor/ka line) how often each backup was put on a CPU, all threads:
 #             holdfastd, keepalived, the floor
+#   wake-only beside the backup floor, in the same window: a program that only wakes
+#             every 300 ms (backup_floor.c --wake-only), per 1,000 adverts r2 received:
+#             what the protocol's 3.3 wake-ups a second cost before any work
 # Last, the floor of holdfastd's memory: a program that does nothing but load the
 # shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
 # A report, not a test.
@@ -153,22 +156,33 @@ for case in "${CASES[@]}"; do
   done
   lab_spawn "$LAB-r2" "$LAB_DIR/bfloor-r2.log" "$LAB_DIR/backup_floor" eth0 361 $((SECONDS_RUN + 10))
   BFLOOR_PID=$LAB_PID
+  # Beside it, in the same window, the wake-ups alone: every 300 ms, reading nothing.
+  lab_spawn "$LAB-r2" "$LAB_DIR/wakes-r2.log" "$LAB_DIR/backup_floor" --wake-only 300 \
+    $((SECONDS_RUN + 10))
+  WAKES_PID=$LAB_PID
   sleep 4
   bc0=$(bench_cpu_ns "$BFLOOR_PID") brx0=$(packets "$LAB-r2" rx) bfs0=$(bench_slices "$BFLOOR_PID")
+  wc0=$(bench_cpu_ns "$WAKES_PID")
   sleep "$SECONDS_RUN"
   bc1=$(bench_cpu_ns "$BFLOOR_PID") brx1=$(packets "$LAB-r2" rx) bfs1=$(bench_slices "$BFLOOR_PID")
+  wc1=$(bench_cpu_ns "$WAKES_PID")
   lab_stop "$BFLOOR_PID"
+  lab_stop "$WAKES_PID"
   for ((r = nodes; r >= 1; r--)); do
     pid=$(cat "$LAB_DIR/bfloor-r$r.pid" 2>/dev/null) && lab_stop "$pid"
   done
   brecv=$((brx1 - brx0))
   bfk=$(awk -v c=$((bc1 - bc0)) -v a="$brecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  wok=$(awk -v c=$((wc1 - wc0)) -v a="$brecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
   printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
     "$fsent" "$brecv" "$fk" "$bfk" - - - - "${fmv:-0}"
   awk -v f="$fk" -v k="$km" -v h="$hm" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
     -v wh="${wakes[holdfast]}" -v wk="${wakes[keepalived]}" -v wf="$(per_second $((bfs1 - bfs0)))" \
     'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %8.2fx %8.2fx  (holdfastd / floor: master %.2fx, backup %.2fx; backup wakes/s: holdfastd %s, keepalived %s, floor %s)\n",
     "", "", "", "floor/ka", "", "", k ? f / k : 0, bk ? bf / bk : 0, f ? h / f : 0, bf ? bh / bf : 0, wh, wk, wf}'
+  awk -v w="$wok" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
+    'BEGIN {printf "%-5s %4s %3s %-10s %7s %7s %9s %9s  (the backup'"'"'s wake-ups alone: %.2fx its floor, %.2fx keepalived, %.2fx holdfastd)\n",
+    "", "", "", "wake-only", "", "", "-", w, bf ? w / bf : 0, bk ? w / bk : 0, bh ? w / bh : 0}'
   sleep 1
 done
 
