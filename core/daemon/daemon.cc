@@ -2,6 +2,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -46,6 +47,8 @@ Daemon::Daemon(Options options, config::Config initial, std::map<std::string, in
 
 namespace {
 
+constexpr int kLockFlags = MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT;
+
 // Keeps the daemon's pages in RAM (lock_memory, on by default): under memory
 // pressure an advert must not wait for a page to come back from swap. MCL_ONFAULT
 // locks pages as they are touched, so the resident size stays what it was.
@@ -62,7 +65,7 @@ void applyMemoryLock(bool wanted, bool& locked) {
     log::info("lock_memory off: memory unlocked");
     return;
   }
-  if (::mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
+  if (::mlockall(kLockFlags) != 0) {
     log::warning(std::string("lock_memory: cannot lock memory (") + std::strerror(errno) +
                  "); running unlocked");
     return;
@@ -70,6 +73,22 @@ void applyMemoryLock(bool wanted, bool& locked) {
   locked = true;
   log::info("memory locked (lock_memory on): no page of holdfastd is swapped out");
 #endif
+}
+
+// What parsing a configuration and the runtimes a reload replaced freed goes back
+// to the kernel. glibc returns only the top of each arena by itself; malloc_trim
+// also gives back the free pages below live allocations, but the kernel refuses
+// that (MADV_DONTNEED) on locked pages, so the lock is lifted around it. With
+// 10,000 backends the first reload left 36 MiB resident and six left 56 MiB
+// (tests/bench/scale.sh); trimmed, the daemon is smaller after them than before.
+void releaseFreedMemory(bool& locked) {
+  if (locked) ::munlockall();
+  ::malloc_trim(0);
+  if (locked && ::mlockall(kLockFlags) != 0) {
+    locked = false;
+    log::warning(std::string("lock_memory: cannot lock memory again after a trim (") +
+                 std::strerror(errno) + "); running unlocked");
+  }
 }
 
 }  // namespace
@@ -158,6 +177,7 @@ int Daemon::run() {
   });
   restoreMaintenance(*runtimes->vrrp);
   startRuntimes(std::move(*runtimes));
+  releaseFreedMemory(memoryLocked_);
   log::events().append("daemon", "", "started with " + options_.configPath);
   log::info("control socket: " + options_.controlSocket);
   ::sd_notify(0, "READY=1\nSTATUS=running");
@@ -249,6 +269,7 @@ ReloadOutcome Daemon::reload() {
     log::events().append("reload", "", o.summary);
     return o;
   }();
+  releaseFreedMemory(memoryLocked_);
   ::sd_notify(0, "READY=1");
   return out;
 }

@@ -17,7 +17,7 @@
 #                   0.1 s by a probe beside the VIP poll, at most 120 s)
 #   reload          ms from SIGHUP to the reload being applied, for a one-instance
 #                   change (VI4_17's priority 200 -> 199 -> 200 -> 199; the file is
-#                   rewritten whole before the signal), median of 3 (all 3 shown).
+#                   rewritten whole before the signal), median of SCALE_RELOADS (all shown).
 #                   holdfastd: the stamp of its "reload applied" log line (ms).
 #                   keepalived: its parent logs "Reload complete" once the VRRP child
 #                   has reported its reload done; its console log stamps whole
@@ -26,7 +26,7 @@
 #   status          wall ms of `holdfastctl -s SOCK status` (run from the host: the
 #                   socket is a path, no namespace needed), median and max of 10
 #   rss, pss        KiB after 5 s of steady state and the status runs, and again
-#                   after the reloads;
+#                   after the reloads (and Rss after each reload);
 #                   summed over the daemon's processes (keepalived -P: parent and
 #                   VRRP child), from /proc/PID/smaps_rollup
 #   cpu             % of one core over 10 s of steady state, all threads of all
@@ -42,10 +42,12 @@
 #
 # Usage: tests/bench/scale.sh [CHECKS]   (default 10000)
 #   SCALE_VRIDS=N   VRIDs per family (default 255), for a quick try with fewer
+#   SCALE_RELOADS=N reloads (default 3; the median and the RSS rows take all N)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CHECKS=${1:-10000}
 VRIDS=${SCALE_VRIDS:-255}
+RELOADS=${SCALE_RELOADS:-3}
 CTL=${CTL:-$HERE/../../build/holdfastctl}
 # shellcheck source-path=SCRIPTDIR disable=SC1091  # lib.sh is followed with -x
 source "$HERE/lib.sh"
@@ -53,6 +55,10 @@ source "$HERE/lib.sh"
 [[ "$CHECKS" =~ ^[0-9]+$ ]] || { echo "usage: $0 [CHECKS]" >&2; exit 2; }
 if ! [[ "$VRIDS" =~ ^[0-9]+$ ]] || [ "$VRIDS" -lt 17 ] || [ "$VRIDS" -gt 255 ]; then
   echo "SCALE_VRIDS must be 17..255 (VI4_17 is the one reloaded)" >&2
+  exit 2
+fi
+if ! [[ "$RELOADS" =~ ^[0-9]+$ ]] || [ "$RELOADS" -lt 1 ] || [ "$RELOADS" -gt 50 ]; then
+  echo "SCALE_RELOADS must be 1..50" >&2
   exit 2
 fi
 [ -x "$CTL" ] || { echo "build holdfastctl first ($CTL)" >&2; exit 1; }
@@ -185,8 +191,8 @@ run() { # COLUMN DAEMON CHECKS
   fi
 
   # Reload: VI4_17's priority 200 -> 199 -> 200 -> 199.
-  local times=() prio sent line k seen
-  for k in 1 2 3; do
+  local times=() rsses=() prio sent line k seen
+  for ((k = 1; k <= RELOADS; k++)); do
     prio=$((k % 2 ? 199 : 200))
     conf "$LAB_DIR/$name.conf" "$checks" "$prio"
     if [ "$daemon" = holdfast ]; then
@@ -220,7 +226,13 @@ run() { # COLUMN DAEMON CHECKS
       times+=($((seen - sent)))
     fi
     sleep 3 # let the reload settle before the next one
+    mapfile -t pids < <(bench_pids "$daemon" "$name")
+    rsses+=("$(bench_mem_kib Rss "${pids[@]}")")
   done
+  R[$col.rsses]=$(
+    IFS=/
+    echo "${rsses[*]}"
+  )
   R[$col.reload]=$(printf '%s\n' "${times[@]}" | median)
   R[$col.reloads]=$(
     IFS=/
@@ -269,7 +281,7 @@ printf '%-34s %16s %16s %16s\n' "" "$CHECKS checks" "0 checks" "2.2.7 (-P)"
 row "start: all $VIPS VIPs held, ms" vips
 row "start: status answers, ms" status
 row "reload 1 instance, median ms" reload
-row "reload, the 3 runs, ms" reloads
+row "reload, each run, ms" reloads
 row "status latency, median ms" stmed
 row "status latency, max ms" stmax
 row "status failures (of 10)" stfail
@@ -278,6 +290,7 @@ row "processes" procs
 row "Rss KiB (steady)" rss
 row "Pss KiB (steady)" pss
 row "Rss KiB (after reloads)" rss2
+row "Rss KiB after each reload" rsses
 row "Pss KiB (after reloads)" pss2
 row "cpu % of a core (10 s steady)" cpu
 row "checks answered by nginx, /s" served

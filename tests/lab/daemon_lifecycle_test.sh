@@ -73,6 +73,17 @@ kill -HUP "$DAEMON"
 lab_wait "the reload to be applied" 10 grep -qF "reload applied" "$LOG"
 echo "ok: good config applied"
 
+# After a reload freed memory goes back to the kernel (malloc_trim), with the lock
+# lifted around it: lock_memory must be on again afterwards.
+if grep -qF "lock_memory: not applied in a sanitizer build" "$LOG"; then
+  echo "NOTE: sanitizer build, lock_memory is not applied: VmLck after a reload NOT checked" >&2
+else
+  lab_wait "READY=1 after the reload" 5 eval '[ "$(grep -c "READY=1" "$NOTES")" -ge 3 ]'
+  lck=$(awk '$1 == "VmLck:" {print $2}' "/proc/$DAEMON/status")
+  [ "${lck:-0}" -gt 0 ] || lab_fail "memory not locked after a reload (VmLck ${lck:-?} kB)"
+  echo "ok: memory locked again after the reload's trim (VmLck $lck kB)"
+fi
+
 # SIGTERM: exit 0, pid file gone.
 kill -TERM "$DAEMON"
 wait "$DAEMON"
