@@ -166,6 +166,7 @@ NftVipFilter::NftVipFilter(std::string record) : record_(std::move(record)) {
   }
   std::ifstream in(record_);
   mayExist_ = static_cast<bool>(std::getline(in, recorded_)) && !recorded_.empty();
+  leftover_ = recorded_;
 }
 
 void NftVipFilter::keepRecord(const std::string& table) {
@@ -194,8 +195,6 @@ std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) 
     applied_ = std::make_unique<NftFilterSpec>(spec);
     return {};
   }
-  // A table a run that did not stop left under another name goes too.
-  const std::string left = recorded_ != spec.table ? recorded_ : "";
   std::string commands;
   if (!spec.any()) {
     commands = nftRemoveCommands(spec.table);
@@ -206,7 +205,8 @@ std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) 
     commands = nftReplaceCommands(spec);
     if (applied_ && applied_->table != spec.table) commands += nftRemoveCommands(applied_->table);
   }
-  if (!left.empty() && !(applied_ && applied_->table == left)) commands += nftRemoveCommands(left);
+  // A table a run that did not stop left under another name goes too, once.
+  if (!leftover_.empty() && leftover_ != spec.table) commands += nftRemoveCommands(leftover_);
   if (spec.any()) keepRecord(spec.table);
   auto r = runner_.run(commands);
   if (!r && applied_ && applied_->sameShape(spec)) {
@@ -219,6 +219,7 @@ std::expected<void, std::string> NftVipFilter::apply(const NftFilterSpec& spec) 
   }
   applied_ = std::make_unique<NftFilterSpec>(spec);
   installed_ = spec.any() ? spec.table : "";
+  leftover_.clear();
   if (!spec.any()) dropRecord();
   return {};
 }

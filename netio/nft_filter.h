@@ -91,6 +91,7 @@ class NftVipFilter {
   NftRunner runner_;
   std::string record_;
   std::string recorded_;                    // the table the record names; empty: no record
+  std::string leftover_;                    // the record's table at start, until removed
   bool mayExist_ = true;                    // a table of ours may be in the kernel
   std::unique_ptr<NftFilterSpec> applied_;  // null: not known to be in the kernel
   std::string installed_;                   // the table that may be there (remove() deletes it)
