@@ -84,6 +84,19 @@ else
   echo "ok: memory locked again after the reload's trim (VmLck $lck kB)"
 fi
 
+# The clean file pages start-up and the reload touched (symbol tables, the parser)
+# are unmapped after it: what those mappings hold now must be less than they held
+# before, and the daemon runs on (the rest of this test).
+line=$(grep -F "memory: unmapped " "$LOG" | tail -1)
+before=$(sed -E 's/.*memory: unmapped ([0-9]+) KiB.*/\1/' <<<"$line")
+[ -n "$line" ] && [ "${before:-0}" -gt 0 ] || lab_fail "no clean file pages unmapped after the reload: '$line'"
+sleep 0.5
+now=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {c = ($2 ~ /^r-.p$/ && $6 ~ /^\//)} c && $1 == "Rss:" {r = $2}
+  c && $1 == "Anonymous:" && $2 == 0 {t += r} END {print t + 0}' "/proc/$DAEMON/smaps")
+[ "$now" -lt "$before" ] ||
+  lab_fail "clean file mappings hold $now KiB after the reload, $before before it: nothing was unmapped"
+echo "ok: clean file pages unmapped after the reload ($before KiB held before, $now KiB now)"
+
 # SIGTERM: exit 0, pid file gone.
 kill -TERM "$DAEMON"
 wait "$DAEMON"
