@@ -5,6 +5,7 @@
 // changes flow from the monitor to the VRRP runtime. The control socket and the
 // metrics server read both through reports, never blocking either thread.
 
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,9 @@ class Daemon {
   std::unique_ptr<runtime::VrrpRuntime> vrrp_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<control::MetricsServer> metrics_;
+  // Once start-up has settled (kSettled after the start), what it touched is given
+  // back again (releaseFreedMemory).
+  std::unique_ptr<boost::asio::steady_timer> settled_;
   bool memoryLocked_ = false;
   int reloads_ = 0;
   int refusedReloads_ = 0;
