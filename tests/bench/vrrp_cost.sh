@@ -3,7 +3,11 @@
 # (VRIDs 1..N, VRRPv3, advert_int 0.1, one /32 or /128 VIP each) on one LAN of
 # NODES routers; r1 (priority 200) is master of all, the others (100, 99) back up.
 # Both daemons read the same keepalived.conf. After the master holds every VIP and
-# 3 s of settling, SECONDS of steady state are measured:
+# the others have run SETTLE s (default 18), SECONDS of steady state are measured.
+# SETTLE is past holdfastd's second pass over its start-up pages, 15 s after its start
+# (holdfast.conf(5) lock_memory): a one-time 4-5 ms of CPU (and the faults that map
+# back what runs next), 20-25% of a backup's 20-s window at 10 instances, not a cost
+# per advert; keepalived waits as long.
 #   adverts   packets r1's eth0 sent / r2's eth0 received (kernel counters)
 #   cpu/1k    CPU ms per 1,000 adverts, all threads of all the daemon's processes
 #             (keepalived: parent + VRRP child), from /proc/PID/task/*/schedstat
@@ -24,11 +28,12 @@
 # Last, the floor of holdfastd's memory: a program that does nothing but load the
 # shared libraries holdfastd links (its DT_NEEDED list), built with g++ here.
 # A report, not a test.
-#   tests/bench/vrrp_cost.sh [SECONDS] [CASE...]   CASE = NODES:N:FAMILY (4|6)
+#   [SETTLE=s] tests/bench/vrrp_cost.sh [SECONDS] [CASE...]   CASE = NODES:N:FAMILY (4|6)
 #   default: 20 s, 2:10:4 2:100:4 2:255:4 2:100:6 3:10:4 3:100:4 3:255:4
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SECONDS_RUN=${1:-20}
+SETTLE=${SETTLE:-18}
 shift || true
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(2:10:4 2:100:4 2:255:4 2:100:6 3:10:4 3:100:4 3:255:4)
@@ -92,7 +97,7 @@ for case in "${CASES[@]}"; do
     bench_daemon "$daemon" "$LAB-r1" "$daemon-r1"
     lab_wait "$daemon r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
     for ((r = 2; r <= nodes; r++)); do bench_daemon "$daemon" "$LAB-r$r" "$daemon-r$r"; done
-    sleep 4
+    sleep "$SETTLE"
     lab_has_vip "$LAB-r1" "$(last_vip "$n" "$family")" || lab_fail "$daemon: r1 lost the VIPs"
     m=$(bench_pids "$daemon" "$daemon-r1" | tr '\n' ' ')
     b=$(bench_pids "$daemon" "$daemon-r2" | tr '\n' ' ')
