@@ -21,21 +21,11 @@
  * the part of the floor no program that must look at its queue can avoid.
  */
 #define _GNU_SOURCE /* recvmmsg */
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
-enum { kBatch = 32, kPacket = 4160, kControl = 64 };
-
-static long long ns_of(struct timespec t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
+#include "floor_common.h"
 
 static int wake_only(int period_ms, int seconds) {
   const int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -71,34 +61,18 @@ int main(int argc, char** argv) {
     fprintf(stderr, "backup_floor: bad arguments\n");
     return 2;
   }
-  const int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, 112);
-  if (fd < 0) return perror("socket"), 1;
-  struct ip_mreqn join = {.imr_ifindex = ifindex};
-  inet_pton(AF_INET, "224.0.0.18", &join.imr_multiaddr);
-  const int on = 1;
-  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, argv[1], (socklen_t)strlen(argv[1])) != 0 ||
-      setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &join, sizeof join) != 0 ||
-      setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0) {
-    return perror("setsockopt"), 1;
-  }
-  static uint8_t data[kBatch][kPacket];
-  static _Alignas(struct cmsghdr) uint8_t control[kBatch][kControl];
-  struct iovec iov[kBatch];
-  struct mmsghdr msgs[kBatch];
-  memset(msgs, 0, sizeof msgs);
-  for (int i = 0; i < kBatch; ++i) {
-    iov[i] = (struct iovec){.iov_base = data[i], .iov_len = kPacket};
-    msgs[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1,
-                                      .msg_control = control[i], .msg_controllen = kControl};
-  }
+  const int fd = floor_backup_socket(argv[1]);
+  if (fd < 0) return 1;
+  static struct floor_rx rx;
+  floor_rx_init(&rx);
 
   const int tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
   if (tfd < 0) return perror("timerfd_create"), 1;
   const long long down = down_ms * 1000000LL;
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
-  const long long end = ns_of(now) + seconds * 1000000000LL;
-  long long deadline = ns_of(now) + down, read_total = 0, wakes = 0;
+  const long long end = floor_ns(now) + seconds * 1000000000LL;
+  long long deadline = floor_ns(now) + down, read_total = 0, wakes = 0;
 
   for (long long round = 0; round < seconds * 1000LL; ++round) { /* bounded */
     struct itimerspec at = {.it_value = {.tv_sec = deadline / 1000000000LL,
@@ -107,30 +81,12 @@ int main(int argc, char** argv) {
     uint64_t expirations;
     if (read(tfd, &expirations, sizeof expirations) != sizeof expirations) break;
     ++wakes;
-    long long newest = 0;
-    for (int calls = 0; calls < 1000; ++calls) { /* bounded: a flood cannot hold it */
-      /* The kernel wrote back how much control data each message got. */
-      for (int i = 0; i < kBatch; ++i) msgs[i].msg_hdr.msg_controllen = kControl;
-      const int got = recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT, NULL);
-      if (got <= 0) break;
-      read_total += got;
-      for (int i = 0; i < got; ++i) {
-        for (struct cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c;
-             c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
-          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-            struct timespec t;
-            memcpy(&t, CMSG_DATA(c), sizeof t);
-            if (ns_of(t) > newest) newest = ns_of(t);
-          }
-        }
-      }
-      if (got < kBatch) break;
-    }
+    const long long newest = floor_drain(fd, &rx, &read_total);
     clock_gettime(CLOCK_REALTIME, &now);
-    if (ns_of(now) >= end) break;
+    if (floor_ns(now) >= end) break;
     /* Silent master: a real backup would take over here; the floor just looks again. */
-    deadline = (newest ? newest : ns_of(now)) + down;
-    if (deadline <= ns_of(now)) deadline = ns_of(now) + down;
+    deadline = (newest ? newest : floor_ns(now)) + down;
+    if (deadline <= floor_ns(now)) deadline = floor_ns(now) + down;
   }
   printf("read %lld in %lld wake-ups\n", read_total, wakes);
   return 0;
