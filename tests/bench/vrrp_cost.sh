@@ -85,6 +85,9 @@ medians() { # LINES of equal-length number columns: the median of each column
       m = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
       printf "%s%s", (i > 1 ? " " : ""), m} print ""}' <<<"$1"
 }
+per_1k() { # CPU_NS ADVERTS: CPU ms per 1,000 adverts, one decimal
+  awk -v c="$1" -v a="$2" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}'
+}
 per_second() { # COUNT: over the measured window, one decimal
   awk -v n="$1" -v s="$SECONDS_RUN" 'BEGIN {printf "%.1f", n / s}'
 }
@@ -148,8 +151,8 @@ for case in "${CASES[@]}"; do
       }
       mv1=$(moves "$daemon" "$nodes")
       sent=$((tx1 - tx0)) recv=$((rx1 - rx0))
-      mk=$(awk -v c=$((mc1 - mc0)) -v a="$sent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
-      bk=$(awk -v c=$((bc1 - bc0)) -v a="$recv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+      mk=$(per_1k $((mc1 - mc0)) "$sent")
+      bk=$(per_1k $((bc1 - bc0)) "$recv")
       printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" "$daemon" \
         "$sent" "$recv" "$mk" "$bk" "$mr" "$br" "$mp" "$bp" "$((mv1 - mv0))"
       result[$daemon]+="$mk $bk $mr $br $(per_second $((bs1 - bs0)))"$'\n'
@@ -195,8 +198,8 @@ for case in "${CASES[@]}"; do
   done
   lab_stop "$FLOOR_PID"
   fsent=$((ftx1 - ftx0)) asent=$((atx1 - atx0))
-  fk=$(awk -v c=$((fc1 - fc0)) -v a="$fsent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
-  ak=$(awk -v c=$((ac1 - ac0)) -v a="$asent" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  fk=$(per_1k $((fc1 - fc0)) "$fsent")
+  ak=$(per_1k $((ac1 - ac0)) "$asent")
   sleep 1
   # The backup's floor in r2's place, holdfastd the master (and r3) as in the holdfast
   # row; it looks once per Master_Down_Interval at priority 100: 3 x 100 ms + skew.
@@ -233,10 +236,10 @@ for case in "${CASES[@]}"; do
     pid=$(cat "$LAB_DIR/bfloor-r$r.pid" 2>/dev/null) && lab_stop "$pid"
   done
   brecv=$((brx1 - brx0))
-  bfk=$(awk -v c=$((bc1 - bc0)) -v a="$brecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
-  wok=$(awk -v c=$((wc1 - wc0)) -v a="$brecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  bfk=$(per_1k $((bc1 - bc0)) "$brecv")
+  wok=$(per_1k $((wc1 - wc0)) "$brecv")
   abrecv=$((abrx1 - abrx0))
-  abk=$(awk -v c=$((abc1 - abc0)) -v a="$abrecv" 'BEGIN {printf "%.1f", a ? c / 1e6 / a * 1000 : 0}')
+  abk=$(per_1k $((abc1 - abc0)) "$abrecv")
   printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' "$nodes" "$n" "v$family" floor \
     "$fsent" "$brecv" "$fk" "$bfk" - - - - "${fmv:-0}"
   awk -v f="$fk" -v k="$km" -v h="$hm" -v bf="$bfk" -v bk="$kb" -v bh="$hb" \
