@@ -15,6 +15,9 @@
 #   bench_slices PID...           times a thread of the PIDs was put on a CPU, i.e.
 #                                 wake-ups, and preemptions (schedstat)
 #   bench_mem_kib FIELD PID...    Rss or Pss (smaps_rollup), KiB, summed
+#   bench_vrrp_conf FILE N FAMILY PRIORITY  a keepalived.conf both daemons read: N
+#                                 instances (VRIDs 1..N, VRRPv3, advert_int 0.1, one
+#                                 /32 or /128 VIP each, FAMILY 4 or 6) at PRIORITY
 
 HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 source "$HERE/../lab/lib.sh"
@@ -88,4 +91,24 @@ bench_mem_kib() {
     t=$((t + ${v:-0}))
   done
   echo "$t"
+}
+
+bench_vrrp_conf() { # FILE N FAMILY PRIORITY
+  local file=$1 n=$2 family=$3 prio=$4 i vip
+  printf 'global_defs {\n    vrrp_version 3\n}\n' >"$file"
+  for ((i = 1; i <= n; i++)); do
+    if [ "$family" = 6 ]; then vip="2001:db8:100::$i/128"; else vip="198.51.100.$i/32"; fi
+    cat >>"$file" <<CONF
+vrrp_instance VI_$i {
+    state BACKUP
+    interface eth0
+    virtual_router_id $i
+    priority $prio
+    advert_int 0.1
+    virtual_ipaddress {
+        $vip
+    }
+}
+CONF
+  done
 }

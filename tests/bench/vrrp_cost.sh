@@ -58,25 +58,6 @@ lab_router 1
 lab_router 2
 lab_router 3
 
-conf() { # FILE N FAMILY PRIORITY
-  local file=$1 n=$2 family=$3 prio=$4 i vip
-  printf 'global_defs {\n    vrrp_version 3\n}\n' >"$file"
-  for ((i = 1; i <= n; i++)); do
-    if [ "$family" = 6 ]; then vip="2001:db8:100::$i/128"; else vip="198.51.100.$i/32"; fi
-    cat >>"$file" <<CONF
-vrrp_instance VI_$i {
-    state BACKUP
-    interface eth0
-    virtual_router_id $i
-    priority $prio
-    advert_int 0.1
-    virtual_ipaddress {
-        $vip
-    }
-}
-CONF
-  done
-}
 medians() { # LINES of equal-length number columns: the median of each column
   awk '{for (i = 1; i <= NF; i++) v[i, NR] = $i; if (NF > nf) nf = NF}
     END {for (i = 1; i <= nf; i++) {
@@ -129,9 +110,9 @@ for case in "${CASES[@]}"; do
   declare -A result=() wakes=()
   for ((round = 1; round <= ROUNDS; round++)); do
     for daemon in holdfast keepalived; do
-      conf "$LAB_DIR/$daemon-r1.conf" "$n" "$family" 200
-      conf "$LAB_DIR/$daemon-r2.conf" "$n" "$family" 100
-      conf "$LAB_DIR/$daemon-r3.conf" "$n" "$family" 99
+      bench_vrrp_conf "$LAB_DIR/$daemon-r1.conf" "$n" "$family" 200
+      bench_vrrp_conf "$LAB_DIR/$daemon-r2.conf" "$n" "$family" 100
+      bench_vrrp_conf "$LAB_DIR/$daemon-r3.conf" "$n" "$family" 99
       bench_daemon "$daemon" "$LAB-r1" "$daemon-r1"
       lab_wait "$daemon r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
       for ((r = 2; r <= nodes; r++)); do bench_daemon "$daemon" "$LAB-r$r" "$daemon-r$r"; done
