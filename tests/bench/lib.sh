@@ -18,6 +18,8 @@
 #   bench_vrrp_conf FILE N FAMILY PRIORITY  a keepalived.conf both daemons read: N
 #                                 instances (VRIDs 1..N, VRRPv3, advert_int 0.1, one
 #                                 /32 or /128 VIP each, FAMILY 4 or 6) at PRIORITY
+#   bench_all_vips NS N           NS's eth0 holds N VIPs of bench_vrrp_conf (poll it
+#                                 with lab_wait)
 
 HOLDFASTD=${HOLDFASTD:-$HERE/../../build/holdfastd}
 source "$HERE/../lab/lib.sh"
@@ -111,4 +113,10 @@ vrrp_instance VI_$i {
 }
 CONF
   done
+}
+
+bench_all_vips() { # NS N
+  local got
+  got=$(ip -n "$1" -o addr show dev eth0 | grep -cE " (198\.51\.100\.|2001:db8:100::)")
+  [ "$got" -ge "$2" ]
 }

@@ -97,11 +97,6 @@ moves() { # DAEMON NODES
 last_vip() { # N FAMILY
   if [ "$2" = 6 ]; then echo "2001:db8:100::$1"; else echo "198.51.100.$1"; fi
 }
-all_vips() { # NS N FAMILY: NS holds every VIP
-  local want=$2 got
-  got=$(ip -n "$1" -o addr show dev eth0 | grep -cE " (198\.51\.100\.|2001:db8:100::)")
-  [ "$got" -ge "$want" ]
-}
 
 printf '%-5s %4s %3s %-10s %7s %7s %9s %9s %9s %9s %9s %9s %5s\n' nodes N ip daemon sent recv \
   "m cpu/1k" "b cpu/1k" "m rss" "b rss" "m pss" "b pss" moves
@@ -114,7 +109,7 @@ for case in "${CASES[@]}"; do
       bench_vrrp_conf "$LAB_DIR/$daemon-r2.conf" "$n" "$family" 100
       bench_vrrp_conf "$LAB_DIR/$daemon-r3.conf" "$n" "$family" 99
       bench_daemon "$daemon" "$LAB-r1" "$daemon-r1"
-      lab_wait "$daemon r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
+      lab_wait "$daemon r1 master of $n" 60 bench_all_vips "$LAB-r1" "$n" "$family"
       for ((r = 2; r <= nodes; r++)); do bench_daemon "$daemon" "$LAB-r$r" "$daemon-r$r"; done
       sleep "$SETTLE"
       lab_has_vip "$LAB-r1" "$(last_vip "$n" "$family")" || lab_fail "$daemon: r1 lost the VIPs"
@@ -188,7 +183,7 @@ for case in "${CASES[@]}"; do
     [ "$r" = 2 ] && continue
     cp "$LAB_DIR/holdfast-r$r.conf" "$LAB_DIR/bfloor-r$r.conf"
     bench_daemon holdfast "$LAB-r$r" "bfloor-r$r"
-    [ "$r" = 1 ] && lab_wait "holdfastd r1 master of $n" 60 all_vips "$LAB-r1" "$n" "$family"
+    [ "$r" = 1 ] && lab_wait "holdfastd r1 master of $n" 60 bench_all_vips "$LAB-r1" "$n" "$family"
   done
   lab_spawn "$LAB-r2" "$LAB_DIR/bfloor-r2.log" "$LAB_DIR/backup_floor" eth0 361 $((SECONDS_RUN + 10))
   BFLOOR_PID=$LAB_PID

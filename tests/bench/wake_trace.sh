@@ -79,46 +79,29 @@ bench_vrrp_conf "$LAB_DIR/r1.conf" "$N" 4 200
 bench_vrrp_conf "$LAB_DIR/r2.conf" "$N" 4 100
 src=$(ip -n "$LAB-r1" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -1)
 life=$((SETTLE + SECONDS_RUN + 10))
-all_vips_r1() { [ "$(ip -n "$LAB-r1" -o addr show dev eth0 | grep -c ' 198\.51\.100\.')" -ge "$N" ]; }
-
-start_target() { # sets PID: the traced process
-  local ns=$LAB-r2
-  [ "$ROLE" = master ] && ns=$LAB-r1
-  case $TARGET in
-    holdfastd) HOLDFASTD=$TARGET_BIN bench_daemon holdfast "$ns" "target"
-      lab_wait "holdfastd to write its pid" 10 test -s "$LAB_DIR/target.pid"
-      PID=$(cat "$LAB_DIR/target.pid") ;;
-    asio) if [ "$ROLE" = master ]; then
-        lab_spawn "$ns" "$LAB_DIR/target.log" "$LAB_DIR/asio_floor" master eth0 "$src" "$N" 100 200 "$life"
-      else
-        lab_spawn "$ns" "$LAB_DIR/target.log" "$LAB_DIR/asio_floor" backup eth0 361 "$life"
-      fi
-      PID=$LAB_PID ;;
-    c) if [ "$ROLE" = master ]; then
-        lab_spawn "$ns" "$LAB_DIR/target.log" "$LAB_DIR/advert_floor" eth0 "$src" "$N" 100 200 "$life"
-      else
-        lab_spawn "$ns" "$LAB_DIR/target.log" "$LAB_DIR/backup_floor" eth0 361 "$life"
-      fi
-      PID=$LAB_PID ;;
-  esac
-}
+# The traced side (r2 as backup, r1 as master) and holdfastd on the other.
+target_node=2 peer_node=1
+[ "$ROLE" = master ] && target_node=1 peer_node=2
+case $TARGET/$ROLE in
+  asio/master) floor=("$LAB_DIR/asio_floor" master eth0 "$src" "$N" 100 200 "$life") ;;
+  asio/backup) floor=("$LAB_DIR/asio_floor" backup eth0 361 "$life") ;;
+  c/master) floor=("$LAB_DIR/advert_floor" eth0 "$src" "$N" 100 200 "$life") ;;
+  c/backup) floor=("$LAB_DIR/backup_floor" eth0 361 "$life") ;;
+esac
 
 for ((round = 1; round <= ROUNDS; round++)); do
-  rm -f "$LAB_DIR/target.pid" "$LAB_DIR/peer.pid"
-  # The other side is holdfastd: the master first, so that the backup finds one.
-  if [ "$ROLE" = backup ]; then
-    cp "$LAB_DIR/r1.conf" "$LAB_DIR/peer.conf"
-    bench_daemon holdfast "$LAB-r1" peer
-    PEER=$LAB_PID
-    lab_wait "holdfastd r1 master of $N" 60 all_vips_r1
-    cp "$LAB_DIR/r2.conf" "$LAB_DIR/target.conf"
+  # The peer first: a backup finds its master in place.
+  cp "$LAB_DIR/r$peer_node.conf" "$LAB_DIR/peer.conf"
+  bench_daemon holdfast "$LAB-r$peer_node" peer
+  PEER=$LAB_PID
+  [ "$ROLE" = backup ] && lab_wait "holdfastd r1 master of $N" 60 bench_all_vips "$LAB-r1" "$N"
+  if [ "$TARGET" = holdfastd ]; then
+    cp "$LAB_DIR/r$target_node.conf" "$LAB_DIR/target.conf"
+    HOLDFASTD=$TARGET_BIN bench_daemon holdfast "$LAB-r$target_node" target
   else
-    cp "$LAB_DIR/r2.conf" "$LAB_DIR/peer.conf"
-    bench_daemon holdfast "$LAB-r2" peer
-    PEER=$LAB_PID
-    cp "$LAB_DIR/r1.conf" "$LAB_DIR/target.conf"
+    lab_spawn "$LAB-r$target_node" "$LAB_DIR/target.log" "${floor[@]}"
   fi
-  start_target
+  PID=$LAB_PID
   sleep "$SETTLE"
   kill -0 "$PID" 2>/dev/null || lab_fail "the $TARGET $ROLE exited"
   echo 0 >"$INSTANCE/tracing_on"
@@ -134,8 +117,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
   cp "$INSTANCE/trace" "$LAB_DIR/trace-$round.txt"
   echo >"$INSTANCE/set_event"
   echo >"$INSTANCE/set_event_pid"
-  lost=$(awk '/entries-in-buffer/ {print $0}' "$LAB_DIR/trace-$round.txt" | head -1)
-  echo "round $round: $ROLE of $N, $TARGET, ${SECONDS_RUN} s (${lost#\# })"
+  kept=$(grep -m1 entries-in-buffer "$LAB_DIR/trace-$round.txt")
+  echo "round $round: $ROLE of $N, $TARGET, ${SECONDS_RUN} s (${kept#\# })"
   read -ra tid_list <<<"$tids"
   "$LAB_PYTHON" "$HERE/wake_trace.py" "$LAB_DIR/trace-$round.txt" 3 "${tid_list[@]}"
   lab_stop "$PID"
