@@ -266,6 +266,12 @@ std::optional<std::string> VrrpSocket::setFilter(std::span<const sock_filter> pr
   return std::nullopt;
 }
 
+std::optional<std::string> VrrpSocket::attachProgram(int programFd) {
+  if (::setsockopt(fd_, SOL_SOCKET, SO_ATTACH_BPF, &programFd, sizeof programFd) != 0)
+    return err("SO_ATTACH_BPF");
+  return std::nullopt;
+}
+
 int VrrpSocket::setReceiveBuffer(int bytes) {
   // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN; SO_RCVBUF stops there.
   if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)

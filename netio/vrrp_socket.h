@@ -85,6 +85,9 @@ class VrrpSocket {
   // Keeps only the packets `program` (classic BPF over what a read returns: the IPv4
   // header on, the IPv6 one off) accepts; an error text when the kernel refuses it.
   std::optional<std::string> setFilter(std::span<const sock_filter> program);
+  // Runs the eBPF socket filter `programFd` (netio/routine_filter.h) over every
+  // packet instead; an error text when the kernel refuses it.
+  std::optional<std::string> attachProgram(int programFd);
   // Asks for a receive queue of `bytes` (beyond net.core.rmem_max where the process
   // may); returns what the kernel set.
   int setReceiveBuffer(int bytes);

@@ -72,7 +72,7 @@ struct Counters {
   // the check a MAY). keepalived drops them; that makes two masters while two nodes'
   // configs differ during a rolling reload, so holdfast honours them on purpose.
   uint64_t vipListMismatch = 0;
-  void discard(DiscardReason r) { ++discarded[static_cast<size_t>(r)]; }
+  void discard(DiscardReason r, uint64_t n = 1) { discarded[static_cast<size_t>(r)] += n; }
   uint64_t discardedBy(DiscardReason r) const { return discarded[static_cast<size_t>(r)]; }
 };
 

@@ -88,19 +88,21 @@ void Instance::stop(TimePoint now) {
   apply(machine_.shutdown(now), now);
 }
 
-void Instance::receive(const Advert& advert, const PacketInfo& info, TimePoint now) {
-  ++counters_.received;
+bool Instance::receive(const Advert& advert, const PacketInfo& info, TimePoint now,
+                       uint64_t copies) {
+  counters_.received += copies;
   if (auto reason = checkAdvert(advert, info, settings_.receive)) {
-    counters_.discard(*reason);
+    counters_.discard(*reason, copies);
     io_.discarded(settings_, *reason, info.source);
-    return;
+    return false;
   }
   lastVipListDiffered_ = vipListDiffers(advert, settings_.receive);
   if (lastVipListDiffered_) {
-    ++counters_.vipListMismatch;
+    counters_.vipListMismatch += copies;
     io_.vipListMismatch(settings_, advert, info.source);
   }
   apply(machine_.onAdvert(advert, info.source, now), now);
+  return true;
 }
 
 void Instance::reconfigure(InstanceSettings next, TimePoint now) {

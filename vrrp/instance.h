@@ -87,7 +87,9 @@ class Instance {
   void start(TimePoint now, bool fault = false, const std::string& faultReason = "");
   void stop(TimePoint now);
   // An advert for our VRID that passed the codec's structural checks.
-  void receive(const Advert& advert, const PacketInfo& info, TimePoint now);
+  // `copies`: adverts equal to this one, the newest at `now` (a routine advert the
+  // kernel counted, netio/routine_filter.h). True when it passed the checks.
+  bool receive(const Advert& advert, const PacketInfo& info, TimePoint now, uint64_t copies = 1);
   void onTimer(TimePoint now);
   void setPriority(int priority, TimePoint now);
   void setFault(bool fault, const std::string& reason, TimePoint now);

@@ -47,6 +47,9 @@ AdvertChannel::AdvertChannel(asio::io_context& io, std::unique_ptr<Timer> sweep,
       sweep_(std::move(sweep)),
       pause_(io) {
   routine_.fill(-1);
+  deliver_ = [this](const netio::ReceivedPacket& p, TimePoint at, uint64_t copies) {
+    handler_(*this, p, at, copies);
+  };
 }
 
 std::optional<std::string> AdvertChannel::send(std::span<const uint8_t> message,
@@ -179,15 +182,46 @@ bool AdvertChannel::drain(int bound) {
   if (!handler_ || draining_) return false;
   draining_ = true;
   lastDrain_ = Clock::now();
-  const int read = socket_.receiveMany(
-      bound, [this](const netio::ReceivedPacket& p) { handler_(*this, p, arrivalTime(p)); });
+  const int read = socket_.receiveMany(bound, [this](const netio::ReceivedPacket& p) {
+    const TimePoint at = arrivalTime(p);
+    if (!counter_ || p.payload.size() < 2) {
+      handler_(*this, p, at, 1);
+      return;
+    }
+    // What the kernel counted for this VRID before this packet arrived goes first.
+    const uint8_t vrid = p.payload[1];
+    counter_->flush(vrid, at, deliver_);
+    if (handler_(*this, p, at, 1)) {
+      counter_->honoured(p);
+      routineChanged_ = true;
+    }
+  });
+  // And what it counted after.
+  const bool counted = counter_ && counter_->flushAll(deliver_);
   draining_ = false;
-  if (batchDone_ && read > 0) batchDone_();
+  if (batchDone_ && (read > 0 || counted)) batchDone_();
   if (routineChanged_) applyRoutine();
   return read == bound;
 }
 
+bool AdvertChannel::flushCounted() {
+  if (!handler_ || draining_) return false;
+  draining_ = true;
+  lastDrain_ = Clock::now();
+  const bool counted = counter_->flushAll(deliver_);
+  draining_ = false;
+  if (batchDone_ && counted) batchDone_();
+  if (routineChanged_) applyRoutine();
+  return counted;
+}
+
 void AdvertChannel::catchUp() {
+  // Everything else wakes the loop at once. Backups sharing a deadline hand on
+  // what was counted once.
+  if (counter_) {
+    if (Clock::now() - lastDrain_ >= kCatchUpFresh) flushCounted();
+    return;
+  }
   // Masters align their adverts, so a backup's instances often share one deadline:
   // the first to reach it reads the queue for all.
   if (deferring_ && Clock::now() - lastDrain_ >= kCatchUpFresh) {
@@ -223,9 +257,13 @@ void AdvertChannel::sweepLater(std::chrono::milliseconds delay) {
 
 void AdvertChannel::setRoutine(uint8_t vrid, std::optional<int> priority) {
   const int16_t value = priority && *priority > 0 && *priority < 256 ? *priority : -1;
-  if (routine_[vrid] == value) return;
-  routineCount_ += (value >= 0) - (routine_[vrid] >= 0);
-  routine_[vrid] = value;
+  bool changed = value < 0 && counter_ && counter_->forget(vrid);
+  if (routine_[vrid] != value) {
+    routineCount_ += (value >= 0) - (routine_[vrid] >= 0);
+    routine_[vrid] = value;
+    changed = true;
+  }
+  if (!changed) return;
   routineChanged_ = true;
   if (!draining_) applyRoutine();
 }
@@ -255,9 +293,36 @@ void AdvertChannel::leaveDeferred() {
   if (handler_) sweepLater(std::chrono::milliseconds(0));
 }
 
+bool AdvertChannel::openCounter() {
+  if (counterFailed_) return false;
+  auto counter = RoutineCounter::open(family_);
+  std::optional<std::string> e;
+  if (!counter) {
+    e = counter.error();
+  } else {
+    e = socket_.attachProgram((*counter)->programFd());
+  }
+  if (e) {
+    counterFailed_ = true;
+    log::warning(
+        "VRRP socket on " + interface_ +
+        ": routine adverts wait in the queue instead of being counted in the kernel: " + *e);
+    return false;
+  }
+  counter_ = std::move(*counter);
+  log::info("VRRP socket on " + interface_ + " (" +
+            (family_ == netio::Family::kIPv4 ? "IPv4" : "IPv6") +
+            "): routine adverts are counted in the kernel (eBPF)");
+  return true;
+}
+
 void AdvertChannel::applyRoutine() {
   routineChanged_ = false;
   if (broken_) return;
+  if (counter_ || (routineCount_ > 0 && openCounter())) {
+    counter_->apply(routine_);
+    return;
+  }
   if (routineCount_ == 0) {
     if (deferring_) leaveDeferred();
     return;

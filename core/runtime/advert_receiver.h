@@ -4,12 +4,15 @@
 // timers, and hands each packet on with the time the kernel received it.
 //
 // While some instance on the socket is a backup whose master repeats itself, the
-// channel does not wake for those routine adverts (netio/doorbell_filter.h): they
-// wait in the queue, which is read when anything else arrives, when a backup's
-// timer falls due (catchUp), before a report, at a random one packet in kRingOneIn,
-// and when kSweep has passed since it was last read. Each is processed with the
-// time the kernel stamped on it, so Master_Down_Timer runs exactly as if it had
-// been read at once.
+// channel does not wake for those routine adverts. Where the process may load eBPF,
+// the kernel counts and drops them (RoutineCounter, netio/routine_filter.h), and
+// the channel hands them on when a backup's timer falls due (catchUp) and before a
+// report, as one advert with the count and the newest arrival. Elsewhere they wait
+// in the queue (netio/doorbell_filter.h), which is read when anything else arrives,
+// when a backup's timer falls due, before a report, at a random one packet in
+// kRingOneIn, and when kSweep has passed since it was last read. Either way an
+// advert is processed with the time it arrived, so Master_Down_Timer runs exactly
+// as if it had been read at once.
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -23,13 +26,17 @@
 #include <vector>
 
 #include "core/runtime/kernel.h"
+#include "core/runtime/routine_counter.h"
 #include "netio/vrrp_socket.h"
 
 namespace holdfast::runtime {
 
 class AdvertChannel final : public AdvertPort {
  public:
-  using Handler = std::function<void(AdvertChannel&, const netio::ReceivedPacket&, TimePoint)>;
+  // A packet, its arrival, and how many equal ones it stands for (the newest at
+  // that arrival). True when an instance honoured it (it passed the checks).
+  using Handler =
+      std::function<bool(AdvertChannel&, const netio::ReceivedPacket&, TimePoint, uint64_t copies)>;
   // At most this many packets per wake-up; the rest wait for the next turn.
   static constexpr int kDrainBound = 256;
   // Before a deadline is acted on, up to this many; a read this recent will do.
@@ -90,6 +97,10 @@ class AdvertChannel final : public AdvertPort {
   // Reads up to `bound` packets; true when more are queued.
   bool drain(int bound);
   void applyRoutine();
+  // Counting in the kernel from now on, or false (and why, logged once).
+  bool openCounter();
+  // Hands on what the kernel counted; true when there was anything.
+  bool flushCounted();
   void clearDoorbell();
   void giveUpDoorbell(const std::string& why);
   std::optional<std::string> openDoorbell();
@@ -129,6 +140,9 @@ class AdvertChannel final : public AdvertPort {
   bool broken_ = false;      // the doorbell failed once: read every packet at once from then on
   uint64_t generation_ = 0;  // a wait of an older generation is stale
   TimePoint lastDrain_{};    // backups sharing a deadline catch up once
+  std::unique_ptr<RoutineCounter> counter_;
+  bool counterFailed_ = false;
+  RoutineCounter::Deliver deliver_;
   std::optional<netio::VrrpSocket> doorbell_;
   std::optional<boost::asio::posix::stream_descriptor> doorbellReadable_;
   std::unique_ptr<Timer> sweep_;

@@ -342,31 +342,31 @@ bool InstanceSet::notifiersIdle() const {
          std::all_of(groups_.begin(), groups_.end(), idle);
 }
 
-void InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
-                          bool batched) {
+bool InstanceSet::receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
+                          bool batched, uint64_t copies) {
   if (p.truncated) {  // longer than any VRRP message
-    port.counters().discard(vrrp::DiscardReason::kBadLength);
-    return;
+    port.counters().discard(vrrp::DiscardReason::kBadLength, copies);
+    return false;
   }
   vrrp::PacketInfo info{p.source, p.destination, p.ttl};
   auto decoded = vrrp::decodeInto(p.payload, info, received_);
   if (!decoded) {
-    port.counters().discard(decoded.error());
+    port.counters().discard(decoded.error(), copies);
     // Built only when wanted: under a flood this runs for every packet.
     if (log::enabled(log::Level::kDebug)) {
       log::debug("discarded VRRP packet from " + p.source.str() + ": " +
                  vrrp::toString(decoded.error()));
     }
-    return;
+    return false;
   }
   auto it = byVrid_.find(&port);
   InstanceSlot* slot = it == byVrid_.end() ? nullptr : it->second[received_.vrid];
   if (!slot) {
-    port.counters().discard(vrrp::DiscardReason::kUnknownVrid);
-    return;
+    port.counters().discard(vrrp::DiscardReason::kUnknownVrid, copies);
+    return false;
   }
   if (batched) armAfterBatch_.push_back(slot);
-  slot->receive(received_, info, arrival, !batched);
+  return slot->receive(received_, info, arrival, !batched, copies);
 }
 
 void InstanceSet::receiveDone() {

@@ -60,9 +60,10 @@ class InstanceSet final : public SlotEvents {
       const config::Config& next, const std::map<std::string, TrackedHealth>& backends);
 
   // A packet from `port`'s socket, received by the kernel at `arrival`. `batched`:
-  // one of a queue read at once; receiveDone() follows the last.
-  void receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
-               bool batched = false);
+  // one of a queue read at once; receiveDone() follows the last. `copies`: as many
+  // equal packets, the newest at `arrival`. True when an instance honoured it.
+  bool receive(AdvertPort& port, const netio::ReceivedPacket& p, TimePoint arrival,
+               bool batched = false, uint64_t copies = 1);
   void receiveDone();
   void linkEvent(const netio::LinkEvent& e);
   void backendChanged(const TrackedHealth& h);

@@ -125,10 +125,10 @@ void InstanceSlot::stop() {
     ports_.adverts->setRoutine(static_cast<uint8_t>(instance_->settings().vrid), {});
 }
 
-void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
-                           TimePoint arrival, bool rearm) {
+bool InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info,
+                           TimePoint arrival, bool rearm, uint64_t copies) {
   const bool wasMaster = state() == vrrp::State::kMaster && !instance_->handingOver();
-  instance_->receive(advert, info, arrival);
+  const bool honoured = instance_->receive(advert, info, arrival, copies);
   // Still master after another router's advert as master: two masters (a normal
   // preemption or handover would have made us Backup).
   if (wasMaster && state() == vrrp::State::kMaster && advert.priority > 0) {
@@ -141,6 +141,7 @@ void InstanceSlot::receive(const vrrp::Advert& advert, const vrrp::PacketInfo& i
   } else {
     armDue_ = true;
   }
+  return honoured;
 }
 
 void InstanceSlot::armDeferred() {
@@ -196,6 +197,9 @@ void InstanceSlot::reconfigure(vrrp::InstanceSettings settings,
       }
     }
   }
+  // An advert the old settings honoured may fail the new ones' checks: the port
+  // forgets it (AdvertPort::setRoutine) until one is honoured again.
+  if (ports_.adverts) ports_.adverts->setRoutine(static_cast<uint8_t>(settings.vrid), {});
   instance_->reconfigure(std::move(settings), kernel_.now());
   if (master) {
     for (const auto& v : added) announceOne(v.address, v.ifindex);

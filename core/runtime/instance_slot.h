@@ -78,8 +78,9 @@ class InstanceSlot final : public vrrp::InstanceIo {
   void stop();
   // `rearm` false: the caller arms the timer once after a batch (armDeferred), so
   // that a queue of adverts does not leave the loop's timer set for the first one.
-  void receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival,
-               bool rearm = true);
+  // `copies` as vrrp::Instance::receive; true when the advert passed the checks.
+  bool receive(const vrrp::Advert& advert, const vrrp::PacketInfo& info, TimePoint arrival,
+               bool rearm = true, uint64_t copies = 1);
   // After receive(..., false): arms the timer (once, however many adverts).
   void armDeferred();
   // Applies a new score and fault verdict: FAULT entered or left, priority set (a

@@ -50,7 +50,8 @@ class AdvertPort {
   // Discards before an instance is known (structural, unknown VRID).
   virtual vrrp::Counters& counters() = 0;
   // The priority of the routine advert for `vrid` (vrrp::Instance::routinePriority),
-  // or none: a port may leave such adverts queued until catchUp().
+  // or none: a port may leave such adverts queued, or count them without handing
+  // them on, until catchUp(). None also forgets the advert last honoured for `vrid`.
   virtual void setRoutine(uint8_t vrid, std::optional<int> priority) {
     (void)vrid;
     (void)priority;

@@ -62,8 +62,8 @@ void VrrpRuntime::start() {
   });
   loop_.post([this] {
     set_->start();
-    kernel_->startReading([this](AdvertChannel& c, const netio::ReceivedPacket& p,
-                                 TimePoint at) { set_->receive(c, p, at, true); },
+    kernel_->startReading([this](AdvertChannel& c, const netio::ReceivedPacket& p, TimePoint at,
+                                 uint64_t copies) { return set_->receive(c, p, at, true, copies); },
                           [this] { set_->receiveDone(); });
     links_->start([this](const netio::LinkEvent& e) { set_->linkEvent(e); });
   });
